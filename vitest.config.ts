@@ -4,7 +4,6 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // One runner for everything: unit, namespace (real kernel), component and browser end-to-end tests.
 export default defineConfig({
   plugins: [svelte({ hot: false })],
-  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
