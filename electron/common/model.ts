@@ -191,3 +191,13 @@ export interface Sample {
   /** What producing this sample cost the monitor. */
   cost: { wallMs: number; cpuMs: number };
 }
+
+/** The cheap 1 Hz reading between full samples (O(1) kernel counters only). */
+export interface TickSample {
+  time: number;
+  /** Outbound connects per second since the previous tick (ActiveOpens delta), null on the first tick or when unreadable. */
+  newConnectionsPerSec: number | null;
+  /** /proc/net/sockstat TCP line, when readable. */
+  sockstat: KernelCounters['sockstat'];
+  cost: { wallMs: number; cpuMs: number };
+}
