@@ -3,7 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // One runner for everything: unit, namespace (real kernel), component and browser end-to-end tests.
 export default defineConfig({
-  plugins: [svelte({ hot: false })],
+  plugins: [svelte()],
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

@@ -62,8 +62,8 @@ export interface KernelCounters {
   passiveOpens: number | null;
   currEstab: number | null;
   timeWaitOverflow: number | null;
+  /** TcpExt TWRecycled: TIME-WAIT 4-tuples reused by tcp_tw_reuse. */
   twRecycled: number | null;
-  twReused: number | null;
   listenOverflows: number | null;
   listenDrops: number | null;
   /** /proc/net/sockstat TCP line (tw there also counts orphaned FIN-WAIT-2: do not use as the TIME-WAIT count). */

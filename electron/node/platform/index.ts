@@ -1,0 +1,57 @@
+// Chooses the platform backend in one place. A platform without a backend yet gets one whose every
+// source says "unsupported", so the rest of Portwatch reports that instead of failing.
+import type { PlatformName } from '../../common/model.js';
+import { createLinuxBackend, type LinuxBackendOptions } from './linux/backend.js';
+import { parseLinuxSnapshot } from './linux/snapshot.js';
+import type { Backend, RawSnapshot, Snapshot } from './types.js';
+
+export function isPlatformName(p: string): p is PlatformName {
+  return p === 'linux' || p === 'darwin' || p === 'win32';
+}
+
+/** The backend for this machine (or the one named). */
+export function createBackend(platform: string = process.platform, linux: LinuxBackendOptions = {}): Backend {
+  if (platform === 'linux') return createLinuxBackend(linux);
+  return unsupportedBackend(isPlatformName(platform) ? platform : 'linux', platform);
+}
+
+function unsupportedBackend(name: PlatformName, actual: string): Backend {
+  const error = `no Portwatch backend for ${actual} yet`;
+  return {
+    platform: name,
+    readAll: async () => ({ platform: name, time: Date.now(), sources: [{ name: 'sockets', status: 'unsupported', error, durationMs: 0 }] }),
+    readTick: async () => ({
+      time: Date.now(),
+      counters: { activeOpens: null, passiveOpens: null, currEstab: null, timeWaitOverflow: null, twRecycled: null, listenOverflows: null, listenDrops: null, sockstat: null },
+      sources: [{ name: 'counters', status: 'unsupported', error, durationMs: 0 }],
+    }),
+  };
+}
+
+/** Parses raw sources from any platform into a Snapshot (live or from a capture bundle). */
+export function parseSnapshot(raw: RawSnapshot): Snapshot {
+  switch (raw.platform) {
+    case 'linux':
+      return parseLinuxSnapshot(raw);
+    case 'darwin':
+    case 'win32':
+      return emptySnapshot(raw, `no parser for ${raw.platform} captures yet`);
+  }
+}
+
+function emptySnapshot(raw: RawSnapshot, why: string): Snapshot {
+  return {
+    time: raw.time,
+    platform: raw.platform,
+    hostname: '',
+    netns: '',
+    kernel: {
+      portRange: null, reservedPorts: null, unprivilegedPortStart: null, twReuse: null, twReuseDelayMs: null,
+      timestamps: null, finTimeoutSec: null, maxTwBuckets: null, timeWaitSec: 60, timeWaitSource: why, conntrack: null,
+    },
+    counters: { activeOpens: null, passiveOpens: null, currEstab: null, timeWaitOverflow: null, twRecycled: null, listenOverflows: null, listenDrops: null, sockstat: null },
+    sockets: null,
+    processNames: new Map(),
+    sources: raw.sources.map((s) => ({ name: s.name, status: 'unsupported', error: why, durationMs: s.durationMs })),
+  };
+}

@@ -1,0 +1,203 @@
+// The sampling loop: a cheap tick every second and a full sample on an adaptive schedule that keeps the
+// monitor within its CPU budget. Never two full samples at once; stop() cancels, and a sample that
+// finishes after stop() or pause() is dropped rather than delivered stale.
+import type { Sample, TickSample } from '../../common/model.js';
+import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/config.js';
+import { Analyzer } from '../engine/analyzer.js';
+import { createBackend, parseSnapshot } from '../platform/index.js';
+import type { Backend } from '../platform/types.js';
+import { DEFAULT_SCHEDULE, checkCpuBudget, nextFullIntervalMs } from './schedule.js';
+
+export interface SamplerOptions {
+  /** Share of one core the monitor may use (default 0.02). */
+  cpuBudget?: number;
+  /** Cheap tick period (default 1000 ms). */
+  tickIntervalMs?: number;
+  /** Bounds of the full-sample period (default 1 s .. 60 s). */
+  minFullIntervalMs?: number;
+  maxFullIntervalMs?: number;
+  analysis?: AnalysisConfig;
+  backend?: Backend;
+}
+
+type Listener<T> = (value: T) => void;
+
+export class Sampler {
+  private readonly backend: Backend;
+  private readonly analyzer: Analyzer;
+  private readonly schedule;
+  private readonly tickIntervalMs: number;
+  private readonly sampleListeners = new Set<Listener<Sample>>();
+  private readonly tickListeners = new Set<Listener<TickSample>>();
+  private latestSample: Sample | null = null;
+  private running = false;
+  private isPaused = false;
+  /** Bumped on stop/pause so that results of reads started before are dropped. */
+  private generation = 0;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private fullTimer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<unknown> | null = null;
+  private tickInFlight = false;
+  private abort = new AbortController();
+  private tickCpuMsPerSec = 0;
+
+  constructor(opts: SamplerOptions = {}) {
+    const budget = opts.cpuBudget ?? DEFAULT_SCHEDULE.cpuBudget;
+    const bad = checkCpuBudget(budget);
+    if (bad) throw new RangeError(bad);
+    this.schedule = {
+      cpuBudget: budget,
+      minIntervalMs: opts.minFullIntervalMs ?? DEFAULT_SCHEDULE.minIntervalMs,
+      maxIntervalMs: opts.maxFullIntervalMs ?? DEFAULT_SCHEDULE.maxIntervalMs,
+    };
+    this.tickIntervalMs = opts.tickIntervalMs ?? 1000;
+    this.backend = opts.backend ?? createBackend();
+    this.analyzer = new Analyzer(opts.analysis ?? DEFAULT_ANALYSIS_CONFIG);
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  /** The most recent full sample, or null before the first one. */
+  latest(): Sample | null {
+    return this.latestSample;
+  }
+
+  /** Calls listener with every full sample; returns the unsubscribe function. */
+  onSample(listener: Listener<Sample>): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
+  /** Calls listener with every cheap tick; returns the unsubscribe function. */
+  onTick(listener: Listener<TickSample>): () => void {
+    this.tickListeners.add(listener);
+    return () => this.tickListeners.delete(listener);
+  }
+
+  /** Starts both loops (the first full sample at once). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.isPaused = false;
+    this.abort = new AbortController();
+    this.scheduleTick(0);
+    this.scheduleFull(0);
+  }
+
+  /** Stops both loops, cancels reads in flight and waits for them to settle. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.halt();
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  pause(): void {
+    if (!this.running || this.isPaused) return;
+    this.isPaused = true;
+    this.halt();
+  }
+
+  resume(): void {
+    if (!this.running || !this.isPaused) return;
+    this.isPaused = false;
+    this.abort = new AbortController();
+    this.scheduleTick(0);
+    this.scheduleFull(0);
+  }
+
+  /** Takes one tick and one full sample now (for one-shot use such as `portwatch check`). */
+  async sampleOnce(): Promise<Sample> {
+    await this.tick(this.generation);
+    const s = await this.full(this.generation);
+    if (!s) throw new Error('sampling was stopped');
+    return s;
+  }
+
+  private halt(): void {
+    this.generation++;
+    this.abort.abort();
+    clearTimeout(this.tickTimer);
+    clearTimeout(this.fullTimer);
+  }
+
+  private scheduleTick(delayMs: number): void {
+    this.tickTimer = setTimeout(() => {
+      const gen = this.generation;
+      void this.tick(gen).finally(() => {
+        if (this.running && !this.isPaused && gen === this.generation) this.scheduleTick(this.tickIntervalMs);
+      });
+    }, delayMs);
+    this.tickTimer.unref?.();
+  }
+
+  private scheduleFull(delayMs: number): void {
+    this.fullTimer = setTimeout(() => {
+      const gen = this.generation;
+      const started = performance.now();
+      const run = this.full(gen);
+      this.inFlight = run;
+      void run.then((s) => {
+        if (!this.running || this.isPaused || gen !== this.generation) return;
+        const interval = s ? nextFullIntervalMs(s.cost.cpuMs, this.tickCpuMsPerSec, this.schedule) : this.schedule.maxIntervalMs / 4;
+        this.scheduleFull(Math.max(0, interval - (performance.now() - started)));
+      });
+    }, delayMs);
+    this.fullTimer.unref?.();
+  }
+
+  private async tick(gen: number): Promise<void> {
+    if (this.tickInFlight) return; // the previous tick is stuck: skip rather than pile up
+    this.tickInFlight = true;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    try {
+      const tick = await this.backend.readTick(this.abort.signal);
+      if (gen !== this.generation) return;
+      const ts = this.analyzer.addTick(tick);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      ts.cost = { wallMs: performance.now() - t0, cpuMs };
+      this.tickCpuMsPerSec = 0.8 * this.tickCpuMsPerSec + 0.2 * (cpuMs * (1000 / this.tickIntervalMs));
+      this.emit(this.tickListeners, ts);
+    } finally {
+      this.tickInFlight = false;
+    }
+  }
+
+  private async full(gen: number): Promise<Sample | null> {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const raw = await this.backend.readAll(this.abort.signal);
+    if (gen !== this.generation) return null;
+    const snapshot = parseSnapshot(raw);
+    const cpu = process.cpuUsage(cpu0);
+    const sample = this.analyzer.analyze(snapshot, {
+      wallMs: performance.now() - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    });
+    // The analysis itself is part of the cost the budget must cover.
+    const cpuAll = process.cpuUsage(cpu0);
+    sample.cost = { wallMs: performance.now() - t0, cpuMs: (cpuAll.user + cpuAll.system) / 1000 };
+    this.latestSample = sample;
+    this.emit(this.sampleListeners, sample);
+    return sample;
+  }
+
+  private emit<T>(listeners: Set<Listener<T>>, value: T): void {
+    for (const l of listeners) {
+      try {
+        l(value);
+      } catch (err) {
+        // A failing consumer (a closed socket, a UI bug) must not stop the monitor.
+        process.emitWarning(`Portwatch listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
+
+/** A sampler for this machine's platform. */
+export function createSampler(opts: SamplerOptions = {}): Sampler {
+  return new Sampler(opts);
+}
