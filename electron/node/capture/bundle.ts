@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isPlatformName } from '../platform/index.js';
+import { isPlatformName } from '../../common/platform.js';
 import type { RawSnapshot, RawSource } from '../platform/types.js';
 
 export const CAPTURE_FORMAT = 'portwatch-capture';

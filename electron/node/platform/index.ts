@@ -1,13 +1,11 @@
 // Chooses the platform backend in one place. A platform without a backend yet gets one whose every
 // source says "unsupported", so the rest of Portwatch reports that instead of failing.
 import type { PlatformName } from '../../common/model.js';
+import { isPlatformName } from '../../common/platform.js';
 import { createLinuxBackend, type LinuxBackendOptions } from './linux/backend.js';
 import { parseLinuxSnapshot } from './linux/snapshot.js';
 import type { Backend, RawSnapshot, Snapshot } from './types.js';
 
-export function isPlatformName(p: string): p is PlatformName {
-  return p === 'linux' || p === 'darwin' || p === 'win32';
-}
 
 /** The backend for this machine (or the one named). */
 export function createBackend(platform: string = process.platform, linux: LinuxBackendOptions = {}): Backend {
