@@ -84,8 +84,8 @@ export function nullable<T>(s: Schema<T>): Schema<T | null> {
   return { check: (v, path) => (v === null ? null : s.check(v, path)) };
 }
 
-/** A property that may be absent (for `key?: T` fields). */
-export function optional<T>(s: Schema<T>): Schema<T | undefined> & { optional: true } {
+/** A property that may be absent (for `key?: T` fields; obj() honours the marker). */
+export function optional<T>(s: Schema<T>): Schema<T> & { optional: true } {
   return { optional: true, check: (v, path) => (v === undefined ? null : s.check(v, path)) };
 }
 
