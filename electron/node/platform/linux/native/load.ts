@@ -1,0 +1,74 @@
+// Loads the sock_diag addon (built by node-gyp from binding.gyp into build/Release/) and says why not
+// when it cannot: not Linux, not built, built for another architecture, or missing its functions.
+// It never throws; the Linux backend then falls back to /proc/net/tcp.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What sock_diag.c exports (see the comment at its top). */
+export interface SockDiagAddon {
+  /** One NETLINK_SOCK_DIAG TCP dump of one family: the netlink messages as received, NLMSG_DONE included. */
+  dumpTcp(family: 4 | 6, stateMask: number): Promise<Buffer>;
+  /** "pid\tcomm\tinode inode ...\n" per process holding sockets, from /proc/<pid>/fd. */
+  scanSocketOwners(): Promise<Buffer>;
+}
+
+/** The addon, or the reason it cannot be used. */
+export type SockDiagLoadResult = SockDiagAddon | { unavailable: string };
+
+const ADDON_FILE = join('build', 'Release', 'sock_diag.node');
+// From electron/node/platform/linux/native/ (source) or out/node/electron/... (compiled) up to the
+// package root; in a packaged app the root is app.asar, whose .node files Electron reads unpacked.
+const MAX_LEVELS_UP = 10;
+
+let cached: SockDiagLoadResult | undefined;
+
+/** The package root's addon path: the first build/Release/sock_diag.node found walking up from here. */
+export function findAddon(from: string = dirname(fileURLToPath(import.meta.url))): string | null {
+  let dir = from;
+  for (let i = 0; i < MAX_LEVELS_UP; i++) {
+    const candidate = join(dir, ADDON_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+/** Loads the addon from `path` (default: found by findAddon); the result is cached when no path is given. */
+export function loadSockDiag(path?: string): SockDiagLoadResult {
+  if (path === undefined && cached) return cached;
+  const result = load(path);
+  if (path === undefined) cached = result;
+  return result;
+}
+
+function load(path: string | undefined): SockDiagLoadResult {
+  if (process.platform !== 'linux') return { unavailable: `sock_diag is Linux-only (this is ${process.platform})` };
+  let file: string | null;
+  try {
+    file = path ?? findAddon();
+  } catch (err) {
+    return { unavailable: `could not look for ${ADDON_FILE}: ${message(err)}` };
+  }
+  if (file === null) return { unavailable: `${ADDON_FILE} not found (not built: run npm install, or node-gyp rebuild)` };
+  try {
+    const addon: unknown = createRequire(import.meta.url)(file);
+    if (isAddon(addon)) return addon;
+    return { unavailable: `${file} does not export dumpTcp and scanSocketOwners` };
+  } catch (err) {
+    // e.g. "wrong ELF class", "invalid ELF header" (another architecture), a missing symbol
+    return { unavailable: `${file} could not be loaded: ${message(err)}` };
+  }
+}
+
+function isAddon(x: unknown): x is SockDiagAddon {
+  const a = x as Partial<SockDiagAddon> | null;
+  return typeof a === 'object' && a !== null && typeof a.dumpTcp === 'function' && typeof a.scanSocketOwners === 'function';
+}
+
+function message(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
