@@ -1,0 +1,171 @@
+// The one monitor service behind the contract: it answers requests from the latest readings and the bounded
+// history, and pushes events. It does not know its transport: the WebSocket server and (later) Electron IPC
+// call handle() and subscribe(). Every request is validated before it reaches the monitor; a bad one gets
+// an error naming the culprit field and changes nothing.
+import type { Sample, TickSample } from '../../common/model.js';
+import {
+  CONTRACT_VERSION,
+  parseRequest,
+  type MethodName,
+  type MonitorEndpoint,
+  type MonitorEvent,
+  type MonitorInfo,
+  type Params,
+  type ResponseMessage,
+  type Result,
+  type TimelineEvent,
+} from '../../common/contract.js';
+import type { HistoryPoint, HistoryTrack } from '../../common/history-frame.js';
+import { HistoryStore } from '../history/history-store.js';
+import { samplePoint, tickPoint } from '../history/points.js';
+import { TimelineDeriver, type TimelineDraft } from './timeline.js';
+
+/** What the service needs from a sampler (the Sampler class satisfies it). */
+export interface SampleSource {
+  readonly paused: boolean;
+  latest(): Sample | null;
+  onSample(listener: (s: Sample) => void): () => void;
+  onTick(listener: (t: TickSample) => void): () => void;
+}
+
+export interface MonitorServiceOptions {
+  sampler: SampleSource;
+  version: string;
+  platform: MonitorInfo['platform'];
+  hostname: string;
+  history?: HistoryStore;
+  /** Timeline events kept (oldest dropped first). */
+  maxEvents?: number;
+  clock?: () => number;
+}
+
+type Listener = (e: MonitorEvent) => void;
+
+/** Implements the contract over a sampler. */
+export class MonitorService implements MonitorEndpoint {
+  private readonly history: HistoryStore;
+  private readonly listeners = new Set<Listener>();
+  private readonly events: TimelineEvent[] = [];
+  private readonly deriver = new TimelineDeriver();
+  private readonly maxEvents: number;
+  private readonly clock: () => number;
+  private readonly startedAt: number;
+  private readonly unsubscribe: (() => void)[];
+  private latestTick: TickSample | null = null;
+  private seq = 0;
+
+  constructor(private readonly opts: MonitorServiceOptions) {
+    this.history = opts.history ?? new HistoryStore();
+    this.maxEvents = opts.maxEvents ?? 500;
+    this.clock = opts.clock ?? Date.now;
+    this.startedAt = this.clock();
+    this.record({ time: this.startedAt, kind: 'monitor', level: 'info', title: 'Monitor started', detail: `Portwatch ${opts.version} on ${opts.hostname}` });
+    this.unsubscribe = [opts.sampler.onSample((s) => this.onSample(s)), opts.sampler.onTick((t) => this.onTick(t))];
+    const first = opts.sampler.latest();
+    if (first) this.onSample(first);
+  }
+
+  /** Stops listening to the sampler and drops subscribers. */
+  close(): void {
+    for (const u of this.unsubscribe) u();
+    this.listeners.clear();
+  }
+
+  /** Records that sampling stopped or paused now: history shows a gap from here. */
+  markGap(reason: string): void {
+    const now = this.clock();
+    for (const track of ['sample', 'tick'] as const) this.storeAndEmit(track, this.history.markGap(track, now));
+    this.record({ time: now, kind: 'monitor', level: 'info', title: 'Sampling paused', detail: reason });
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async handle(message: unknown): Promise<ResponseMessage> {
+    const req = parseRequest(message);
+    if (!req.ok) return { id: req.id, ok: false, error: { code: req.code ?? 'bad-request', message: req.error } };
+    try {
+      const result = this.dispatch(req.value.method, req.value.params);
+      return { id: req.value.id, ok: true, result };
+    } catch (err) {
+      // Details stay here; a client learns only that it was not its fault.
+      process.emitWarning(`Portwatch: ${req.value.method} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { id: req.value.id, ok: false, error: { code: 'internal', message: `${req.value.method} failed inside the monitor` } };
+    }
+  }
+
+  /** Answers one validated request. */
+  private dispatch<M extends MethodName>(method: M, params: Params<M>): Result<M> {
+    switch (method) {
+      case 'getInfo':
+        return this.info() as Result<M>;
+      case 'getSnapshot':
+        return { sample: this.opts.sampler.latest(), tick: this.latestTick } as Result<M>;
+      case 'getHistory': {
+        const { windowSec, buckets } = params as Params<'getHistory'>;
+        const now = this.clock();
+        return {
+          now,
+          sample: this.history.frame('sample', windowSec * 1000, buckets, now),
+          tick: this.history.frame('tick', windowSec * 1000, buckets, now),
+        } as Result<M>;
+      }
+      case 'getEvents': {
+        const limit = (params as Params<'getEvents'>).limit ?? 200;
+        return this.events.slice(-limit) as Result<M>;
+      }
+    }
+    throw new Error(`no handler for ${String(method)}`);
+  }
+
+  private info(): MonitorInfo {
+    const l = this.history.limits;
+    return {
+      contractVersion: CONTRACT_VERSION,
+      version: this.opts.version,
+      platform: this.opts.platform,
+      hostname: this.opts.hostname,
+      startedAt: this.startedAt,
+      paused: this.opts.sampler.paused,
+      history: { rawPoints: l.rawPoints, rollupBucketMs: l.rollupBucketMs, rollupWindowMs: l.rollupWindowMs },
+    };
+  }
+
+  private onSample(s: Sample): void {
+    this.storeAndEmit('sample', this.history.add('sample', samplePoint(s)));
+    for (const d of this.deriver.observe(s)) this.record(d);
+    this.emit({ event: 'sample', data: s });
+  }
+
+  private onTick(t: TickSample): void {
+    this.latestTick = t;
+    this.storeAndEmit('tick', this.history.add('tick', tickPoint(t)));
+    this.emit({ event: 'tick', data: t });
+  }
+
+  private storeAndEmit(track: HistoryTrack, points: HistoryPoint[]): void {
+    for (const point of points) this.emit({ event: 'history', data: { track, point } });
+  }
+
+  private record(d: TimelineDraft): void {
+    const e: TimelineEvent = { seq: ++this.seq, ...d };
+    this.events.push(e);
+    if (this.events.length > this.maxEvents) this.events.splice(0, this.events.length - this.maxEvents);
+    this.emit({ event: 'timeline', data: e });
+  }
+
+  private emit(e: MonitorEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        // One broken subscriber (a dead socket) must not stop the others or the monitor.
+        process.emitWarning(`Portwatch: event listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
