@@ -1,0 +1,79 @@
+// The flags of `portwatch serve`, parsed strictly: an unknown flag or a bad value is named in the error.
+import { parseArgs } from 'node:util';
+import { isLoopback } from './origin-check.js';
+
+/** What serve was asked to do. */
+export interface ServeOptions {
+  host: string;
+  /** 0: a random free port. */
+  port: number;
+  open: boolean;
+  metricsPublic: boolean;
+  allowRemote: boolean;
+  /** Write the token to this file (mode 0600) for scrapers and scripts. */
+  tokenFile: string | null;
+  help: boolean;
+}
+
+export const SERVE_USAGE = `Usage: portwatch serve [options]
+
+The live dashboard, the contract over a WebSocket (/ws) and Prometheus metrics (/metrics).
+Read-only. Prints the URL to open; it carries a per-launch token that guards everything.
+
+Options:
+  --port N           Port to listen on (default: a random free port)
+  --host ADDR        Address to bind (default 127.0.0.1)
+  --allow-remote     Required to bind an address that is not loopback
+  --metrics-public   Serve /metrics without the token (for a local Prometheus)
+  --token-file PATH  Also write the token to PATH (mode 0600), e.g. for Prometheus bearer_token_file
+  --open             Open the dashboard in the default browser
+  --help             This text
+`;
+
+/** Parses serve's arguments; returns the options or a message naming the culprit. */
+export function parseServeArgs(args: string[]): { ok: true; options: ServeOptions } | { ok: false; error: string } {
+  let v;
+  try {
+    v = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        'metrics-public': { type: 'boolean' },
+        'token-file': { type: 'string' },
+        open: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+  let port = 0;
+  if (v.port !== undefined) {
+    if (!/^\d{1,5}$/.test(v.port) || Number(v.port) > 65535) return { ok: false, error: `--port: expected a port number 0..65535, got ${JSON.stringify(v.port.slice(0, 20))}` };
+    port = Number(v.port);
+  }
+  const host = v.host ?? '127.0.0.1';
+  if (host.startsWith('-') || !/^[0-9A-Za-z.:[\]-]{1,255}$/.test(host)) return { ok: false, error: `--host: expected an IP address or host name, got ${JSON.stringify(host.slice(0, 40))}` };
+  const allowRemote = v['allow-remote'] ?? false;
+  if (!isLoopback(host) && !allowRemote) {
+    return { ok: false, error: `--host ${host} is not a loopback address: the dashboard would be reachable from the network. Add --allow-remote if that is what you want.` };
+  }
+  const tokenFile = v['token-file'] ?? null;
+  if (tokenFile !== null && (tokenFile === '' || tokenFile.startsWith('-'))) return { ok: false, error: `--token-file: expected a file path, got ${JSON.stringify(tokenFile)}` };
+  return {
+    ok: true,
+    options: {
+      host: host.replace(/^\[|\]$/g, ''),
+      port,
+      open: v.open ?? false,
+      metricsPublic: v['metrics-public'] ?? false,
+      allowRemote,
+      tokenFile,
+      help: v.help ?? false,
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// `portwatch serve`: starts the sampler, the monitor service and the dashboard server, prints the URL to
+// open (with its token), and runs until interrupted.
+import { existsSync, readFileSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSampler } from '../node/sampler/sampler.js';
+import { MonitorService, type SampleSource } from '../node/service/monitor-service.js';
+import type { PlatformName } from '../common/model.js';
+import { newToken } from './auth.js';
+import { createDashboardServer, type DashboardServer } from './http-server.js';
+import { renderMetrics } from './metrics.js';
+import { loadStaticFiles } from './static-files.js';
+import { SERVE_USAGE, parseServeArgs, type ServeOptions } from './serve-args.js';
+import { openBrowser } from './open-browser.js';
+
+export interface ServeIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const EXIT_OK = 0;
+const EXIT_USAGE = 64;
+/** EX_UNAVAILABLE: the port was taken or could not be bound. */
+const EXIT_UNAVAILABLE = 69;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The built renderer: out/renderer beside the sources (dev) or beside the built server (out/node/...). */
+export function findRendererDir(): string | null {
+  for (const d of [join(here, '../../out/renderer'), join(here, '../../../renderer')]) {
+    if (existsSync(join(d, 'index.html'))) return d;
+  }
+  return null;
+}
+
+function packageVersion(): string {
+  for (const p of [join(here, '../../package.json'), join(here, '../../../../package.json')]) {
+    try {
+      const v = (JSON.parse(readFileSync(p, 'utf8')) as { version?: unknown }).version;
+      if (typeof v === 'string') return v;
+    } catch {
+      // try the next layout
+    }
+  }
+  return 'unknown';
+}
+
+/** Everything a running serve holds, for tests and for `runServe`. */
+export interface RunningServe {
+  url: string;
+  port: number;
+  token: string;
+  service: MonitorService;
+  server: DashboardServer;
+  close(): Promise<void>;
+}
+
+/** Starts serving with a given sample source (the real sampler in runServe; a synthetic one in benchmarks). */
+export async function startServe(
+  opts: ServeOptions,
+  sampler: SampleSource & { start?(): void; stop?(): Promise<void> },
+  extra: { rendererDir?: string | null; platform?: PlatformName } = {},
+): Promise<RunningServe> {
+  const token = newToken();
+  const service = new MonitorService({
+    sampler,
+    version: packageVersion(),
+    platform: extra.platform ?? (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux'),
+    hostname: hostname(),
+  });
+  const rendererDir = extra.rendererDir === undefined ? findRendererDir() : extra.rendererDir;
+  const files = rendererDir ? loadStaticFiles(rendererDir) : null;
+  // The exposition text is rebuilt only when a new sample or tick arrived.
+  let cache: { key: unknown; tick: unknown; text: string } | null = null;
+  let latestTick: Parameters<typeof renderMetrics>[1] = null;
+  sampler.onTick((t) => (latestTick = t));
+  const metrics = (): string => {
+    const s = sampler.latest();
+    if (!cache || cache.key !== s || cache.tick !== latestTick) cache = { key: s, tick: latestTick, text: renderMetrics(s, latestTick, Date.now()) };
+    return cache.text;
+  };
+  const server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, metricsPublic: opts.metricsPublic, files });
+  const port = await server.listen(opts.port);
+  sampler.start?.();
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `http://${shownHost}:${port}/?token=${token}`;
+  return {
+    url,
+    port,
+    token,
+    service,
+    server,
+    close: async () => {
+      await server.close();
+      await sampler.stop?.();
+      service.close();
+    },
+  };
+}
+
+function writeTokenFile(path: string, token: string): void {
+  // Written beside its final name then renamed, created 0600 so no other user can read it at any moment.
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, token + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    unlinkSync(tmp);
+    throw err;
+  }
+}
+
+/** Runs `portwatch serve args…`; resolves to the exit status when interrupted (or when signal aborts). */
+export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal): Promise<number> {
+  const parsed = parseServeArgs(args);
+  if (!parsed.ok) {
+    io.stderr.write(`portwatch serve: ${parsed.error}\nRun \`portwatch serve --help\` for usage.\n`);
+    return EXIT_USAGE;
+  }
+  const opts = parsed.options;
+  if (opts.help) {
+    io.stdout.write(SERVE_USAGE);
+    return EXIT_OK;
+  }
+  const sampler = createSampler();
+  let running: RunningServe;
+  try {
+    running = await startServe(opts, sampler);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EADDRINUSE' ? `port ${opts.port} is already in use` : e.code === 'EADDRNOTAVAIL' ? `address ${opts.host} is not on this machine` : e.message;
+    io.stderr.write(`portwatch serve: cannot listen on ${opts.host}:${opts.port}: ${why}\n`);
+    await sampler.stop();
+    return EXIT_UNAVAILABLE;
+  }
+  if (opts.tokenFile) {
+    try {
+      writeTokenFile(opts.tokenFile, running.token);
+    } catch (err) {
+      io.stderr.write(`portwatch serve: --token-file ${opts.tokenFile}: ${(err as Error).message.replace(running.token, '<token>')}\n`);
+      await running.close();
+      return EXIT_USAGE;
+    }
+  }
+  if (!findRendererDir()) io.stderr.write('portwatch serve: the dashboard is not built (npm run build:renderer); /metrics and /ws work meanwhile.\n');
+  io.stdout.write(`Portwatch dashboard: ${running.url}\n`);
+  io.stdout.write(`Metrics: http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${running.port}/metrics${opts.metricsPublic ? ' (public)' : ' (token required: Authorization: Bearer <token>)'}\n`);
+  if (opts.open && !(await openBrowser(running.url))) io.stderr.write('portwatch serve: could not start a browser; open the URL above by hand.\n');
+
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return done();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    signal?.addEventListener('abort', done);
+  });
+  await running.close();
+  if (opts.tokenFile) {
+    try {
+      unlinkSync(opts.tokenFile);
+    } catch {
+      // already gone
+    }
+  }
+  return EXIT_OK;
+}
