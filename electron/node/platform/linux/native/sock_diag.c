@@ -7,16 +7,18 @@
 //     returning the netlink messages exactly as received, the final NLMSG_DONE / NLMSG_ERROR included.
 //     stateMask is a bitmask of (1 << state) with the kernel's state numbers (include/net/tcp_states.h).
 //
-//     Bound-only sockets: since Linux 6.5 the kernel dumps sockets that are bound but neither listening
-//     nor connected as TCP_BOUND_INACTIVE (state 13) when the mask has bit 13 set; it walks the bind
-//     hash (bhash2) for them after the established and listening hashes. Checked on the 6.18 kernel this
-//     was written on (test/node/platform/linux/sockets.test.ts creates such a socket and finds it).
-//     Older kernels ignore the bit. iproute2 before 6.5 (`ss` 6.1) never asks for them.
+//     Bound-only sockets: since Linux 6.5 the kernel also dumps sockets that are bound but neither
+//     listening nor connected when the mask has bit 13 (TCPF_BOUND_INACTIVE) set; it walks the bind hash
+//     for them after the established and listening hashes. Checked on the 6.18 kernel this was written
+//     on: they come back with idiag_state 7 (TCP_CLOSE, their real sk_state), not 13, and only when bit
+//     13 is asked for (a mask of bits 0..12, CLOSE included, returns none of them); the parser stores
+//     them as BOUND (test/node/platform/linux/sockets.test.ts binds such a socket and finds it). Older
+//     kernels ignore the bit. iproute2 before 6.5 (`ss` 6.1 here) never asks for them.
 //
 //     Receive sizes: the kernel fills one skb per recvmsg() and sizes it from the largest buffer the
 //     reader has offered, capped at 32 KiB (net/netlink/af_netlink.c, max_recvmsg_len), and only builds
 //     the next one when the reader comes back. We therefore always offer a large buffer (so every skb
-//     is a full 32 KiB one: about 370 sockets per syscall) and receive straight into the output, with
+//     is a full 32 KiB one: 260 to 370 sockets per syscall) and receive straight into the output, with
 //     no copy per message.
 //
 //   scanSocketOwners(): Promise<Buffer>
