@@ -31,7 +31,6 @@ export function counters(over: Partial<KernelCounters> = {}): KernelCounters {
     currEstab: null,
     timeWaitOverflow: null,
     twRecycled: null,
-    twReused: null,
     listenOverflows: null,
     listenDrops: null,
     sockstat: null,
