@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSampler } from '../node/sampler/sampler.js';
 import { MonitorService, type SampleSource } from '../node/service/monitor-service.js';
+import type { HistoryStore } from '../node/history/history-store.js';
 import type { PlatformName } from '../common/model.js';
 import { newToken } from './auth.js';
 import { createDashboardServer, type DashboardServer } from './http-server.js';
@@ -60,11 +61,12 @@ export interface RunningServe {
 export async function startServe(
   opts: ServeOptions,
   sampler: SampleSource & { start?(): void; stop?(): Promise<void> },
-  extra: { rendererDir?: string | null; platform?: PlatformName } = {},
+  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore } = {},
 ): Promise<RunningServe> {
   const token = newToken();
   const service = new MonitorService({
     sampler,
+    ...(extra.history ? { history: extra.history } : {}),
     version: packageVersion(),
     platform: extra.platform ?? (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux'),
     hostname: hostname(),

@@ -1,0 +1,67 @@
+// Chart.js, registered once with only the parts the dashboard uses (tree-shaken), and defaults that keep
+// streaming cheap: no animation, no per-point markers, data given in Chart.js's internal {x, y} form.
+import { Chart, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartOptions } from 'chart.js';
+import { clock } from '../format.js';
+import type { Pt } from './points.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
+Chart.defaults.animation = false;
+
+export { Chart };
+
+/** Colours of the current theme, read from the CSS variables. */
+export interface ChartColors {
+  text: string;
+  grid: string;
+  muted: string;
+}
+
+/** Reads the chart colours from the page's CSS (light or dark). */
+export function chartColors(el: Element): ChartColors {
+  const cs = getComputedStyle(el);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  return { text: v('--fg', '#222'), grid: v('--grid', '#ddd'), muted: v('--muted', '#666') };
+}
+
+/** Options shared by every time chart. */
+export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'> {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    parsing: false,
+    normalized: true,
+    spanGaps: false,
+    events: ['mousemove', 'mouseout', 'click', 'touchstart', 'touchmove'],
+    interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    elements: { point: { radius: 0, hitRadius: 4, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
+    scales: {
+      x: {
+        type: 'linear',
+        ticks: { color: c.muted, maxTicksLimit: 7, maxRotation: 0, callback: (v) => clock(Number(v), false) },
+        grid: { color: c.grid },
+      },
+      y: {
+        beginAtZero: true,
+        title: { display: true, text: yTitle, color: c.muted },
+        ticks: { color: c.muted, maxTicksLimit: 6 },
+        grid: { color: c.grid },
+      },
+    },
+    plugins: {
+      legend: { labels: { color: c.text, boxWidth: 10, boxHeight: 10, font: { size: 11 } } },
+      tooltip: { callbacks: { title: (items) => (items[0] ? clock(items[0].parsed.x ?? 0) : '') } },
+    },
+  };
+}
+
+/** Update durations (ms) of the latest chart redraws, for the benchmark (bounded). */
+export const chartUpdateTimes: number[] = [];
+
+/** Redraws a chart without animation and records how long it took. */
+export function redraw(chart: Chart<'line', Pt[]>): void {
+  const t0 = performance.now();
+  chart.update('none');
+  chartUpdateTimes.push(performance.now() - t0);
+  if (chartUpdateTimes.length > 200) chartUpdateTimes.splice(0, chartUpdateTimes.length - 200);
+}

@@ -1,0 +1,22 @@
+// Entry point: pick the transport (the desktop app's preload bridge, else the server's WebSocket), build the
+// one client and the state, mount the dashboard.
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { PortwatchClient } from './api/client.js';
+import { BridgeTransport, findBridge } from './api/bridge-transport.js';
+import { WebSocketTransport, sameOriginWsUrl } from './api/ws-transport.js';
+import { MonitorState } from './state/monitor.svelte.js';
+import { Theme } from './state/theme.svelte.js';
+import { chartUpdateTimes } from './charts/setup.js';
+import './styles.css';
+
+const bridge = findBridge(window);
+const transport = bridge ? new BridgeTransport(bridge) : new WebSocketTransport({ url: sameOriginWsUrl(window.location) });
+const client = new PortwatchClient(transport);
+const state = new MonitorState(client);
+const theme = new Theme(window);
+
+// Read by the benchmark and the end-to-end tests: chart redraw durations (bounded), nothing else.
+(window as unknown as { __portwatchPerf: unknown }).__portwatchPerf = { chartUpdateTimes };
+
+mount(App, { target: document.getElementById('app')!, props: { monitor: state, theme } });

@@ -1,0 +1,90 @@
+// The dashboard's shared state: what the monitor last said, the connection, the timeline and the chosen
+// window. Fields are $state.raw: each is replaced whole when a message arrives, never deeply proxied.
+import type { MonitorInfo, TimelineEvent } from '../../../electron/common/contract.js';
+import type { Sample, TickSample } from '../../../electron/common/model.js';
+import type { PortwatchClient } from '../api/client.js';
+import type { ConnectionState } from '../api/transport.js';
+import { HistoryModel } from './history-model.js';
+
+const MAX_EVENTS = 200;
+/** Buckets per window: about one per two pixels of a wide chart, bounded. */
+export const CHART_BUCKETS = 600;
+
+/** Everything the dashboard shows, fed by one client. */
+export class MonitorState {
+  connection = $state.raw<ConnectionState>('connecting');
+  info = $state.raw<MonitorInfo | null>(null);
+  sample = $state.raw<Sample | null>(null);
+  tick = $state.raw<TickSample | null>(null);
+  events = $state.raw<TimelineEvent[]>([]);
+  windowSec = $state.raw(300);
+  error = $state.raw<string | null>(null);
+  readonly history = new HistoryModel();
+  private readonly off: (() => void)[] = [];
+  private loadSeq = 0;
+
+  constructor(private readonly client: PortwatchClient) {
+    this.off.push(
+      client.onState((s) => {
+        this.connection = s;
+        if (s === 'open') void this.load();
+      }),
+      client.onEvent((e) => {
+        switch (e.event) {
+          case 'sample':
+            this.sample = e.data;
+            break;
+          case 'tick':
+            this.tick = e.data;
+            break;
+          case 'history':
+            this.history.add(e.data.track, e.data.point);
+            break;
+          case 'timeline':
+            this.events = [...this.events, e.data].slice(-MAX_EVENTS);
+            break;
+        }
+      }),
+    );
+  }
+
+  /** Shows another window (seconds). */
+  setWindow(sec: number): void {
+    if (sec === this.windowSec) return;
+    this.windowSec = sec;
+    void this.loadHistory();
+  }
+
+  /** Stops listening. */
+  dispose(): void {
+    for (const f of this.off) f();
+    this.client.close();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const [info, snap, events] = await Promise.all([this.client.getInfo(), this.client.getSnapshot(), this.client.getEvents({ limit: MAX_EVENTS })]);
+      this.info = info;
+      if (snap.sample && (!this.sample || snap.sample.time >= this.sample.time)) this.sample = snap.sample;
+      if (snap.tick && (!this.tick || snap.tick.time >= this.tick.time)) this.tick = snap.tick;
+      this.events = events;
+      this.error = null;
+      await this.loadHistory();
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  private async loadHistory(): Promise<void> {
+    const seq = ++this.loadSeq;
+    this.history.beginLoad();
+    try {
+      const w = await this.client.getHistory({ windowSec: this.windowSec, buckets: Math.min(CHART_BUCKETS, this.windowSec) });
+      if (seq === this.loadSeq) this.history.setWindow(w); // a newer request won: drop this answer
+    } catch (err) {
+      if (seq !== this.loadSeq) return;
+      this.history.cancelLoad();
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+}
