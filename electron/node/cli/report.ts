@@ -25,7 +25,7 @@ export function renderReport(s: Sample): string {
   }
   const reuse = k.twReuse === null ? 'unknown' : ['off', 'on', 'loopback only'][k.twReuse];
   out.push(
-    `TIME-WAIT holds a port ${k.timeWaitSec} s (${k.timeWaitSource}) · tcp_tw_reuse ${reuse}${k.twReuseDelayMs !== null ? ` (delay ${k.twReuseDelayMs} ms)` : ''}`,
+    `TIME-WAIT holds a port ${k.timeWaitSec} s: ${k.timeWaitSource} · tcp_tw_reuse ${reuse}${k.twReuseDelayMs !== null ? ` (delay ${k.twReuseDelayMs} ms)` : ''}`,
   );
   out.push(
     `New connections ${formatRate(s.rates.newConnectionsPerSec)} · sustainable per destination ${formatRate(s.rates.sustainablePerDestinationPerSec)} (hold ${s.rates.holdSec} s) · headroom ${formatRate(s.rates.headroomPerSec)}`,

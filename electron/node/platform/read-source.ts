@@ -40,13 +40,13 @@ export async function readSource(spec: SourceSpec, timeoutMs: number, outer?: Ab
   }
   inFlight.add(spec.name);
   const ac = new AbortController();
-  const onOuter = (): void => ac.abort();
-  outer?.addEventListener('abort', onOuter, { once: true });
+  // AbortSignal.any holds the outer signal weakly: no listener per source piles up on it.
+  const signal = outer ? AbortSignal.any([outer, ac.signal]) : ac.signal;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const reading = spec.read(ac.signal).finally(() => inFlight.delete(spec.name));
+  const reading = spec.read(signal).finally(() => inFlight.delete(spec.name));
   try {
     const result = await Promise.race([reading, timeout]);
     if (result === 'timeout') {
@@ -63,6 +63,5 @@ export async function readSource(spec: SourceSpec, timeoutMs: number, outer?: Ab
     return done({ status: 'failed', error: `${spec.what}: ${message}` });
   } finally {
     clearTimeout(timer);
-    outer?.removeEventListener('abort', onOuter);
   }
 }

@@ -1,6 +1,6 @@
 // A copy of the procfs files the Linux backend reads, in a temporary directory, so a test can break
 // one of them at a time (remove it, lock it, replace it with a FIFO that never answers).
-import { copyFileSync, mkdirSync, mkdtempSync, readlinkSync, symlinkSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fullFileSources, sysctlPath, DEFAULT_LINUX_PATHS } from '../../../../electron/node/platform/linux/file-sources.js';
@@ -25,7 +25,7 @@ export function makeFakeProc(): string {
     const to = fake.get(name)!;
     mkdirSync(dirname(to), { recursive: true, mode: 0o755 });
     try {
-      copyFileSync(from, to);
+      writeFileSync(to, readFileSync(from)); // procfs files report size 0: copy by reading
     } catch {
       // Optional sources (conntrack) may be absent here too.
     }
