@@ -1,5 +1,6 @@
 // Runs the Portwatch CLI inside a namespace, the way a user would on that machine:
 // `ip netns exec NS node --import tsx electron/node/cli/portwatch.ts <args>` from the repository root.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Sample } from '../../electron/common/model.js';
@@ -40,4 +41,27 @@ export async function checkJson(ns: Namespace, extraArgs: readonly string[] = []
     throw new Error(`portwatch check --json in ${ns.name} (exit ${run.exitCode}) did not print one JSON document: ${(e as Error).message}\nstdout: ${run.stdout.slice(0, 2_000)}\nstderr: ${run.stderr.slice(0, 2_000)}`);
   }
   return { ...run, sample };
+}
+
+/** Runs `portwatch <args>` on the host, outside any namespace (e.g. `check --bundle DIR` of a capture made inside one). */
+export function runPortwatchOnHost(args: readonly string[], timeoutMs = 30_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`portwatch ${args.join(' ')} on the host ran past ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code, stdout, stderr });
+    });
+  });
 }

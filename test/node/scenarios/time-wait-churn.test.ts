@@ -80,6 +80,19 @@ describeNetns('TIME-WAIT churn in a namespace', () => {
     expect(after.sample.states['TIME-WAIT']).toBe(ssTimeWait);
     const wa = destinationTo(after.sample, '127.0.0.1', 8080);
     expect(wa, describeSample(after.sample)).toMatchObject({ inUse: ssTimeWait, blocking: ssTimeWait, states: { 'TIME-WAIT': ssTimeWait } });
+
+    // The same TIME-WAIT sockets, once tw_reuse=1 and the reuse delay has passed since the last of them:
+    // still there, no longer blocking — in Portwatch's view and in the kernel's.
+    await ns.sysctl('net.ipv4.tcp_tw_reuse', 1);
+    const delayMs = Number((await ns.readSysctlOrNull('net.ipv4.tcp_tw_reuse_delay')) ?? 1000);
+    await sleep(Math.max(0, churnStart + DURATION_MS + delayMs + 500 - Date.now()));
+    const reused = await checkJson(ns, ['--interval', '0']);
+    const wr = destinationTo(reused.sample, '127.0.0.1', 8080);
+    expect(reused.sample.states['TIME-WAIT']).toBe(ssTimeWait);
+    expect(wr, describeSample(reused.sample)).toMatchObject({ inUse: ssTimeWait, blocking: 0 });
+    expect(reused.sample.rates.holdSec, 'with reuse a port is held for the reuse delay only').toBeCloseTo(delayMs / 1000, 6);
+    const refill = await connectHold(ns, '127.0.0.1:8080', USABLE);
+    expect(refill.connected, 'the kernel lets every port of the range be reused').toBe(USABLE);
   });
 
   it('stops counting TIME-WAIT as blocking once tw_reuse=1 and tcp_tw_reuse_delay have passed, as the kernel does', async (ctx) => {
