@@ -29,6 +29,8 @@ export function describeNetns(name: string, fn: () => void): void {
       });
       return;
     case 'skip':
+      // The reason goes both into the suite name (verbose reporters) and to stderr (the default one).
+      console.warn(`skipping "${name}": ${reason}`);
       describe.skip(`${name} [skipped: ${reason}]`, fn);
       return;
   }
