@@ -11,6 +11,15 @@ import { twReuseApplies, twReuseDelayMs } from './tw-reuse.js';
 /** Slots per destination in DestinationColumns.states (state numbers 0..15). */
 export const STATE_SLOTS = 16;
 
+// Plain numbers for the hot loops (an imported object's property is not free in every module loader).
+const LISTEN = TCP_STATE.LISTEN;
+const BOUND = TCP_STATE.BOUND;
+const CLOSE = TCP_STATE.CLOSE;
+const CLOSE_WAIT = TCP_STATE.CLOSE_WAIT;
+const TIME_WAIT = TCP_STATE.TIME_WAIT;
+/** occupiesDestinationPort() for every state number, looked up instead of called per socket. */
+const OCCUPIES = Uint8Array.from({ length: 256 }, (_, s) => (occupiesDestinationPort(s) ? 1 : 0));
+
 /** One row per destination (netns is the table's; addresses are indexes into the table's addrs). */
 export interface DestinationColumns {
   count: number;
@@ -79,15 +88,15 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
   for (let i = 0; i < n; i++) {
     const s = t.state[i]!;
     if (s < STATE_SLOTS) stateCounts[s]!++;
-    if (s === TCP_STATE.LISTEN) {
+    if (s === LISTEN) {
       listenPorts[t.localPort[i]!] = 1;
       heldPorts[t.localPort[i]!] = 1;
-    } else if (s === TCP_STATE.BOUND || s === TCP_STATE.CLOSE) {
+    } else if (s === BOUND || s === CLOSE) {
       const p = t.localPort[i]!;
       if (p === 0) continue; // created but never bound
       heldPorts[p] = 1;
       if (p >= low && p <= high) boundOnlyInRange++;
-    } else if (s === TCP_STATE.CLOSE_WAIT) {
+    } else if (s === CLOSE_WAIT) {
       const pid = t.pid[i]!;
       closeWaitByPid.set(pid, (closeWaitByPid.get(pid) ?? 0) + 1);
     }
@@ -102,11 +111,15 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
 
   if (opts.range) {
     const index = new TripleMap(64);
-    const loopback = new Int8Array(t.addrs.length); // 0 unknown, 1 no, 2 yes
+    // Reuse depends on loopback only with tw_reuse=2; otherwise skip parsing addresses.
+    const reuseAlways = twReuseApplies(opts.kernel, false);
+    const reuseNever = !twReuseApplies(opts.kernel, true);
+    const loopback = new Int8Array(reuseAlways || reuseNever ? 0 : t.addrs.length); // 0 unknown, 1 no, 2 yes
     const isLoop = (a: number): boolean => {
       if (loopback[a] === 0) loopback[a] = isLoopbackAddress(t.addrs[a] ?? '') ? 2 : 1;
       return loopback[a] === 2;
     };
+    const reuseToward = (la: number, ra: number): boolean => reuseAlways || (!reuseNever && (isLoop(la) || isLoop(ra)));
     const delayMs = twReuseDelayMs(opts.kernel);
     const windowMs = opts.recentWindowMs;
 
@@ -115,20 +128,20 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
       if (p < low || p > high) continue;
       const s = t.state[i]!;
       // An accepted incoming connection shares its listener's port: not an ephemeral port.
-      if (!occupiesDestinationPort(s) || listenPorts[p]) continue;
+      if (!OCCUPIES[s] || listenPorts[p]) continue;
       const la = t.localAddr[i]!;
       const ra = t.remoteAddr[i]!;
       const rp = t.remotePort[i]!;
       let d = index.get(la, ra, rp);
       if (d < 0) {
-        d = dest.add(la, ra, rp, twReuseApplies(opts.kernel, isLoop(la) || isLoop(ra)));
+        d = dest.add(la, ra, rp, reuseToward(la, ra));
         index.set(la, ra, rp, d);
       }
       destOf[i] = d;
       outbound++;
       dest.inUse[d]!++;
       if (s < STATE_SLOTS) dest.states[d * STATE_SLOTS + s]!++;
-      if (s === TCP_STATE.TIME_WAIT) {
+      if (s === TIME_WAIT) {
         const age = t.timeWaitAgeMs[i]!;
         if (age < 0) dest.unknownAgeTimeWait[d]!++;
         else {

@@ -7,6 +7,8 @@ import type { SocketTable } from '../platform/types.js';
 import type { TableAggregate } from './aggregate.js';
 import { remapFirstTwo, TripleMap } from './triple-map.js';
 
+const TIME_WAIT = TCP_STATE.TIME_WAIT;
+
 /** The key of a 4-tuple's ports: local port in the high half, remote port in the low half. */
 export function portsKey(localPort: number, remotePort: number): number {
   return ((localPort << 16) | remotePort) >>> 0;
@@ -69,8 +71,9 @@ export class OwnerMemory {
     this.previous = remapFirstTwo(this.previous, oldToNew);
   }
 
+  // Rotating one insertion early when the key already exists is harmless and saves a lookup.
   private put(a: number, b: number, c: number, pid: number): void {
-    if (this.current.get(a, b, c) < 0 && this.current.size >= this.half) this.rotate();
+    if (this.current.size >= this.half) this.rotate();
     this.current.set(a, b, c, pid);
   }
 
@@ -107,7 +110,7 @@ export function attributeOwners(
     // pid 0 is no user process: Windows reports TIME-WAIT as PID 0.
     if (pid > 0) {
       owners[i] = pid;
-      if (t.state[i] !== TCP_STATE.TIME_WAIT) memory.remember(destLocalId[d]!, destRemoteId[d]!, ports, pid);
+      if (t.state[i] !== TIME_WAIT) memory.remember(destLocalId[d]!, destRemoteId[d]!, ports, pid);
       if (pid !== lastPid) {
         seen.add(pid);
         lastPid = pid;

@@ -6,6 +6,8 @@ import type { SocketTable } from '../platform/types.js';
 import type { TableAggregate } from './aggregate.js';
 import { TripleMap } from './triple-map.js';
 
+const TIME_WAIT = TCP_STATE.TIME_WAIT;
+
 /** Most destinations listed per process and most processes listed per destination. */
 export const TOP_PER_ENTRY = 5;
 
@@ -53,7 +55,7 @@ export function summarizeOwners(
     lastPid = pid;
     lastSlot = slot;
     ownerSlot[i] = slot;
-    if (t.state[i] === TCP_STATE.TIME_WAIT) timeWait[slot]!++;
+    if (t.state[i] === TIME_WAIT) timeWait[slot]!++;
     else open[slot]!++;
   }
 
@@ -98,8 +100,10 @@ export function summarizeOwners(
 
 // Rows that differ only by source address share a label ("addr:port"): sum them.
 function topLabels(rows: [number, number][], label: (d: number) => string): string[] {
+  // Only the busiest rows can make the top: labelling every row would cost a string per destination.
+  rows.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
   const byLabel = new Map<string, number>();
-  for (const [d, n] of rows) {
+  for (const [d, n] of rows.slice(0, TOP_PER_ENTRY * 10)) {
     const l = label(d);
     byLabel.set(l, (byLabel.get(l) ?? 0) + n);
   }
