@@ -15,7 +15,7 @@ export function sortRows<T, K extends string>(rows: readonly T[], order: SortOrd
       if (a.v === null && b.v === null) return a.i - b.i;
       if (a.v === null) return 1;
       if (b.v === null) return -1;
-      const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v));
+      const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v), 'en', { numeric: true });
       return c !== 0 ? sign * c : a.i - b.i;
     })
     .map((x) => x.row);

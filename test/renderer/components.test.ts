@@ -1,0 +1,176 @@
+// Component tests: each piece mounted with Svelte's mount() in jsdom, driven through its props and the DOM.
+import { afterEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import DestinationsTable from '../../renderer/src/components/DestinationsTable.svelte';
+import ProcessesTable from '../../renderer/src/components/ProcessesTable.svelte';
+import RangeUse from '../../renderer/src/components/RangeUse.svelte';
+import Header from '../../renderer/src/components/Header.svelte';
+import Diagnoses from '../../renderer/src/components/Diagnoses.svelte';
+import Timeline from '../../renderer/src/components/Timeline.svelte';
+import KernelSettings from '../../renderer/src/components/KernelSettings.svelte';
+import WindowPicker from '../../renderer/src/components/WindowPicker.svelte';
+import { makeDestination, makeSample } from '../node/service/make-sample.js';
+
+let mounted: Record<string, unknown>[] = [];
+function render<P extends Record<string, unknown>>(component: unknown, props: P): HTMLElement {
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  mounted.push(mount(component as never, { target, props }) as Record<string, unknown>);
+  flushSync();
+  return target;
+}
+afterEach(() => {
+  for (const m of mounted) unmount(m);
+  mounted = [];
+  document.body.innerHTML = '';
+});
+
+const rowsText = (el: HTMLElement) => [...el.querySelectorAll('tbody tr')].map((r) => r.querySelector('td')!.textContent!.trim());
+
+describe('DestinationsTable', () => {
+  const dests = [
+    makeDestination(100, 1000, { remoteAddress: '10.0.0.5', remotePort: 80, processes: [{ pid: 7, name: 'curl', sockets: 100 }] }),
+    makeDestination(900, 1000, { remoteAddress: '10.0.0.9', remotePort: 443, processes: [{ pid: 8, name: 'nginx', sockets: 900 }] }),
+    makeDestination(500, 1000, { remoteAddress: 'fd00::1', remotePort: 5432, processes: [] }),
+  ];
+
+  it('lists the most used destination first, with its owner and a meter', () => {
+    const el = render(DestinationsTable, { destinations: dests, total: 3, filter: '' });
+    expect(rowsText(el)[0]).toContain('10.0.0.9:443');
+    expect(el.querySelector('tbody tr')!.textContent).toContain('nginx');
+    expect(el.querySelector('[role="meter"]')!.getAttribute('aria-valuenow')).toBe('90');
+    expect(rowsText(el)[1]).toContain('[fd00::1]:5432');
+  });
+
+  it('sorts by a column when its header is activated, and back', () => {
+    const el = render(DestinationsTable, { destinations: dests, total: 3, filter: '' });
+    const header = [...el.querySelectorAll('th button')].find((b) => b.textContent!.startsWith('Destination')) as HTMLButtonElement;
+    header.click();
+    flushSync();
+    expect(rowsText(el).map((t) => t.slice(0, 9))).toEqual(['10.0.0.5:', '10.0.0.9:', '[fd00::1]']);
+    expect(header.parentElement!.getAttribute('aria-sort')).toBe('ascending');
+    header.click();
+    flushSync();
+    expect(header.parentElement!.getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('shows only destinations matching the filter, by process name too', () => {
+    const el = render(DestinationsTable, { destinations: dests, total: 3, filter: 'curl' });
+    expect(rowsText(el)).toHaveLength(1);
+    expect(rowsText(el)[0]).toContain('10.0.0.5:80');
+  });
+
+  it('says so when nothing matches', () => {
+    const el = render(DestinationsTable, { destinations: dests, total: 3, filter: 'nothing-like-this' });
+    expect(el.querySelector('tbody')!.textContent).toContain('No destination matches the filter.');
+  });
+});
+
+describe('ProcessesTable', () => {
+  it('shows TIME-WAIT attributed to the former owner and sorts by it', () => {
+    const s = makeSample(1, 10, {
+      processes: [
+        { pid: 1, name: 'a', sockets: 50, timeWait: 1, topDestinations: [] },
+        { pid: 2, name: 'b', sockets: 5, timeWait: 400, topDestinations: ['10.0.0.2:80'] },
+      ],
+    });
+    const el = render(ProcessesTable, { processes: s.processes, filter: '' });
+    expect(rowsText(el)).toEqual(['a', 'b']);
+    const tw = [...el.querySelectorAll('th button')].find((b) => b.textContent!.startsWith('TIME-WAIT')) as HTMLButtonElement;
+    tw.click();
+    flushSync();
+    expect(rowsText(el)).toEqual(['b', 'a']);
+    expect(el.textContent).toContain('owned the connection while it was established');
+  });
+});
+
+describe('RangeUse', () => {
+  it('shows the worst destination, its process and its share of usable ports in the severity colour', () => {
+    const el = render(RangeUse, { sample: makeSample(1, 25_000) });
+    expect(el.querySelector('[data-testid="worst-destination"]')!.textContent).toBe('10.0.0.2:80');
+    expect(el.textContent).toContain('client (4242)');
+    expect(el.querySelector('[data-testid="worst-percent"]')!.textContent).toBe('88.6 %');
+    expect(el.querySelector('[data-testid="worst-use"] .util')!.className).toContain('sev-warning');
+  });
+  it('waits politely before the first sample', () => {
+    expect(render(RangeUse, { sample: null }).textContent).toContain('Waiting for the first sample');
+  });
+});
+
+describe('Header', () => {
+  it('shows the severity and why, and the connection state', () => {
+    const el = render(Header, {
+      info: null,
+      sample: makeSample(1, 1, { severity: 'critical', severityReason: 'because' }),
+      connection: 'closed',
+      windowSec: 300,
+      onWindow: () => {},
+    });
+    expect(el.querySelector('[data-testid="severity"]')!.textContent).toBe('critical');
+    expect(el.querySelector('[data-testid="severity-reason"]')!.textContent).toBe('because');
+    expect(el.querySelector('[data-testid="connection"]')!.textContent).toContain('disconnected');
+  });
+});
+
+describe('WindowPicker', () => {
+  it('offers 5 min, 1 h and 24 h and reports the choice', () => {
+    const chosen: number[] = [];
+    const el = render(WindowPicker, { value: 300, onChange: (s: number) => chosen.push(s) });
+    const inputs = [...el.querySelectorAll('input')];
+    expect(inputs.map((i) => i.parentElement!.textContent!.trim())).toEqual(['5 min', '1 h', '24 h']);
+    inputs[2]!.click();
+    expect(chosen).toEqual([86400]);
+  });
+});
+
+describe('Diagnoses', () => {
+  it('shows evidence and puts application fixes before kernel relief', () => {
+    const el = render(Diagnoses, {
+      diagnoses: [
+        {
+          id: 'time-wait-churn',
+          severity: 'critical',
+          title: 'TIME-WAIT churn',
+          summary: 'New connection per request.',
+          evidence: ['27,000 TIME-WAIT sockets toward 10.0.0.2:80'],
+          recommendations: [
+            { kind: 'kernel', text: 'Widen the range (relief).', setting: { key: 'net.ipv4.ip_local_port_range', current: '32768 60999', suggested: '15000 65000' } },
+            { kind: 'application', text: 'Enable keep-alive.' },
+          ],
+        },
+      ],
+    });
+    const text = el.textContent!;
+    expect(text).toContain('27,000 TIME-WAIT sockets');
+    expect(text.indexOf('Enable keep-alive.')).toBeLessThan(text.indexOf('Widen the range'));
+    expect(text).toContain('15000 65000');
+  });
+  it('says when there is nothing to report', () => {
+    expect(render(Diagnoses, { diagnoses: [] }).textContent).toContain('Nothing to report');
+  });
+});
+
+describe('Timeline', () => {
+  it('lists events newest first', () => {
+    const el = render(Timeline, {
+      events: [
+        { seq: 1, time: 1000, kind: 'monitor', level: 'info', title: 'Monitor started', detail: '' },
+        { seq: 2, time: 2000, kind: 'severity', level: 'critical', title: 'Severity rose from ok to critical', detail: 'x' },
+      ],
+    });
+    const titles = [...el.querySelectorAll('li strong')].map((s) => s.textContent);
+    expect(titles).toEqual(['Severity rose from ok to critical', 'Monitor started']);
+    expect(el.querySelector('li')!.className).toContain('sev-critical');
+  });
+});
+
+describe('KernelSettings', () => {
+  it('explains each setting in effect, without the fin_timeout myth', () => {
+    const el = render(KernelSettings, { sample: makeSample(1, 1) });
+    const text = el.textContent!;
+    expect(text).toContain('32768–60999 (28,232 ports)');
+    expect(text).toMatch(/tcp_fin_timeout.*does NOT shorten TIME-WAIT/s);
+    expect(text).toContain('Loopback only');
+    expect(text).not.toContain('tcp_tw_recycle');
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseServeArgs } from '../../electron/server/serve-args.js';
+
+describe('parseServeArgs', () => {
+  it('binds 127.0.0.1 on a random port by default', () => {
+    expect(parseServeArgs([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, tokenFile: null, help: false } });
+  });
+  it('names an unknown flag', () => {
+    const r = parseServeArgs(['--admin']);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain("'--admin'");
+  });
+  it('names a bad port', () => {
+    expect(parseServeArgs(['--port', '70000'])).toEqual({ ok: false, error: '--port: expected a port number 0..65535, got "70000"' });
+    expect(parseServeArgs(['--port', '-1']).ok).toBe(false);
+  });
+  it('refuses a non-loopback address unless --allow-remote', () => {
+    const r = parseServeArgs(['--host', '0.0.0.0']);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain('--allow-remote');
+    expect(parseServeArgs(['--host', '0.0.0.0', '--allow-remote']).ok).toBe(true);
+    expect(parseServeArgs(['--host', '::1']).ok).toBe(true);
+    expect(parseServeArgs(['--host', '127.0.0.2']).ok).toBe(true);
+  });
+  it('refuses a host that looks like an option or carries junk', () => {
+    expect(parseServeArgs(['--host=-x']).ok).toBe(false);
+    expect(parseServeArgs(['--host', 'a b']).ok).toBe(false);
+  });
+});
