@@ -6,7 +6,7 @@ import { SocketTableBuilder } from '../socket-table.js';
 import { readSource, type SourceSpec } from '../read-source.js';
 import type { RawSource, SocketTable } from '../types.js';
 import { AddressInterner } from '../parse/inet-address.js';
-import { appendInetDiag } from '../parse/inet-diag.js';
+import { appendInetDiag, inetDiagCapacity } from '../parse/inet-diag.js';
 import { appendProcNetTcp } from '../parse/proc-net-tcp.js';
 import { attachOwners, parseSocketOwners } from '../parse/socket-owners.js';
 import { loadSockDiag, type SockDiagLoadResult } from './native/load.js';
@@ -24,6 +24,8 @@ export const SOCKET_SOURCE_NAMES = {
 const FAMILIES = [4, 6] as const;
 const PROC_PATHS = { 4: '/proc/net/tcp', 6: '/proc/net/tcp6' } as const;
 const PROC_READ_CHUNK = 1 << 20;
+// The kernel pads every /proc/net/tcp[6] line to at least 149 characters plus the newline.
+const PROC_LINE_BYTES = 150;
 
 /** How to read the socket table. */
 export interface SocketReadOptions {
@@ -115,20 +117,23 @@ export interface ParsedSocketSources {
  */
 export function parseSocketSources(sources: readonly RawSource[]): ParsedSocketSources {
   const byName = new Map(sources.map((s) => [s.name, s]));
-  const addresses = new AddressInterner(new SocketTableBuilder(4096));
-  const problems: string[] = [];
-  let anyRead = false;
-  for (const family of FAMILIES) {
+  // per family: the netlink dump when it was read, else /proc/net/tcp[6]
+  const chosen = FAMILIES.map((family) => {
     const diag = byName.get(SOCKET_SOURCE_NAMES.diag[family]);
     const proc = byName.get(SOCKET_SOURCE_NAMES.proc[family]);
-    if (diag?.data) {
-      appendInetDiag(addresses, diag.data, diag.name, problems);
-      anyRead = true;
-    } else if (proc?.data) {
-      appendProcNetTcp(addresses, proc.data, proc.name, problems);
-      anyRead = true;
-    }
+    if (diag?.data) return { kind: 'diag' as const, name: diag.name, data: diag.data };
+    if (proc?.data) return { kind: 'proc' as const, name: proc.name, data: proc.data };
+    return null;
+  }).filter((c) => c !== null);
+  // reserve every row up front (upper bounds), so 150,000 sockets never regrow the table
+  const capacity = chosen.reduce((n, c) => n + (c.kind === 'diag' ? inetDiagCapacity([c.data]) : Math.ceil(c.data.length / PROC_LINE_BYTES)), 0);
+  const addresses = new AddressInterner(new SocketTableBuilder(capacity));
+  const problems: string[] = [];
+  for (const c of chosen) {
+    if (c.kind === 'diag') appendInetDiag(addresses, c.data, c.name, problems);
+    else appendProcNetTcp(addresses, c.data, c.name, problems);
   }
+  const anyRead = chosen.length > 0;
   const processNames = new Map<number, string>();
   if (!anyRead) return { table: null, processNames, problems };
   const table = addresses.builder.build();

@@ -53,19 +53,27 @@ export function formatIPv6(w0: number, w1: number, w2: number, w3: number): stri
   return out;
 }
 
+function v4Hash(bits: number): number {
+  const h = Math.imul(bits, 0x9e3779b1);
+  return h ^ (h >>> 16);
+}
+
 function v6Hash(w0: number, w1: number, w2: number, w3: number): number {
   const h = Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d), 0x27d4eb2f);
   return h ^ (h >>> 15);
 }
 
 /**
- * Interns addresses into a builder, keyed by their bits: IPv4 by the 32-bit value, IPv6 by its four
- * words in a small open-addressing table. The last address seen is checked first (dumps come in runs).
+ * Interns addresses into a builder, keyed by their bits in small open-addressing tables (IPv4: the
+ * 32-bit value; IPv6: its four words), so the hot path allocates nothing. Local and remote addresses
+ * each remember the last one seen: dumps come in runs of the same few hosts.
  */
 export class AddressInterner {
-  private readonly v4 = new Map<number, number>();
-  private lastV4Bits = -1;
-  private lastV4Index = -1;
+  private v4Keys = new Int32Array(256);
+  private v4Values = new Int32Array(256); // interned index + 1; 0 = empty slot
+  private v4Count = 0;
+  private readonly lastBits = new Int32Array(2);
+  private readonly lastIndex = new Int32Array([-1, -1]);
   // IPv6 table: 4 key words per slot and the interned index (+1, so 0 means empty).
   private v6Keys = new Int32Array(4 * 64);
   private v6Values = new Int32Array(64);
@@ -73,17 +81,34 @@ export class AddressInterner {
 
   constructor(readonly builder: SocketTableBuilder) {}
 
-  /** The builder index of the IPv4 address with these bits (network order). */
-  ipv4(bits: number): number {
-    if (bits === this.lastV4Bits) return this.lastV4Index;
-    let i = this.v4.get(bits);
-    if (i === undefined) {
-      i = this.builder.intern(formatIPv4(bits));
-      this.v4.set(bits, i);
+  /**
+   * The builder index of the IPv4 address with these bits (network order, signed or unsigned);
+   * `side` (0 local, 1 remote) picks the one-entry cache to try first.
+   */
+  ipv4(bits: number, side: 0 | 1 = 0): number {
+    bits |= 0;
+    if (this.lastBits[side] === bits && this.lastIndex[side]! >= 0) return this.lastIndex[side]!;
+    const mask = this.v4Values.length - 1;
+    let slot = v4Hash(bits) & mask;
+    let index = -1;
+    for (;;) {
+      const v = this.v4Values[slot]!;
+      if (v === 0) break;
+      if (this.v4Keys[slot] === bits) {
+        index = v - 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
     }
-    this.lastV4Bits = bits;
-    this.lastV4Index = i;
-    return i;
+    if (index < 0) {
+      index = this.builder.intern(formatIPv4(bits >>> 0));
+      this.v4Keys[slot] = bits;
+      this.v4Values[slot] = index + 1;
+      if (++this.v4Count * 2 > this.v4Values.length) this.growV4();
+    }
+    this.lastBits[side] = bits;
+    this.lastIndex[side] = index;
+    return index;
   }
 
   /** The builder index of the IPv6 address with these four words (network order). */
@@ -103,11 +128,6 @@ export class AddressInterner {
       slot = (slot + 1) & mask;
     }
     const index = this.builder.intern(formatIPv6(w0 >>> 0, w1 >>> 0, w2 >>> 0, w3 >>> 0));
-    this.insertV6(slot, w0, w1, w2, w3, index);
-    return index;
-  }
-
-  private insertV6(slot: number, w0: number, w1: number, w2: number, w3: number, index: number): void {
     const k = slot * 4;
     this.v6Keys[k] = w0;
     this.v6Keys[k + 1] = w1;
@@ -115,6 +135,22 @@ export class AddressInterner {
     this.v6Keys[k + 3] = w3;
     this.v6Values[slot] = index + 1;
     if (++this.v6Count * 2 > this.v6Values.length) this.growV6();
+    return index;
+  }
+
+  private growV4(): void {
+    const oldKeys = this.v4Keys;
+    const oldValues = this.v4Values;
+    this.v4Keys = new Int32Array(oldKeys.length * 2);
+    this.v4Values = new Int32Array(oldValues.length * 2);
+    const mask = this.v4Values.length - 1;
+    for (let s = 0; s < oldValues.length; s++) {
+      if (oldValues[s] === 0) continue;
+      let slot = v4Hash(oldKeys[s]!) & mask;
+      while (this.v4Values[slot] !== 0) slot = (slot + 1) & mask;
+      this.v4Keys[slot] = oldKeys[s]!;
+      this.v4Values[slot] = oldValues[s]!;
+    }
   }
 
   private growV6(): void {
@@ -122,11 +158,9 @@ export class AddressInterner {
     const oldValues = this.v6Values;
     this.v6Keys = new Int32Array(oldKeys.length * 2);
     this.v6Values = new Int32Array(oldValues.length * 2);
-    this.v6Count = 0;
     const mask = this.v6Values.length - 1;
     for (let s = 0; s < oldValues.length; s++) {
-      const v = oldValues[s]!;
-      if (v === 0) continue;
+      if (oldValues[s] === 0) continue;
       const [w0, w1, w2, w3] = [oldKeys[s * 4]!, oldKeys[s * 4 + 1]!, oldKeys[s * 4 + 2]!, oldKeys[s * 4 + 3]!];
       let slot = v6Hash(w0, w1, w2, w3) & mask;
       while (this.v6Values[slot] !== 0) slot = (slot + 1) & mask;
@@ -135,8 +169,7 @@ export class AddressInterner {
       this.v6Keys[k + 1] = w1;
       this.v6Keys[k + 2] = w2;
       this.v6Keys[k + 3] = w3;
-      this.v6Values[slot] = v;
-      this.v6Count++;
+      this.v6Values[slot] = oldValues[s]!;
     }
   }
 }

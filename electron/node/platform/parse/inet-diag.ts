@@ -37,13 +37,18 @@ export interface NamedBytes {
 /** Parses one dump, or several (e.g. the IPv4 and the IPv6 dump), into one table. */
 export function parseInetDiag(dumps: Uint8Array | readonly (Uint8Array | NamedBytes)[]): ParsedSockets {
   const list = dumps instanceof Uint8Array ? [dumps] : dumps;
-  const addresses = new AddressInterner(new SocketTableBuilder(4096));
+  const addresses = new AddressInterner(new SocketTableBuilder(inetDiagCapacity(list.map((d) => (d instanceof Uint8Array ? d : d.data)))));
   const problems: string[] = [];
   list.forEach((d, i) => {
     const named = d instanceof Uint8Array ? { name: list.length === 1 ? 'tcp-diag' : `tcp-diag[${i}]`, data: d } : d;
     appendInetDiag(addresses, named.data, named.name, problems);
   });
   return { table: addresses.builder.build(), problems };
+}
+
+/** Rows to reserve for these dumps: an upper bound (a socket message is at least 88 bytes), so the table never regrows. */
+export function inetDiagCapacity(dumps: readonly Uint8Array[]): number {
+  return dumps.reduce((n, d) => n + Math.floor(d.byteLength / (NLMSG_HDRLEN + INET_DIAG_MSG_LEN)), 0);
 }
 
 /** Appends the sockets of one dump to the builder behind `addresses`; returns how many were added. */
@@ -108,7 +113,7 @@ function walkDump(addresses: AddressInterner, data: Uint8Array, log: ProblemLog)
       log.add(`unexpected netlink message type ${type} at offset ${off}, skipped`);
     } else if (len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN) {
       log.add(`socket message at offset ${off} has ${len} bytes, an inet_diag_msg needs ${NLMSG_HDRLEN + INET_DIAG_MSG_LEN}`);
-    } else if (pushSocket(addresses, builder, dv, off + NLMSG_HDRLEN, le, log)) {
+    } else if (pushSocket(addresses, builder, data, off + NLMSG_HDRLEN, le, log)) {
       added++;
     }
     off += (len + 3) & ~3;
@@ -121,13 +126,13 @@ function walkDump(addresses: AddressInterner, data: Uint8Array, log: ProblemLog)
 function pushSocket(
   addresses: AddressInterner,
   builder: SocketTableBuilder,
-  dv: DataView,
+  b: Uint8Array,
   m: number,
   le: boolean,
   log: ProblemLog,
 ): boolean {
-  const family = dv.getUint8(m);
-  let state = dv.getUint8(m + 1);
+  const family = b[m]!;
+  let state = b[m + 1]!;
   // Bound-only sockets come from the bind-hash walk asked for with TCPF_BOUND_INACTIVE, reported with
   // their real sk_state, TCP_CLOSE: a closed socket is in no hash, so CLOSE here always means BOUND.
   if (state === TCP_STATE.CLOSE) state = TCP_STATE.BOUND;
@@ -135,25 +140,39 @@ function pushSocket(
     log.add(`socket message at offset ${m - NLMSG_HDRLEN} has unknown TCP state ${state}, skipped`);
     return false;
   }
-  const localPort = dv.getUint16(m + 4, false);
-  const remotePort = dv.getUint16(m + 6, false);
+  // ports and addresses are in network byte order (big-endian), whatever the host
+  const localPort = (b[m + 4]! << 8) | b[m + 5]!;
+  const remotePort = (b[m + 6]! << 8) | b[m + 7]!;
   let local: number;
   let remote: number;
   if (family === AF_INET) {
-    local = addresses.ipv4(dv.getUint32(m + 8, false));
-    remote = addresses.ipv4(dv.getUint32(m + 24, false));
+    local = addresses.ipv4(be32(b, m + 8), 0);
+    remote = addresses.ipv4(be32(b, m + 24), 1);
   } else if (family === AF_INET6) {
-    local = addresses.ipv6(dv.getUint32(m + 8, false), dv.getUint32(m + 12, false), dv.getUint32(m + 16, false), dv.getUint32(m + 20, false));
-    remote = addresses.ipv6(dv.getUint32(m + 24, false), dv.getUint32(m + 28, false), dv.getUint32(m + 32, false), dv.getUint32(m + 36, false));
+    local = addresses.ipv6(be32(b, m + 8), be32(b, m + 12), be32(b, m + 16), be32(b, m + 20));
+    remote = addresses.ipv6(be32(b, m + 24), be32(b, m + 28), be32(b, m + 32), be32(b, m + 36));
   } else {
     log.add(`socket message at offset ${m - NLMSG_HDRLEN} has address family ${family}, neither AF_INET nor AF_INET6, skipped`);
     return false;
   }
-  const expiresMs = dv.getUint32(m + 52, le);
-  const inode = dv.getUint32(m + 68, le);
-  const timeWaitAgeMs = state === TCP_STATE.TIME_WAIT ? Math.max(0, TIME_WAIT_MS - expiresMs) : -1;
+  const inode = le ? le32(b, m + 68) >>> 0 : be32(b, m + 68) >>> 0;
+  let timeWaitAgeMs = -1;
+  if (state === TCP_STATE.TIME_WAIT) {
+    const expiresMs = le ? le32(b, m + 52) >>> 0 : be32(b, m + 52) >>> 0;
+    timeWaitAgeMs = expiresMs >= TIME_WAIT_MS ? 0 : TIME_WAIT_MS - expiresMs;
+  }
   builder.pushRaw(family === AF_INET ? 4 : 6, state, local, localPort, remote, remotePort, inode, -1, timeWaitAgeMs);
   return true;
+}
+
+/** A big-endian 32-bit word at o, as a signed int (callers use >>> 0 for the unsigned value). */
+function be32(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
+/** A little-endian 32-bit word at o, as a signed int. */
+function le32(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
 }
 
 const ERRNO_NAMES: Record<number, string> = {
