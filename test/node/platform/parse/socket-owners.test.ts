@@ -52,6 +52,16 @@ describe('parseSocketOwners on crafted text', () => {
     ]);
   });
 
+  it('never throws when a real capture is cut at any offset, and never invents an owner', () => {
+    const whole = fixture('socket-owners.txt');
+    const full = parseSocketOwners(whole).owners.byInode;
+    for (let cut = 0; cut <= whole.length; cut++) {
+      const { owners } = parseSocketOwners(whole.subarray(0, cut));
+      // a cut inside an inode number leaves a shorter number: it may name no socket of the whole
+      for (const [inode, pid] of owners.byInode) if (full.has(inode)) expect(full.get(inode)).toBe(pid);
+    }
+  });
+
   it('never throws on arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300, unit: fc.constantFrom('1', '2', '\t', '\n', ' ', 'a', '-', '9') }), (text) => {
