@@ -167,6 +167,7 @@ static const char *errno_code(int e) {
     case EINVAL: return "EINVAL";
     case EMFILE: return "EMFILE";
     case E2BIG: return "E2BIG";
+    case EMSGSIZE: return "EMSGSIZE";
     default: return "EIO";
   }
 }
@@ -268,13 +269,19 @@ static void run_dump(job_t *j) {
       job_fail(j, E2BIG, "sock_diag dump larger than 1 GiB, or out of memory");
       break;
     }
-    ssize_t n = recv(fd, j->out.data + j->out.len, j->out.cap - j->out.len, 0);
+    size_t space = j->out.cap - j->out.len;
+    // MSG_TRUNC: the datagram's real length comes back even when it did not fit (it never should)
+    ssize_t n = recv(fd, j->out.data + j->out.len, space, MSG_TRUNC);
     if (n < 0) {
       if (errno == EINTR) continue;
       job_fail(j, errno, errno == EAGAIN ? "recv(NETLINK_SOCK_DIAG) timed out" : "recv(NETLINK_SOCK_DIAG)");
       break;
     }
     if (n == 0) break;
+    if ((size_t)n > space) {
+      job_fail(j, EMSGSIZE, "recv(NETLINK_SOCK_DIAG): a netlink message larger than the receive buffer");
+      break;
+    }
     const char *chunk = j->out.data + j->out.len;
     j->out.len += (size_t)n;
     if (chunk_ends_dump(chunk, chunk + n)) break;
