@@ -31,7 +31,8 @@ export function suggestLinuxPortRange(
   const isReserved = reservedTest(reserved);
   const floor = Math.max(SAFE_LOW_END, unprivilegedPortStart ?? 1024);
   let high = Math.max(range.high, 65535);
-  let low = range.low;
+  // The kernel refuses a low end below ip_unprivileged_port_start, even one that is already in place.
+  let low = Math.max(range.low, unprivilegedPortStart ?? 0);
   if (range.low > floor) {
     low = floor;
     for (const p of heldPorts) if (p >= floor && p < range.low && !isReserved(p)) low = Math.max(low, p + 1);

@@ -97,3 +97,17 @@ export function outbound(
 export function listener(port: number, addr = '0.0.0.0'): SocketRow {
   return { family: addr.includes(':') ? 6 : 4, state: S.LISTEN, localAddr: addr, localPort: port, remoteAddr: addr.includes(':') ? '::' : '0.0.0.0', remotePort: 0 };
 }
+
+/** A healthy busy machine: a few listeners, some keep-alive connections, a little TIME-WAIT. */
+export function healthyRows(): SocketRow[] {
+  return [
+    listener(22),
+    listener(443),
+    listener(5432, '::'),
+    ...outbound(40, { remote: '10.0.0.2', port: 443, firstPort: 33000, pid: 10 }),
+    ...outbound(12, { remote: '10.0.0.2', port: 443, firstPort: 34000, state: S.TIME_WAIT, ageMs: (i) => i * 4000 }),
+    ...outbound(20, { remote: '10.0.0.3', port: 5432, firstPort: 35000, pid: 11 }),
+    ...outbound(3, { local: '127.0.0.1', remote: '127.0.0.1', port: 6379, firstPort: 36000, pid: 12 }),
+    { family: 4, state: S.CLOSE_WAIT, localAddr: '10.0.0.1', localPort: 33500, remoteAddr: '10.0.0.2', remotePort: 443, pid: 10 },
+  ];
+}
