@@ -2,7 +2,7 @@
 import type { Attachment } from 'svelte/attachments';
 import { fieldIndex, plotColumns } from '../../../electron/common/history-frame.js';
 import type { HistoryModel } from '../state/history-model.js';
-import { Chart, baseOptions, chartColors, redraw } from './setup.js';
+import { Chart, baseOptions, chartColors, redraw, xRange } from './setup.js';
 import { severityColor } from './palette.js';
 import { toPoints, type Pt } from './points.js';
 
@@ -32,7 +32,7 @@ export function rateChart(history: HistoryModel, windowSec: number, dark: boolea
       if (!t) return;
       const cols = plotColumns(t, RATE);
       chart.data.datasets[0]!.data = toPoints(cols.x, cols.y[0]!);
-      const x0 = history.now - windowSec * 1000;
+      const { min: x0 } = xRange(history.now, windowSec, t.time[0]);
       const sus = sustainable();
       let peak = 0;
       for (const v of cols.y[0]!) if (v !== null && v > peak) peak = v;

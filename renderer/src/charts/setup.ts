@@ -38,7 +38,15 @@ export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'
     scales: {
       x: {
         type: 'linear',
-        ticks: { color: c.muted, maxTicksLimit: 7, maxRotation: 0, callback: (v) => clock(Number(v), false) },
+        ticks: {
+          color: c.muted,
+          maxTicksLimit: 7,
+          maxRotation: 0,
+          // Seconds only matter on short spans.
+          callback(v) {
+            return clock(Number(v), this.max - this.min < 600_000);
+          },
+        },
         grid: { color: c.grid },
       },
       y: {
@@ -64,4 +72,10 @@ export function redraw(chart: Chart<'line', Pt[]>): void {
   chart.update('none');
   chartUpdateTimes.push(performance.now() - t0);
   if (chartUpdateTimes.length > 200) chartUpdateTimes.splice(0, chartUpdateTimes.length - 200);
+}
+
+/** The x range to show: the window ending at `now`, starting no earlier than the first bucket (a young monitor fills the chart). */
+export function xRange(now: number, windowSec: number, firstBucket: number | undefined): { min: number; max: number } {
+  const min = now - windowSec * 1000;
+  return { min: firstBucket === undefined ? min : Math.min(now - 60_000, Math.max(min, firstBucket)), max: now };
 }

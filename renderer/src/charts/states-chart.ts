@@ -3,7 +3,7 @@ import type { Attachment } from 'svelte/attachments';
 import { ALL_TCP_STATES } from '../../../electron/common/tcp-state.js';
 import { fieldIndex, plotColumns } from '../../../electron/common/history-frame.js';
 import type { HistoryModel } from '../state/history-model.js';
-import { Chart, baseOptions, chartColors, redraw } from './setup.js';
+import { Chart, baseOptions, chartColors, redraw, xRange } from './setup.js';
 import { STATE_COLORS } from './palette.js';
 import { toPoints, type Pt } from './points.js';
 
@@ -36,9 +36,10 @@ export function statesChart(history: HistoryModel, windowSec: number, dark: bool
       if (!s) return;
       const cols = plotColumns(s, FIELDS);
       for (let k = 0; k < FIELDS.length; k++) chart.data.datasets[k]!.data = toPoints(cols.x, cols.y[k]!);
+      const r = xRange(history.now, windowSec, s.time[0]);
       const x = chart.options.scales!.x!;
-      x.max = history.now;
-      x.min = history.now - windowSec * 1000;
+      x.min = r.min;
+      x.max = r.max;
       redraw(chart);
     };
     const off = history.onChange((track) => {

@@ -4,7 +4,7 @@ import type { Attachment } from 'svelte/attachments';
 import { fieldIndex, plotColumns } from '../../../electron/common/history-frame.js';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../../electron/common/config.js';
 import type { HistoryModel } from '../state/history-model.js';
-import { Chart, baseOptions, chartColors, redraw } from './setup.js';
+import { Chart, baseOptions, chartColors, redraw, xRange } from './setup.js';
 import { severityColor } from './palette.js';
 import { scaled, toPoints, type Pt } from './points.js';
 
@@ -38,7 +38,7 @@ export function useChart(history: HistoryModel, windowSec: number, dark: boolean
       const cols = plotColumns(s, FIELDS);
       chart.data.datasets[0]!.data = toPoints(cols.x, scaled(cols.y[0]!, 100));
       chart.data.datasets[1]!.data = toPoints(cols.x, scaled(cols.y[1]!, 100));
-      const x0 = history.now - windowSec * 1000;
+      const { min: x0 } = xRange(history.now, windowSec, s.time[0]);
       chart.data.datasets[2]!.data = [{ x: x0, y: warning * 100 }, { x: history.now, y: warning * 100 }];
       chart.data.datasets[3]!.data = [{ x: x0, y: critical * 100 }, { x: history.now, y: critical * 100 }];
       chart.options.scales!.x!.min = x0;

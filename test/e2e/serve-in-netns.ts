@@ -1,0 +1,62 @@
+// End-to-end plumbing: `portwatch serve` running inside a namespace (through the real CLI), a Chromium that
+// runs inside the same namespace (a wrapper script that Playwright starts over a pipe), and scrapes made
+// from inside the namespace. Chromium must be Debian's (/usr/bin/chromium); Playwright's downloads are not
+// available here.
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+import type { Namespace, NsProcess } from '../netns/netns.js';
+import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function browserUnavailable(): string | null {
+  return existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+}
+
+/** Builds the renderer when out/renderer is missing (CI builds it before the tests). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(REPO_ROOT, 'out/renderer/index.html'))) return;
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'ignore', timeout: 120_000 });
+}
+
+/** A running `portwatch serve` inside a namespace. */
+export interface ServeInNs {
+  process: NsProcess;
+  port: number;
+  token: string;
+  url: string;
+}
+
+/** Starts `portwatch serve --port N` inside the namespace and waits for its URL. */
+export async function startServeInNamespace(ns: Namespace, port: number, extra: string[] = []): Promise<ServeInNs> {
+  const p = ns.spawn([process.execPath, '--import', 'tsx', CLI_ENTRY, 'serve', '--port', String(port), ...extra], { cwd: REPO_ROOT });
+  const line = await p.waitForLine(/Portwatch dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=/, 30_000);
+  const m = /(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))/.exec(line)!;
+  return { process: p, url: m[1]!, port: Number(m[2]), token: m[3]! };
+}
+
+/** Launches Debian's Chromium inside the namespace (headless, no sandbox: we are root in a test box). */
+export async function launchChromiumIn(ns: Namespace): Promise<Browser> {
+  const dir = mkdtempSync(join(tmpdir(), 'pw-chromium-'));
+  const wrapper = join(dir, 'chromium-in-netns');
+  // ip execs Chromium in place inside the namespace; Playwright talks to it over the inherited pipe.
+  writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns.name} ${CHROMIUM} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return chromium.launch({
+    executablePath: wrapper,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    timeout: 60_000,
+  });
+}
+
+/** GETs a URL from inside the namespace (the host cannot reach its loopback). */
+export async function fetchInNamespace(ns: Namespace, url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const script = `fetch(${JSON.stringify(url)}, { headers: ${JSON.stringify(headers)} }).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })), (e) => { process.stderr.write(String(e)); process.exit(1); })`;
+  const r = await ns.exec([process.execPath, '-e', script], { timeoutMs: 10_000 });
+  if (r.code !== 0) throw new Error(`fetch ${url} in ${ns.name} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { status: number; body: string };
+}
