@@ -59,7 +59,9 @@ const groupArb = fc.record({
   ageSpread: fc.constantFrom(-1, 0, 500, 5000, 60_000),
 });
 
-function rowsOf(groups: fc.RecordValue<typeof groupArb>[]): SocketRow[] {
+type Group = typeof groupArb extends fc.Arbitrary<infer G> ? G : never;
+
+function rowsOf(groups: Group[]): SocketRow[] {
   const rows: SocketRow[] = [];
   for (const g of groups) {
     for (let i = 0; i < g.count; i++) {
