@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS_TOP_DESTINATIONS, renderMetrics } from '../../electron/server/metrics.js';
 import { makeDestination, makeSample, makeTick } from '../node/service/make-sample.js';
-
-/** Parses exposition text into `name{labels}` → value, checking every line's syntax on the way. */
-export function parseExposition(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
-    if (!m) throw new Error(`not exposition format: ${line}`);
-    out.set(m[1]! + (m[2] ?? ''), Number(m[3]));
-  }
-  return out;
-}
+import { parseExposition } from './exposition.js';
 
 describe('renderMetrics', () => {
   const s = makeSample(1_700_000_000_000, 1234, { severity: 'warning' });
