@@ -2,14 +2,22 @@
 // source says "unsupported", so the rest of Portwatch reports that instead of failing.
 import type { PlatformName } from '../../common/model.js';
 import { isPlatformName } from '../../common/platform.js';
+import { createDarwinBackend } from './darwin/backend.js';
+import { parseDarwinSnapshot } from './darwin/snapshot.js';
 import { createLinuxBackend, type LinuxBackendOptions } from './linux/backend.js';
 import { parseLinuxSnapshot } from './linux/snapshot.js';
+import { createWin32Backend } from './win32/backend.js';
+import { parseWin32Snapshot } from './win32/snapshot.js';
 import type { Backend, RawSnapshot, Snapshot } from './types.js';
 
 
 /** The backend for this machine (or the one named). */
 export function createBackend(platform: string = process.platform, linux: LinuxBackendOptions = {}): Backend {
   if (platform === 'linux') return createLinuxBackend(linux);
+  // The owners switch (portwatch --no-owners) applies everywhere; the other options are Linux paths and timeouts.
+  const owners = linux.owners === undefined ? {} : { owners: linux.owners };
+  if (platform === 'darwin') return createDarwinBackend(owners);
+  if (platform === 'win32') return createWin32Backend(owners);
   return unsupportedBackend(isPlatformName(platform) ? platform : 'linux', platform);
 }
 
@@ -32,24 +40,8 @@ export function parseSnapshot(raw: RawSnapshot): Snapshot {
     case 'linux':
       return parseLinuxSnapshot(raw);
     case 'darwin':
+      return parseDarwinSnapshot(raw);
     case 'win32':
-      return emptySnapshot(raw, `no parser for ${raw.platform} captures yet`);
+      return parseWin32Snapshot(raw);
   }
-}
-
-function emptySnapshot(raw: RawSnapshot, why: string): Snapshot {
-  return {
-    time: raw.time,
-    platform: raw.platform,
-    hostname: '',
-    netns: '',
-    kernel: {
-      portRange: null, reservedPorts: null, unprivilegedPortStart: null, twReuse: null, twReuseDelayMs: null,
-      timestamps: null, finTimeoutSec: null, maxTwBuckets: null, timeWaitSec: 60, timeWaitSource: why, conntrack: null,
-    },
-    counters: { activeOpens: null, passiveOpens: null, currEstab: null, timeWaitOverflow: null, twRecycled: null, listenOverflows: null, listenDrops: null, sockstat: null },
-    sockets: null,
-    processNames: new Map(),
-    sources: raw.sources.map((s) => ({ name: s.name, status: 'unsupported', error: why, durationMs: s.durationMs })),
-  };
 }
