@@ -1,0 +1,38 @@
+// The desktop app's entry point (out/main/index.js): the only module that imports Electron's main API.
+// It hands the API to createDesktopApp, which the tests drive with a stand-in under Node.
+import * as electron from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rendererDirBeside } from '../node/desktop/app-files.js';
+import { currentAttributionStatus } from '../node/desktop/attribution.js';
+import { createDesktopApp } from './desktop-app.js';
+import type { ElectronApi } from './electron-api.js';
+import { installE2eHook } from './e2e-hook.js';
+import { chosenMonitorProcess, startMonitor } from './monitor-process.js';
+
+// The compiler checks here that Electron's real API satisfies the narrow interfaces the app is written against.
+const api: ElectronApi = electron;
+const mainDir = fileURLToPath(new URL('.', import.meta.url));
+const appRoot = electron.app.getAppPath();
+const where = chosenMonitorProcess(process.env);
+
+const desktop = createDesktopApp(api, {
+  argv: process.argv,
+  env: process.env,
+  platform: process.platform,
+  rendererDir: rendererDirBeside(mainDir),
+  preloadPath: join(mainDir, '..', 'preload', 'index.cjs'),
+  trayIconDir: join(appRoot, 'build', 'icons', 'tray'),
+  windowIconPath: process.platform === 'darwin' ? null : join(appRoot, 'build', 'icons', 'png', '512x512.png'),
+  startMonitor: (config, version) => startMonitor(api, mainDir, where, config, version),
+  attribution: currentAttributionStatus(),
+  tuning: { available: false, note: 'not in this version yet' },
+  execPath: process.execPath,
+});
+
+if (process.env.PORTWATCH_E2E === '1') installE2eHook(desktop);
+
+desktop.ready.catch((err: unknown) => {
+  electron.dialog.showErrorBox('Portwatch could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  electron.app.exit(1);
+});

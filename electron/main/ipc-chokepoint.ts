@@ -1,0 +1,115 @@
+// The one place every IPC message from a renderer passes before anything reaches the monitor. In order:
+// the channel is one of ours (prefix and list), the sender is the app's own window, its main frame, at
+// the app's origin; then the arguments pass the contract's schema for that channel's method. Anything
+// else is refused, logged (bounded), and answered with an error that changes nothing.
+import type { MethodName, MonitorEndpoint, ResponseMessage } from '../common/contract.js';
+import { checkChannel, checkPayload, checkSender, type SenderFacts, type TrustedSender } from '../node/desktop/ipc-checks.js';
+import { EVENT_CHANNEL, IPC_PREFIX, REQUEST_CHANNELS } from '../preload/channels.js';
+import type { IpcInvokeEventLike, IpcMainLike, WebContentsLike } from './electron-api.js';
+
+/** How many refusals are logged per minute (a hostile page must not flood the log). */
+const LOGGED_REFUSALS_PER_MINUTE = 20;
+
+export interface ChokepointOptions {
+  ipcMain: IpcMainLike;
+  endpoint: MonitorEndpoint;
+  /** Who may send right now (the window can come and go). */
+  trusted: () => TrustedSender;
+  log: (line: string) => void;
+  /** Most requests awaiting an answer at once (default 16). */
+  maxInFlight?: number;
+  clock?: () => number;
+}
+
+const METHOD_BY_CHANNEL = new Map<string, MethodName>(Object.entries(REQUEST_CHANNELS).map(([m, c]) => [c, m as MethodName]));
+const KNOWN_CHANNELS: ReadonlySet<string> = new Set(METHOD_BY_CHANNEL.keys());
+
+/** The chokepoint: installs one handler per contract channel, all funnelled through receive(). */
+export class IpcChokepoint {
+  /** Messages refused so far (all reasons). */
+  refusals = 0;
+  private inFlight = 0;
+  private nextId = 1;
+  private logWindowStart = 0;
+  private loggedInWindow = 0;
+
+  constructor(private readonly opts: ChokepointOptions) {}
+
+  /** Registers the handlers (once per channel). */
+  install(): void {
+    for (const channel of KNOWN_CHANNELS) {
+      this.opts.ipcMain.handle(channel, (event, ...args) => this.receive(channel, event, args));
+    }
+  }
+
+  /** Removes the handlers. */
+  uninstall(): void {
+    for (const channel of KNOWN_CHANNELS) this.opts.ipcMain.removeHandler(channel);
+  }
+
+  /** Checks one message and, when every check passes, hands the validated request to the monitor. */
+  async receive(channel: unknown, event: IpcInvokeEventLike, args: readonly unknown[]): Promise<ResponseMessage> {
+    const channelProblem = checkChannel(channel, IPC_PREFIX, KNOWN_CHANNELS);
+    if (channelProblem) return this.refuse(channelProblem, 'refused');
+    const senderProblem = checkSender(senderFacts(event), this.opts.trusted());
+    if (senderProblem) return this.refuse(`${String(channel)}: ${senderProblem}`, 'refused');
+    const method = METHOD_BY_CHANNEL.get(channel as string)!;
+    const id = this.nextId;
+    this.nextId = this.nextId >= 2 ** 31 - 2 ? 1 : this.nextId + 1;
+    const payload = checkPayload(method, Array.isArray(args) ? args : [], id);
+    if (!payload.ok) return this.refuse(`${method}: ${payload.reason}`, payload.reason);
+    if (this.inFlight >= (this.opts.maxInFlight ?? 16)) {
+      this.refusals++;
+      return { id, ok: false, error: { code: 'rate-limited', message: `more than ${this.opts.maxInFlight ?? 16} requests awaiting an answer` } };
+    }
+    this.inFlight++;
+    try {
+      return await this.opts.endpoint.handle(payload.request);
+    } catch (err) {
+      this.opts.log(`IPC ${method} failed in the monitor: ${err instanceof Error ? err.message : String(err)}`);
+      return { id, ok: false, error: { code: 'internal', message: `${method} failed inside the monitor` } };
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private refuse(why: string, shown: string): ResponseMessage {
+    this.refusals++;
+    const now = (this.opts.clock ?? Date.now)();
+    if (now - this.logWindowStart >= 60_000) {
+      if (this.loggedInWindow > LOGGED_REFUSALS_PER_MINUTE) this.opts.log(`IPC: ${this.loggedInWindow - LOGGED_REFUSALS_PER_MINUTE} more refusals not logged`);
+      this.logWindowStart = now;
+      this.loggedInWindow = 0;
+    }
+    if (++this.loggedInWindow <= LOGGED_REFUSALS_PER_MINUTE) this.opts.log(`IPC refused: ${why.slice(0, 300)}`);
+    return { id: null, ok: false, error: { code: 'bad-request', message: shown.slice(0, 500) } };
+  }
+}
+
+/** What the checks need from an IPC event; a malformed event yields facts that fail them. */
+export function senderFacts(event: IpcInvokeEventLike): SenderFacts {
+  try {
+    const frame = event.senderFrame;
+    const id = event.sender.id;
+    return {
+      senderId: typeof id === 'number' ? id : -1,
+      isMainFrame: frame !== null && frame !== undefined && frame.parent === null,
+      frameUrl: frame && typeof frame.url === 'string' ? frame.url : null,
+    };
+  } catch {
+    return { senderId: -1, isMainFrame: false, frameUrl: null };
+  }
+}
+
+/** Forwards every monitor event to the window's page (and nowhere else); returns the unsubscribe function. */
+export function forwardEvents(endpoint: MonitorEndpoint, target: () => WebContentsLike | null): () => void {
+  return endpoint.subscribe((event) => {
+    const wc = target();
+    if (!wc || wc.isDestroyed()) return;
+    try {
+      wc.send(EVENT_CHANNEL, event);
+    } catch {
+      // the page is going away; it reloads its state when it comes back
+    }
+  });
+}

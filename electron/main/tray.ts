@@ -1,0 +1,103 @@
+// The tray icon: its image follows severity (a different shape per level, so it reads without colour),
+// its tooltip names the worst destination, and its menu holds the app's controls. The icon and menu are
+// rebuilt only when what they show changes (Linux trays flicker on every setContextMenu).
+import type { MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
+import type { AttributionStatus } from '../node/desktop/attribution.js';
+import type { TrayIconName, TrayState } from '../node/desktop/tray-state.js';
+import type { ElectronApi, TrayLike } from './electron-api.js';
+
+/** What the menu's items do. */
+export interface TrayActions {
+  open(): void;
+  togglePause(): void;
+  openTuning(): void;
+  toggleMute(): void;
+  toggleLaunchAtLogin(): void;
+  explainAttribution(): void;
+  openSettingsFile(): void;
+  quit(): void;
+}
+
+/** What the menu shows besides the tray state. */
+export interface TrayMenuState {
+  paused: boolean;
+  /** Local "HH:MM" until which notifications are muted, or null. */
+  mutedUntil: string | null;
+  launchAtLogin: boolean;
+  /** The tuning wizard, or why it cannot be opened yet. */
+  tuning: { available: true } | { available: false; note: string };
+  attribution: AttributionStatus;
+}
+
+/** The tray PNG for an icon name on a platform (Electron adds the @2x sibling; macOS gets template images). */
+export function trayIconPath(dir: string, name: TrayIconName, platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return join(dir, `${name}Template.png`);
+  return join(dir, `${name}-${platform === 'win32' ? 16 : 22}.png`);
+}
+
+/** The tray menu. */
+export function trayMenuTemplate(state: TrayState, m: TrayMenuState, a: TrayActions): MenuItemConstructorOptions[] {
+  const items: MenuItemConstructorOptions[] = [{ label: state.statusLine.slice(0, 120), enabled: false }];
+  if (m.attribution.kind === 'own-processes') items.push({ label: 'Process names: your own processes only — why?', click: () => a.explainAttribution() });
+  items.push(
+    { type: 'separator' },
+    { label: 'Open Portwatch', click: () => a.open() },
+    { label: m.paused ? 'Resume sampling' : 'Pause sampling', click: () => a.togglePause() },
+    m.tuning.available
+      ? { label: 'Tuning wizard…', click: () => a.openTuning() }
+      : { label: `Tuning wizard… (${m.tuning.note})`, enabled: false },
+    { type: 'separator' },
+    m.mutedUntil === null
+      ? { label: 'Mute notifications for an hour', click: () => a.toggleMute() }
+      : { label: `Unmute notifications (muted until ${m.mutedUntil})`, click: () => a.toggleMute() },
+    { label: 'Launch at login', type: 'checkbox', checked: m.launchAtLogin, click: () => a.toggleLaunchAtLogin() },
+    { label: 'Open settings file', click: () => a.openSettingsFile() },
+    { type: 'separator' },
+    { label: 'Quit Portwatch', click: () => a.quit() },
+  );
+  return items;
+}
+
+/** Owns the tray icon and keeps it in step with the state it is given. */
+export class TrayController {
+  private readonly tray: TrayLike;
+  private shownIcon: string;
+  private shownTooltip = '';
+  private shownMenu = '';
+
+  constructor(
+    private readonly api: Pick<ElectronApi, 'Tray' | 'Menu'>,
+    private readonly iconDir: string,
+    private readonly platform: NodeJS.Platform,
+    private readonly actions: TrayActions,
+  ) {
+    this.shownIcon = trayIconPath(iconDir, 'unknown', platform);
+    this.tray = new api.Tray(this.shownIcon);
+    // A left click opens the window where the platform reports clicks (Windows, macOS, some Linux trays).
+    this.tray.on('click', () => actions.open());
+  }
+
+  /** Shows state; touches the OS tray only for what changed. */
+  update(state: TrayState, menu: TrayMenuState): void {
+    const icon = trayIconPath(this.iconDir, state.icon, this.platform);
+    if (icon !== this.shownIcon) {
+      this.tray.setImage(icon);
+      this.shownIcon = icon;
+    }
+    if (state.tooltip !== this.shownTooltip) {
+      this.tray.setToolTip(state.tooltip);
+      this.shownTooltip = state.tooltip;
+    }
+    const template = trayMenuTemplate(state, menu, this.actions);
+    const key = JSON.stringify(template.map((i) => [i.label, i.enabled, i.checked, i.type]));
+    if (key !== this.shownMenu) {
+      this.tray.setContextMenu(this.api.Menu.buildFromTemplate(template));
+      this.shownMenu = key;
+    }
+  }
+
+  destroy(): void {
+    this.tray.destroy();
+  }
+}

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PARAMS_SCHEMAS, type MethodName, type ResponseMessage } from '../../electron/common/contract.js';
+import { validate, type Schema } from '../../electron/common/schema.js';
+import type { IpcInvokeEventLike } from '../../electron/main/electron-api.js';
+import { IpcChokepoint, senderFacts } from '../../electron/main/ipc-chokepoint.js';
+import { REQUEST_CHANNELS } from '../../electron/preload/channels.js';
+import { FakeIpcMain, ipcEvent } from '../desktop/fake-electron.js';
+import { FakeMonitor } from '../desktop/fake-monitor.js';
+import { defaultSettings } from '../../electron/node/desktop/settings.js';
+
+const OWN = { id: 7 };
+const PAGE = 'app://portwatch/index.html';
+const CHANNELS = Object.entries(REQUEST_CHANNELS) as [MethodName, string][];
+const FUZZ_RUNS = 1000;
+
+let ipc: FakeIpcMain;
+let monitor: FakeMonitor;
+let chokepoint: IpcChokepoint;
+let log: string[];
+let windowOpen: boolean;
+
+beforeEach(() => {
+  ipc = new FakeIpcMain();
+  const s = defaultSettings();
+  monitor = new FakeMonitor({ cpuBudget: s.sampling.cpuBudget, analysis: s.analysis });
+  log = [];
+  windowOpen = true;
+  chokepoint = new IpcChokepoint({
+    ipcMain: ipc,
+    endpoint: monitor.endpoint,
+    trusted: () => ({ webContentsId: windowOpen ? OWN.id : null, origin: 'app://portwatch' }),
+    log: (l) => log.push(l),
+  });
+  chokepoint.install();
+});
+
+const validParams: Record<MethodName, unknown> = {
+  getInfo: {},
+  getSnapshot: {},
+  getHistory: { windowSec: 300, buckets: 100 },
+  getEvents: { limit: 10 },
+};
+
+const isValid = (method: MethodName, params: unknown): boolean => validate(PARAMS_SCHEMAS[method] as Schema<unknown>, params, 'p').ok;
+
+describe('IPC chokepoint', () => {
+  it('registers exactly one handler per contract method, all under the portwatch: prefix', () => {
+    expect([...ipc.handlers.keys()].sort()).toEqual(CHANNELS.map(([, c]) => c).sort());
+    expect([...ipc.handlers.keys()].every((c) => c.startsWith('portwatch:'))).toBe(true);
+  });
+
+  it.each(CHANNELS)('passes a valid %s from its own window to the monitor, as a validated request', async (method, channel) => {
+    const r = (await ipc.invoke(channel, ipcEvent(OWN, PAGE), validParams[method])) as ResponseMessage;
+    expect(r.ok).toBe(true);
+    expect(monitor.reached).toEqual([{ id: expect.any(Number), method, params: validParams[method] }]);
+  });
+
+  const foreign: [string, IpcInvokeEventLike][] = [
+    ['another webContents', ipcEvent({ id: 8 }, PAGE)],
+    ['a subframe of its own window', ipcEvent(OWN, PAGE, { subframe: true })],
+    ['a frame that is gone', ipcEvent(OWN, PAGE, { frameGone: true })],
+    ['a file:// page', ipcEvent(OWN, 'file:///work/main/out/renderer/index.html')],
+    ['a remote https page', ipcEvent(OWN, 'https://evil.example/index.html')],
+    ['another app:// host', ipcEvent(OWN, 'app://evil/index.html')],
+    ['a look-alike host', ipcEvent(OWN, 'app://portwatch.evil.example/index.html')],
+    ['a URL with credentials', ipcEvent(OWN, 'app://user:pw@portwatch/index.html')],
+    ['another port', ipcEvent(OWN, 'app://portwatch:8080/index.html')],
+    ['about:blank', ipcEvent(OWN, 'about:blank')],
+    ['an unparseable URL', ipcEvent(OWN, 'not a url')],
+  ];
+
+  it.each(foreign)('refuses %s, logs why, and nothing reaches the monitor', async (_name, event) => {
+    const r = (await ipc.invoke(REQUEST_CHANNELS.getInfo, event, {})) as ResponseMessage;
+    expect(r).toEqual({ id: null, ok: false, error: { code: 'bad-request', message: 'refused' } });
+    expect(monitor.reached).toEqual([]);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/^IPC refused: portwatch:getInfo: /);
+  });
+
+  it('refuses everyone while no window is open', async () => {
+    windowOpen = false;
+    const r = (await ipc.invoke(REQUEST_CHANNELS.getInfo, ipcEvent(OWN, PAGE), {})) as ResponseMessage;
+    expect(r.ok).toBe(false);
+    expect(log[0]).toContain('no window is open');
+    expect(monitor.reached).toEqual([]);
+  });
+
+  it.each([['other:getInfo'], ['portwatch:getSecrets'], ['portwatch:'], ['portwatch:getInfo '], ['PORTWATCH:getInfo'], [42], [null]])(
+    'refuses channel %j, and nothing reaches the monitor',
+    async (channel) => {
+      const r = await chokepoint.receive(channel, ipcEvent(OWN, PAGE), [{}]);
+      expect(r.ok).toBe(false);
+      expect(monitor.reached).toEqual([]);
+      expect(log[0]).toMatch(/channel/);
+    },
+  );
+
+  it('has no handler at all for channels outside the contract (Electron rejects the invoke)', async () => {
+    await expect(ipc.invoke('portwatch:applyTuning', ipcEvent(OWN, PAGE), {})).rejects.toThrow(/No handler/);
+    expect(monitor.reached).toEqual([]);
+  });
+
+  it('refuses a call with other than exactly one argument', async () => {
+    const none = (await ipc.invoke(REQUEST_CHANNELS.getInfo, ipcEvent(OWN, PAGE))) as ResponseMessage;
+    const two = (await ipc.invoke(REQUEST_CHANNELS.getInfo, ipcEvent(OWN, PAGE), {}, {})) as ResponseMessage;
+    expect(none.ok || two.ok).toBe(false);
+    expect(monitor.reached).toEqual([]);
+  });
+
+  it('names the culprit field when the schema refuses', async () => {
+    const r = (await ipc.invoke(REQUEST_CHANNELS.getHistory, ipcEvent(OWN, PAGE), { windowSec: 5, buckets: 100 })) as ResponseMessage;
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('request.params.windowSec') } });
+    expect(monitor.reached).toEqual([]);
+  });
+
+  it('limits requests awaiting an answer', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = new IpcChokepoint({
+      ipcMain: new FakeIpcMain(),
+      endpoint: { handle: async () => (await gate, { id: 1, ok: true, result: {} }), subscribe: () => () => undefined },
+      trusted: () => ({ webContentsId: OWN.id, origin: 'app://portwatch' }),
+      log: () => undefined,
+      maxInFlight: 2,
+    });
+    const a = slow.receive(REQUEST_CHANNELS.getInfo, ipcEvent(OWN, PAGE), [{}]);
+    const b = slow.receive(REQUEST_CHANNELS.getInfo, ipcEvent(OWN, PAGE), [{}]);
+    const c = await slow.receive(REQUEST_CHANNELS.getInfo, ipcEvent(OWN, PAGE), [{}]);
+    expect(c).toMatchObject({ ok: false, error: { code: 'rate-limited' } });
+    release();
+    expect((await a).ok && (await b).ok).toBe(true);
+  });
+
+  it('bounds its refusal log under a flood', async () => {
+    for (let i = 0; i < 500; i++) await chokepoint.receive(REQUEST_CHANNELS.getInfo, ipcEvent({ id: 99 }, PAGE), [{}]);
+    expect(log.length).toBeLessThanOrEqual(20);
+    expect(chokepoint.refusals).toBe(500);
+  });
+
+  // Fuzz: arbitrary payloads per channel. A payload reaches the monitor exactly when the contract's schema
+  // accepts it; the chokepoint never throws and always answers.
+  const payload = fc.oneof(
+    { weight: 3, arbitrary: fc.anything({ maxDepth: 4, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withSparseArray: true }) },
+    {
+      weight: 2,
+      arbitrary: fc.record(
+        {
+          windowSec: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(60, 300, 604800, 604801, 59, Number.NaN, Infinity), fc.string()),
+          buckets: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(10, 2000, 2001, 9, -1), fc.string()),
+          limit: fc.oneof(fc.integer(), fc.constantFrom(1, 1000, 1001, 0, 0.5)),
+          __proto__: fc.object(),
+          extra: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { weight: 1, arbitrary: fc.constantFrom({}, null, undefined, [], '', 0, { toString: 1 }, JSON.parse('{"__proto__": {"polluted": true}}')) },
+  );
+
+  it.each(CHANNELS)(`never crashes and lets only schema-valid payloads reach the monitor (${FUZZ_RUNS} fuzzed payloads on %s)`, async (method, channel) => {
+    let runs = 0;
+    let valid = 0;
+    await fc.assert(
+      fc.asyncProperty(payload, fc.integer({ min: 0, max: 3 }), async (params, extraArgs) => {
+        runs++;
+        const before = monitor.reached.length;
+        const args = [params, ...Array.from({ length: extraArgs === 3 ? 1 : 0 }, () => params)];
+        const r = (await ipc.invoke(channel, ipcEvent(OWN, PAGE), ...args)) as ResponseMessage;
+        const shouldPass = args.length === 1 && isValid(method, params);
+        if (shouldPass) valid++;
+        expect(r.ok).toBe(shouldPass);
+        expect(monitor.reached.length - before).toBe(shouldPass ? 1 : 0);
+        if (!r.ok) expect(['bad-request']).toContain(r.error.code);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    expect(runs).toBe(FUZZ_RUNS);
+    expect(({}) as Record<string, unknown>).not.toHaveProperty('polluted');
+    // Not all noise: the generator also produces payloads the schema accepts.
+    if (method !== 'getHistory') expect(valid).toBeGreaterThan(0);
+  });
+
+  it(`refuses every sender but its own window's main frame at app://portwatch (${FUZZ_RUNS} fuzzed senders)`, async () => {
+    const url = fc.oneof(fc.webUrl({ withFragments: true, withQueryParameters: true }), fc.string(), fc.constantFrom(PAGE, 'app://portwatch/', 'app://portwatch/x#y', 'app://portwatch'));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 12 }), url, fc.boolean(), fc.boolean(), async (id, frameUrl, subframe, gone) => {
+        const before = monitor.reached.length;
+        const r = (await ipc.invoke(REQUEST_CHANNELS.getSnapshot, ipcEvent({ id }, frameUrl, { subframe, frameGone: gone }), {})) as ResponseMessage;
+        const trusted = id === OWN.id && !subframe && !gone && /^app:\/\/portwatch(\/|$|#|\?)/.test(frameUrl);
+        expect(r.ok).toBe(trusted);
+        expect(monitor.reached.length - before).toBe(trusted ? 1 : 0);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it(`survives malformed IPC event objects (${FUZZ_RUNS} fuzzed events)`, async () => {
+    const hostile = {
+      get sender(): never {
+        throw new Error('getter throws');
+      },
+      senderFrame: null,
+    } as unknown as IpcInvokeEventLike;
+    expect(senderFacts(hostile)).toEqual({ senderId: -1, isMainFrame: false, frameUrl: null });
+    await fc.assert(
+      fc.asyncProperty(fc.anything({ maxDepth: 3 }), async (event) => {
+        const r = await chokepoint.receive(REQUEST_CHANNELS.getInfo, event as IpcInvokeEventLike, [{}]).catch(() => 'threw' as const);
+        expect(r).not.toBe('threw');
+        expect((r as ResponseMessage).ok).toBe(false);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    expect(monitor.reached).toEqual([]);
+  });
+});
