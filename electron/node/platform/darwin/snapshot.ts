@@ -52,9 +52,8 @@ export function parseDarwinSnapshot(raw: RawSnapshot): Snapshot {
   const stats = st.parse(S.tcpStats, (d, n) => parseDarwinTcpStats(d.toString('utf8'), n));
   const counters: KernelCounters = { ...DARWIN_NO_COUNTER, ...(stats ?? {}) };
 
-  let sockets: SocketTable | null;
   const processNames = new Map<number, string>();
-  sockets = st.parse(S.sockets, (d, n) => {
+  const sockets: SocketTable | null = st.parse(S.sockets, (d, n) => {
     const r = parseDarwinNetstat(d, n);
     for (const [pid, name] of r.processNames) processNames.set(pid, name);
     return { value: r.table, problems: r.problems };
