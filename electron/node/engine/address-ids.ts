@@ -4,8 +4,9 @@
 
 /** Interns (netns, address) pairs to stable ids; compact() keeps it bounded. */
 export class AddressIds {
-  private ids = new Map<string, number>();
-  private names: string[] = [];
+  /** netns → address → id (two levels: no string built per lookup). */
+  private ids = new Map<string, Map<string, number>>();
+  private names: [netns: string, addr: string][] = [];
 
   /** Number of interned addresses. */
   get size(): number {
@@ -14,19 +15,23 @@ export class AddressIds {
 
   /** The id of (netns, addr), creating it on first sight. */
   intern(netns: string, addr: string): number {
-    const k = `${netns}|${addr}`;
-    let id = this.ids.get(k);
+    let byAddr = this.ids.get(netns);
+    if (!byAddr) {
+      byAddr = new Map();
+      this.ids.set(netns, byAddr);
+    }
+    let id = byAddr.get(addr);
     if (id === undefined) {
       id = this.names.length;
-      this.names.push(k);
-      this.ids.set(k, id);
+      this.names.push([netns, addr]);
+      byAddr.set(addr, id);
     }
     return id;
   }
 
   /** The id of (netns, addr), or -1 when it was never interned (or was dropped). */
   peek(netns: string, addr: string): number {
-    return this.ids.get(`${netns}|${addr}`) ?? -1;
+    return this.ids.get(netns)?.get(addr) ?? -1;
   }
 
   /**
@@ -35,17 +40,12 @@ export class AddressIds {
    */
   compact(keep: Uint8Array): Int32Array {
     const oldToNew = new Int32Array(this.names.length).fill(-1);
-    const names: string[] = [];
-    const ids = new Map<string, number>();
-    for (let old = 0; old < this.names.length; old++) {
-      if (!keep[old]) continue;
-      const k = this.names[old]!;
-      oldToNew[old] = names.length;
-      ids.set(k, names.length);
-      names.push(k);
-    }
-    this.names = names;
-    this.ids = ids;
+    const old = this.names;
+    this.ids = new Map();
+    this.names = [];
+    old.forEach(([netns, addr], id) => {
+      if (keep[id]) oldToNew[id] = this.intern(netns, addr); // interning in order numbers them densely
+    });
     return oldToNew;
   }
 }

@@ -110,7 +110,7 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
   let sharedOutboundPort = false;
 
   if (opts.range) {
-    const index = new TripleMap(64);
+    const index = new TripleMap(Math.min(n, 4096));
     // Reuse depends on loopback only with tw_reuse=2; otherwise skip parsing addresses.
     const reuseAlways = twReuseApplies(opts.kernel, false);
     const reuseNever = !twReuseApplies(opts.kernel, true);

@@ -29,36 +29,63 @@ describe('OwnerMemory', () => {
     expect(m.size).toBe(0);
   });
 
-  it('never holds more than its capacity and keeps the most recently used 4-tuples', () => {
+  it('never holds more than its capacity, keeping what the latest samples used', () => {
     const m = new OwnerMemory(16);
-    for (let p = 0; p < 1000; p++) {
-      m.remember(1, 2, portsKey(40000 + p, 80), 100 + p);
+    for (let k = 0; k < 100; k++) {
+      m.beginSample();
+      for (let p = 0; p < 10; p++) m.remember(1, 2, portsKey(40000 + k * 10 + p, 80), k);
+      m.endSample();
       expect(m.size).toBeLessThanOrEqual(16);
     }
-    expect(m.recall(1, 2, portsKey(40999, 80))).toBe(1099);
-    expect(m.recall(1, 2, portsKey(40992, 80))).toBe(1092);
+    expect(m.recall(1, 2, portsKey(40000 + 99 * 10 + 3, 80))).toBe(99);
     expect(m.recall(1, 2, portsKey(40000, 80))).toBe(-1);
   });
 
-  it('keeps an entry alive as long as it keeps being looked up', () => {
-    const m = new OwnerMemory(8);
+  it('does not remember beyond its capacity within one sample', () => {
+    const m = new OwnerMemory(16);
+    m.beginSample();
+    for (let p = 0; p < 1000; p++) m.remember(1, 2, portsKey(40000 + p, 80), 7);
+    m.endSample();
+    expect(m.size).toBe(16);
+    expect(m.recall(1, 2, portsKey(40000, 80))).toBe(7);
+  });
+
+  it('keeps an entry for as long as every sample looks it up, and drops it once nobody does', () => {
+    const m = new OwnerMemory(100_000);
+    m.beginSample();
     m.remember(1, 2, portsKey(1, 1), 5);
-    for (let p = 0; p < 100; p++) {
-      m.remember(1, 2, portsKey(40000 + p, 80), 7);
+    m.endSample();
+    for (let k = 0; k < 50; k++) {
+      m.beginSample();
+      for (let p = 0; p < 2000; p++) m.remember(1, 2, portsKey(10_000 + p, 80 + k), 7); // new 4-tuples every sample
       expect(m.recall(1, 2, portsKey(1, 1))).toBe(5);
+      m.endSample();
     }
+    expect(m.size).toBeLessThan(3 * 2000 + 2);
+    for (let k = 0; k < 2; k++) {
+      m.beginSample();
+      for (let p = 0; p < 2000; p++) m.remember(1, 2, portsKey(10_000 + p, 200 + k), 7);
+      m.endSample();
+    }
+    expect(m.recall(1, 2, portsKey(1, 1))).toBe(-1);
   });
 
   it('forgets names of pids no remembered 4-tuple refers to any more', () => {
     const m = new OwnerMemory(4);
+    m.beginSample();
     m.remember(1, 2, 1, 5);
     m.noteName(5, 'old');
+    m.endSample();
+    m.beginSample();
     for (let p = 10; p < 20; p++) m.remember(1, 2, p, 6);
+    m.endSample();
+    expect(m.recall(1, 2, 1)).toBe(-1);
     expect(m.nameOf(5)).toBeUndefined();
   });
 
   it('renumbers addresses and forgets 4-tuples whose addresses were dropped', () => {
     const m = new OwnerMemory(64);
+    m.beginSample();
     m.remember(0, 1, 9, 5);
     m.remember(2, 1, 9, 6);
     const keep = new Uint8Array(3);
