@@ -95,17 +95,31 @@ export function parseDarwinEndpoint(text: string, family: 4 | 6): { addr: string
   return `bad address in ${JSON.stringify(text)}`;
 }
 
-interface Token {
-  text: string;
-  start: number;
-  end: number;
-}
+/** Where the whitespace-separated fields of one line are (reused between lines: no object per field). */
+class Fields {
+  count = 0;
+  start = new Int32Array(64);
+  end = new Int32Array(64);
 
-function tokenize(line: string): Token[] {
-  const out: Token[] = [];
-  const re = /\S+/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
-  return out;
+  /** Splits the line; returns the number of fields (at most 64 are located; the rest are counted). */
+  split(line: string): number {
+    let n = 0;
+    let i = 0;
+    const len = line.length;
+    while (i < len) {
+      while (i < len && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+      if (i >= len) break;
+      const b = i;
+      while (i < len && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
+      if (n < 64) {
+        this.start[n] = b;
+        this.end[n] = i;
+      }
+      n++;
+    }
+    this.count = n;
+    return n;
+  }
 }
 
 /** Parses one `netstat -anv[l] -p tcp` output (bytes or text). */
@@ -119,6 +133,7 @@ export function parseDarwinNetstat(data: Uint8Array | string, source = 'netstat-
   let columns: string[] | null = null;
   let sawTcpRow = false;
   let warnedNoHeader = false;
+  const fields = new Fields();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/\r$/, '');
@@ -145,7 +160,7 @@ export function parseDarwinNetstat(data: Uint8Array | string, source = 'netstat-
       }
       use = layoutOf(CLASSIC_COLUMNS) as Layout;
     }
-    const why = readRow(builder, processNames, tokenize(line), line, use);
+    const why = readRow(builder, processNames, fields, line, use);
     if (why) log.add(`line ${lineNo}: ${why}`);
   }
   if (!sawTcpRow && columns === null) log.add('no netstat header and no TCP row');
@@ -154,38 +169,37 @@ export function parseDarwinNetstat(data: Uint8Array | string, source = 'netstat-
 }
 
 /** Adds one row; returns why it could not, or null. */
-function readRow(builder: SocketTableBuilder, names: Map<number, string>, tokens: Token[], line: string, l: Layout): string | null {
+function readRow(builder: SocketTableBuilder, names: Map<number, string>, f: Fields, line: string, l: Layout): string | null {
+  const count = f.split(line);
+  if (count > 64) return `${count} columns: too many to be a netstat row`;
   const n = l.columns.length;
-  let pid = -1;
   // Columns after process:pid are counted from the right, because the name may hold spaces.
-  const at = (col: number): Token | undefined => {
-    if (l.processPid < 0 || col < l.processPid) return tokens[col];
-    return tokens[tokens.length - (n - col)];
+  const index = (col: number): number => (l.processPid < 0 || col < l.processPid ? col : count - (n - col));
+  const text = (col: number): string => {
+    const k = index(col);
+    return line.slice(f.start[k]!, f.end[k]!);
   };
   const needed = Math.max(l.local, l.foreign, l.state, l.pid) + 1;
-  if (l.processPid < 0 ? tokens.length < needed : tokens.length < n) {
-    return `${tokens.length} columns, the header has ${n}`;
-  }
-  const protoText = tokens[0]!.text.toLowerCase();
-  const family: 4 | 6 = protoText === 'tcp4' ? 4 : protoText === 'tcp6' || protoText === 'tcp46' ? 6 : 4;
-  if (!/^tcp(4|6|46)?$/.test(protoText)) return `unknown protocol ${JSON.stringify(tokens[0]!.text)}`;
-  const stateText = at(l.state)!.text;
+  if (l.processPid < 0 ? count < needed : count < n) return `${count} columns, the header has ${n}`;
+  const protoText = line.slice(f.start[0]!, f.end[0]!).toLowerCase();
+  if (!/^tcp(4|6|46)?$/.test(protoText)) return `unknown protocol ${JSON.stringify(protoText)}`;
+  const family: 4 | 6 = protoText === 'tcp6' || protoText === 'tcp46' ? 6 : 4;
+  const stateText = text(l.state);
   const state = DARWIN_STATES[stateText.toUpperCase()];
   if (state === undefined) return `unknown TCP state ${JSON.stringify(stateText)}`;
-  const local = parseDarwinEndpoint(at(l.local)!.text, family);
+  const local = parseDarwinEndpoint(text(l.local), family);
   if (typeof local === 'string') return `local address: ${local}`;
-  const remote = parseDarwinEndpoint(at(l.foreign)!.text, family);
+  const remote = parseDarwinEndpoint(text(l.foreign), family);
   if (typeof remote === 'string') return `foreign address: ${remote}`;
+  let pid = -1;
   if (l.pid >= 0) {
-    const t = at(l.pid)!.text;
+    const t = text(l.pid);
     if (!/^\d{1,10}$/.test(t) || Number(t) > 0x7fffffff) return `bad pid ${JSON.stringify(t)}`;
     pid = Number(t);
   } else if (l.processPid >= 0) {
-    const first = tokens[l.processPid]!;
-    const last = tokens[tokens.length - (n - l.processPid)]!;
-    const text = line.slice(first.start, last.end);
-    const m = /^(.*):(\d{1,10})$/.exec(text);
-    if (!m || Number(m[2]) > 0x7fffffff) return `cannot read process:pid ${JSON.stringify(text)}`;
+    const whole = line.slice(f.start[l.processPid]!, f.end[index(l.processPid)]!);
+    const m = /^(.*):(\d{1,10})$/.exec(whole);
+    if (!m || Number(m[2]) > 0x7fffffff) return `cannot read process:pid ${JSON.stringify(whole)}`;
     pid = Number(m[2]);
     if (m[1] && pid > 0 && !names.has(pid)) names.set(pid, m[1]);
   }
