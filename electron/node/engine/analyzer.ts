@@ -71,6 +71,11 @@ export class Analyzer {
     return sample;
   }
 
+  /** Sizes of the state kept between samples (for soak tests and diagnostics; all bounded). */
+  memoryStats(): { addresses: number; ownerEntries: number; trackedDestinations: number; ticks: number } {
+    return { addresses: this.addressIds.size, ownerEntries: this.owners.size, trackedDestinations: this.trends.size, ticks: this.tickHistory.list().length };
+  }
+
   /** The latest tick samples, oldest first (bounded). */
   recentTicks(): readonly TickSample[] {
     return this.tickHistory.list();

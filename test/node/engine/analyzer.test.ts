@@ -269,3 +269,32 @@ describe('Analyzer: output', () => {
     expect(s.diagnoses.map((d) => d.id)).toContain('time-wait-churn');
   });
 });
+
+describe('Analyzer: bounded state', () => {
+  it('keeps its memory bounded under endless new destinations, and keeps attributing across address compaction', () => {
+    const a = new Analyzer();
+    const names = new Map([[5, 'keeper']]);
+    const perSample = 8_000;
+    const samples = 20;
+    let last;
+    let compactions = 0;
+    let before = 0;
+    for (let k = 0; k < samples; k++) {
+      // Fresh destination addresses in every sample, plus one long-lived connection that closes at the end.
+      const b = new SocketTableBuilder(perSample + 1);
+      const local = b.intern('10.0.0.1');
+      for (let i = 0; i < perSample; i++) b.pushRaw(4, S.ESTABLISHED, local, 33000 + i, b.intern(`10.${k}.${i >> 8}.${i & 255}`), 443, 0, 9, -1);
+      const open = k < samples - 1;
+      b.push({ family: 4, state: open ? S.ESTABLISHED : S.TIME_WAIT, localAddr: '10.0.0.1', localPort: 55555, remoteAddr: '192.0.2.1', remotePort: 5432, pid: open ? 5 : -1, timeWaitAgeMs: 1000 });
+      last = a.analyze(snapshotOf(b.build(), { time: T0 + k * 5000, processNames: names }), cost);
+      const m = a.memoryStats();
+      if (m.addresses < before) compactions++;
+      before = m.addresses;
+      expect(m.addresses).toBeLessThanOrEqual(12 * perSample); // 160,000 distinct addresses seen in all
+      expect(m.ownerEntries).toBeLessThanOrEqual(4 * (perSample + 1)); // this and the previous sample's, until swept
+      expect(m.trackedDestinations).toBeLessThanOrEqual(2 * DEFAULT_ANALYSIS_CONFIG.topDestinations);
+    }
+    expect(compactions).toBeGreaterThan(0);
+    expect(last!.processes.find((p) => p.pid === 5)).toEqual({ pid: 5, name: 'keeper', sockets: 0, timeWait: 1, topDestinations: ['192.0.2.1:5432'] });
+  });
+});
