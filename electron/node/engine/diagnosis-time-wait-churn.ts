@@ -57,7 +57,10 @@ export function diagnoseTimeWaitChurn(ctx: DiagnosisContext): Diagnosis | null {
   const who = ownersRecommendation(owners, 'The connections come from (TIME-WAIT attributed to the process that owned them)');
   if (who) recs.push(who);
   recs.push(moreSourceAddressesRecommendation(usable));
-  recs.push(...widenRangeRecommendations(ctx.platform, ctx.kernel, ctx.heldPorts));
+  // More ports only help where TIME-WAIT actually blocks them (not where reuse already frees them).
+  if (churning.some((d) => !d.reuse || d.usage.utilization >= ctx.config.thresholds.warning)) {
+    recs.push(...widenRangeRecommendations(ctx.platform, ctx.kernel, ctx.heldPorts));
+  }
   if (churning.some((d) => !d.reuse)) recs.push(...twReuseRecommendations(ctx.platform, ctx.kernel, usable));
   const twd = timedWaitDelayRecommendation(ctx.platform, ctx.kernel);
   if (twd) recs.push(twd);

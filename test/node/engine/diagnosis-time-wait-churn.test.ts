@@ -32,10 +32,13 @@ describe('time-wait-churn', () => {
     expect(recs.find((r) => r.setting?.key === 'net.ipv4.tcp_timestamps')!.setting!.suggested).toBe('1');
   });
 
-  it('does not suggest tcp_tw_reuse for loopback destinations the default already covers', () => {
+  it('suggests neither tcp_tw_reuse nor more ports for loopback destinations the default reuse already covers', () => {
     const s = new Analyzer().analyze(snapshotOf(churn('127.0.0.1', '127.0.0.1')), cost);
     const d = s.diagnoses.find((x) => x.id === 'time-wait-churn')!;
     expect(d.recommendations.some((r) => r.setting?.key === 'net.ipv4.tcp_tw_reuse')).toBe(false);
+    expect(d.recommendations.some((r) => r.setting?.key === 'net.ipv4.ip_local_port_range')).toBe(false);
+    // Only the 50 open ones and the 91 TIME-WAIT younger than the 1 s reuse delay block a port.
+    expect(d.evidence[0]).toMatch(/141 of 28,232 usable ports blocked \(0\.5 %\).*\(TIME-WAIT reuse applies\)/);
   });
 
   it('is critical when the destination is nearly exhausted', () => {
