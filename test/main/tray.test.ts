@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { TRAY_ICON_NAMES } from '../../electron/node/desktop/tray-state.js';
+import { TrayController, trayIconPath, trayMenuTemplate, type TrayActions, type TrayMenuState } from '../../electron/main/tray.js';
+import { FakeElectron } from '../desktop/fake-electron.js';
+
+const actions = (): TrayActions & { calls: string[] } => {
+  const calls: string[] = [];
+  const a = Object.fromEntries(['open', 'togglePause', 'openTuning', 'toggleMute', 'toggleLaunchAtLogin', 'explainAttribution', 'openSettingsFile', 'quit'].map((k) => [k, () => calls.push(k)])) as unknown as TrayActions;
+  return Object.assign(a, { calls });
+};
+const menu: TrayMenuState = { paused: false, mutedUntil: null, launchAtLogin: false, tuning: { available: false, note: 'not in this version yet' }, attribution: { kind: 'full', why: '' } };
+const state = { icon: 'ok' as const, severity: 'ok' as const, tooltip: 't', statusLine: 'Ok: 10.0.3.7:5432 — 20 % of ports in use' };
+
+describe('tray', () => {
+  it('has an icon per severity and for paused, per platform', () => {
+    expect(TRAY_ICON_NAMES).toEqual(['unknown', 'ok', 'warning', 'critical', 'exhausted', 'paused']);
+    expect(trayIconPath('/i', 'critical', 'linux')).toBe('/i/critical-22.png');
+    expect(trayIconPath('/i', 'critical', 'win32')).toBe('/i/critical-16.png');
+    expect(trayIconPath('/i', 'critical', 'darwin')).toBe('/i/criticalTemplate.png');
+  });
+
+  it('offers open, pause/resume, the tuning wizard (disabled with a note), mute, launch at login, settings and quit', () => {
+    const t = trayMenuTemplate(state, menu, actions());
+    expect(t.map((i) => i.label ?? `-${i.type}`)).toEqual([
+      'Ok: 10.0.3.7:5432 — 20 % of ports in use',
+      '-separator',
+      'Open Portwatch',
+      'Pause sampling',
+      'Tuning wizard… (not in this version yet)',
+      '-separator',
+      'Mute notifications for an hour',
+      'Launch at login',
+      'Open settings file',
+      '-separator',
+      'Quit Portwatch',
+    ]);
+    expect(t[0]!.enabled).toBe(false);
+    expect(t[4]!.enabled).toBe(false);
+    const paused = trayMenuTemplate(state, { ...menu, paused: true, mutedUntil: '14:05', launchAtLogin: true, tuning: { available: true } }, actions());
+    expect(paused.map((i) => i.label)).toContain('Resume sampling');
+    expect(paused.map((i) => i.label)).toContain('Unmute notifications (muted until 14:05)');
+    expect(paused.find((i) => i.label === 'Launch at login')!.checked).toBe(true);
+    expect(paused.find((i) => i.label === 'Tuning wizard…')!.enabled).not.toBe(false);
+  });
+
+  it('wires each item to its action', () => {
+    const a = actions();
+    const t = trayMenuTemplate(state, { ...menu, attribution: { kind: 'own-processes', why: 'w', missing: 'm' } }, a);
+    for (const i of t) if (i.click && i.enabled !== false) (i.click as () => void)();
+    expect(a.calls).toEqual(['explainAttribution', 'open', 'togglePause', 'toggleMute', 'toggleLaunchAtLogin', 'openSettingsFile', 'quit']);
+  });
+
+  it('touches the OS tray only for what changed', () => {
+    const fake = new FakeElectron();
+    const c = new TrayController(fake.api, '/i', 'linux', actions());
+    c.update(state, menu);
+    c.update(state, menu);
+    expect(fake.tray.images).toEqual(['/i/unknown-22.png', '/i/ok-22.png']);
+    expect(fake.tray.tooltips).toEqual(['t']);
+    expect(fake.tray.menusSet).toBe(1);
+    c.update({ ...state, icon: 'warning', severity: 'warning' }, { ...menu, paused: true });
+    expect(fake.tray.images.at(-1)).toBe('/i/warning-22.png');
+    expect(fake.tray.menusSet).toBe(2);
+  });
+
+  it('opens the window on a left click', () => {
+    const fake = new FakeElectron();
+    const a = actions();
+    new TrayController(fake.api, '/i', 'win32', a);
+    fake.tray.emit('click');
+    expect(a.calls).toEqual(['open']);
+  });
+});

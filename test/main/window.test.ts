@@ -1,0 +1,75 @@
+// Static checks: the window's security options and the CSP are what the issue asks, and only index.ts
+// brings Electron in at run time.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP_CSP, APP_RESPONSE_HEADERS } from '../../electron/node/desktop/app-files.js';
+import { pageUrl, WEB_PREFERENCES, windowOptions } from '../../electron/main/window.js';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+
+function directives(csp: string): Map<string, string[]> {
+  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(join(REPO, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+describe('window and CSP (static)', () => {
+  it('isolates and sandboxes the renderer, without Node, webviews or insecure content', () => {
+    expect(WEB_PREFERENCES).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      experimentalFeatures: false,
+    });
+    expect(Object.isFrozen(WEB_PREFERENCES)).toBe(true);
+    const o = windowOptions('/p/index.cjs', null);
+    expect(o.webPreferences).toEqual({ ...WEB_PREFERENCES, preload: '/p/index.cjs' });
+    expect(o.show).toBe(false);
+  });
+
+  it('has a strict CSP: only its own scripts and styles, nothing inline, nothing remote, no plugins, no framing', () => {
+    const d = directives(DESKTOP_CSP);
+    expect(d.get('default-src')).toEqual(["'none'"]);
+    expect(d.get('script-src')).toEqual(["'self'"]);
+    expect(d.get('style-src')).toEqual(["'self'"]);
+    expect(d.get('object-src')).toEqual(["'none'"]);
+    expect(d.get('base-uri')).toEqual(["'none'"]);
+    expect(d.get('form-action')).toEqual(["'none'"]);
+    expect(d.get('frame-ancestors')).toEqual(["'none'"]);
+    for (const [name, values] of d) {
+      for (const v of values) {
+        expect(v, `${name} ${v}`).not.toMatch(/unsafe|\*|^https?:|^ws:|^blob:/);
+      }
+    }
+    expect(APP_RESPONSE_HEADERS['Content-Security-Policy']).toBe(DESKTOP_CSP);
+  });
+
+  it('opens at a destination through the URL fragment only', () => {
+    expect(pageUrl(null)).toBe('app://portwatch/index.html');
+    expect(pageUrl('ns|10.0.0.1|10.0.3.7|5432')).toBe('app://portwatch/index.html#destination=ns%7C10.0.0.1%7C10.0.3.7%7C5432');
+  });
+
+  it('imports Electron at run time in electron/main/index.ts and the preload entry only; everything else takes it as a parameter', () => {
+    const runtimeImports = [...tsFiles('electron'), join(REPO, 'electron.vite.config.ts')]
+      .filter((f) => /^import (?!type )[^;]*from 'electron(\/[a-z]+)?';$/m.test(readFileSync(f, 'utf8')))
+      .map((f) => f.slice(REPO.length));
+    expect(runtimeImports.sort()).toEqual(['electron/main/index.ts', 'electron/preload/index.ts']);
+  });
+
+  it('never requires the electron package from Node-side code (it would try to download the runtime)', () => {
+    for (const f of [...tsFiles('electron/node'), ...tsFiles('electron/server'), ...tsFiles('test/main'), ...tsFiles('test/node/desktop')]) {
+      expect(readFileSync(f, 'utf8'), f).not.toMatch(/require\(['"]electron['"]\)|import\(['"]electron['"]\)|^import (?!type )[^;]*from 'electron';$/m);
+    }
+  });
+});
