@@ -353,14 +353,13 @@ export class Analyzer {
   }
 
   // Keeps what the next sample compares against, and compacts address ids when they have doubled.
+  // A sample without sockets leaves the previous one in place: the next sample then compares with the
+  // last one that had sockets, over the longer interval.
   private remember(snapshot: Snapshot, agg: TableAggregate | null, ids: StableIds | null): void {
-    if (agg && ids) {
-      const open = new Uint32Array(agg.dest.count);
-      for (let d = 0; d < agg.dest.count; d++) open[d] = agg.dest.inUse[d]! - agg.dest.states[d * STATE_SLOTS + TCP_STATE.TIME_WAIT]!;
-      this.previous = { time: snapshot.time, counters: snapshot.counters, destinations: ids.index, open };
-    } else {
-      this.previous = { time: snapshot.time, counters: snapshot.counters, destinations: new TripleMap(), open: new Uint32Array(0) };
-    }
+    if (!agg || !ids) return;
+    const open = new Uint32Array(agg.dest.count);
+    for (let d = 0; d < agg.dest.count; d++) open[d] = agg.dest.inUse[d]! - agg.dest.states[d * STATE_SLOTS + TCP_STATE.TIME_WAIT]!;
+    this.previous = { time: snapshot.time, counters: snapshot.counters, destinations: ids.index, open };
     if (this.addressIds.size > this.compactAbove) {
       const keep = new Uint8Array(this.addressIds.size);
       this.owners.markAddressIds(keep);

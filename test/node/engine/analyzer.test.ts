@@ -217,6 +217,14 @@ describe('Analyzer: rates', () => {
     expect(a.recentTicks()).toHaveLength(2);
   });
 
+  it('measures per-destination growth against the last sample that had sockets', () => {
+    const a = new Analyzer();
+    a.analyze(snapshotOf(outbound(100, { remote: '10.0.0.2', port: 80 }), { time: T0 }), cost);
+    expect(a.analyze(snapshotOf(null, { time: T0 + 5000 }), cost).severity).toBe('unknown');
+    const s = a.analyze(snapshotOf(outbound(200, { remote: '10.0.0.2', port: 80 }), { time: T0 + 10_000 }), cost);
+    expect(s.worst?.newPerSec).toBe(10);
+  });
+
   it('gives null after a counter reset rather than a negative rate', () => {
     const a = new Analyzer();
     a.addTick({ time: T0, counters: counters({ activeOpens: 1000 }), sources: [] });
