@@ -1,0 +1,60 @@
+// What the planner plans from: the settings in effect, the analysed sample, the ports services listen on,
+// the environment (host or container) and the sysctl configuration files. All plain data, so the planner
+// is a pure function and tests can state every input.
+import type { KernelSettings, PlatformName, PortRange, Sample } from '../../common/model.js';
+import { TCP_STATE } from '../../common/tcp-state.js';
+import type { TuningEnvironment } from '../../common/tuning.js';
+import type { SysctlConfigFile } from '../../helper/sysctl-boot-order.js';
+import type { SocketTable } from '../platform/types.js';
+
+/** The parts of a Sample the planner reads. */
+export type PlanSample = Pick<Sample, 'severity' | 'diagnoses' | 'destinations' | 'worst' | 'global' | 'rates'>;
+
+/** What the user asked for on top of (or instead of) what the diagnosis suggests. */
+export interface PlanOptions {
+  /** An explicit new range; the guard rails still apply (never below the floor, only wider). */
+  range?: PortRange;
+  /** Ports services are configured to listen on, though not listening now: reserved when inside the new range. */
+  reserve?: readonly number[];
+  /** Leave tcp_tw_reuse alone. */
+  noTwReuse?: boolean;
+  /** Propose kernel relief even when the sample shows no pressure. */
+  force?: boolean;
+  /** Keep-or-revert countdown, seconds (default 60). */
+  confirmTimeoutSec?: number;
+}
+
+/** Everything the planner needs. */
+export interface PlanInput {
+  platform: PlatformName;
+  kernel: KernelSettings;
+  /** The analysed sample; null when none could be taken (then only explicit options lead to kernel steps). */
+  sample: PlanSample | null;
+  /** Ports with a listening socket (any address, IPv4 or IPv6). */
+  listeningPorts: readonly number[];
+  /** Ports held by bound-only sockets (they count as held, like listeners, but are not reserved for them). */
+  boundPorts: readonly number[];
+  environment: TuningEnvironment;
+  /** The sysctl configuration (system paths), or null when it could not be read. */
+  sysctlFiles: readonly SysctlConfigFile[] | null;
+  options: PlanOptions;
+  /** Epoch ms. */
+  now: number;
+}
+
+/** Listening and bound-only local ports of a socket table (state 10 LISTEN; 13 BOUND, and 7 CLOSE from sock_diag). */
+export function heldPortsFromTable(table: SocketTable | null): { listening: number[]; bound: number[] } {
+  const listening = new Set<number>();
+  const bound = new Set<number>();
+  if (table) {
+    for (let i = 0; i < table.count; i++) {
+      const s = table.state[i];
+      const p = table.localPort[i]!;
+      if (p === 0) continue;
+      if (s === TCP_STATE.LISTEN) listening.add(p);
+      else if (s === TCP_STATE.BOUND || (s === TCP_STATE.CLOSE && table.remotePort[i] === 0)) bound.add(p);
+    }
+  }
+  const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+  return { listening: sorted(listening), bound: sorted(bound).filter((p) => !listening.has(p)) };
+}
