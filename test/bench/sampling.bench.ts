@@ -6,7 +6,9 @@
 // Every measurement runs inside the set's namespace (this file re-runs itself there with --inner), in
 // chunks of at most CHUNK_MS, each after the TIME-WAIT sockets were topped up to outlast the chunk, and
 // interleaved with its ss counterpart, so both see the same sockets.
-// Environment: PW_BENCH_RUNS (default 15), PW_BENCH_ESTABLISHED (72000), PW_BENCH_TIME_WAIT (100000).
+// Runs: 15 for (a)/(b); 9 for the slow groups (c) and (d) (ss -tanp alone takes seconds per run on
+// this set, and every 25 s of measuring costs 100,000 fresh TIME-WAIT sockets).
+// Environment: PW_BENCH_RUNS (all groups), PW_BENCH_ESTABLISHED (72000), PW_BENCH_TIME_WAIT (100000).
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadSockDiag } from '../../electron/node/platform/linux/native/load.js';
 import { ALL_TCP_STATES_MASK, parseSocketSources, readSocketSources } from '../../electron/node/platform/linux/sockets.js';
@@ -19,7 +21,8 @@ const thisFile = fileURLToPath(import.meta.url);
 const GROUPS = ['netlink', 'proc', 'owners'] as const;
 type Group = (typeof GROUPS)[number];
 /** Longest stretch measured without topping TIME-WAIT up again. */
-const CHUNK_MS = 12_000;
+const CHUNK_MS = 25_000;
+const DEFAULT_RUNS: Record<Group, number> = { netlink: 15, proc: 9, owners: 9 };
 const TIMEOUT_MS = 60_000;
 
 const envInt = (name: string, fallback: number): number => {
@@ -83,7 +86,7 @@ async function outer(): Promise<void> {
     console.log(`sampling.bench: skipped (${support.reason})`);
     return;
   }
-  const runs = envInt('PW_BENCH_RUNS', 15);
+  const runsOverride = envInt('PW_BENCH_RUNS', 0);
   const established = envInt('PW_BENCH_ESTABLISHED', 72_000);
   const timeWait = envInt('PW_BENCH_TIME_WAIT', 100_000);
   const results: Measurement[] = [];
@@ -91,11 +94,13 @@ async function outer(): Promise<void> {
   await withSocketSet(
     async (set) => {
       for (const group of GROUPS) {
+        const runs = runsOverride || DEFAULT_RUNS[group];
         const byLabel = new Map<string, Sample[]>();
         const counts: SocketCounts[] = [];
         // bounded: every chunk times at least one round
         for (let done = 0, chunk = 0; done < runs && chunk < runs; chunk++) {
-          counts.push(await set.refresh(CHUNK_MS));
+          // the chunk, plus the inner process start and its warm-up runs
+          counts.push(await set.refresh(CHUNK_MS + 5_000));
           const args = ['--inner', group, '--rounds', String(runs - done), '--budget-ms', String(CHUNK_MS)];
           const out = JSON.parse(await set.runScript(thisFile, args, { timeoutMs: 5 * 60_000 })) as { label: string; samples: Sample[] }[];
           for (const { label, samples } of out) byLabel.set(label, [...(byLabel.get(label) ?? []), ...samples]);
@@ -116,7 +121,7 @@ async function outer(): Promise<void> {
     ['(c) Portwatch /proc/net/tcp read+parse', '(c) ss -tan'],
     ['(d) Portwatch netlink+owners read+parse+join', '(d) ss -tanp'],
   ]);
-  console.log(`\n## Socket table read: Portwatch vs ss (${runs} runs each; ratios of medians, Portwatch / ss)\n`);
+  console.log('\n## Socket table read: Portwatch vs ss (ratios of medians, Portwatch / ss)\n');
   console.log(seen.join('\n'));
   console.log('');
   console.log(markdownTable(results, baselines));
