@@ -183,7 +183,7 @@ export interface Sample {
     /** sustainable - the worst destination's rate. */
     headroomPerSec: number | null;
   };
-  /** Seconds until the worst destination runs out, when the trend or the rate says it will. */
+  /** Seconds until the first listed destination runs out (the soonest, not always the worst now), when the trend or the rate says one will. */
   timeToExhaustionSec: number | null;
   diagnoses: Diagnosis[];
   counters: KernelCounters;
