@@ -1,5 +1,13 @@
 // Formatting for people: percentages, durations, rates, times. Pure.
 
+// One formatter for all numbers: toLocaleString() builds a new one per call, costly on every update.
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 12345 → "12,345" (rounded). */
+export function int(n: number): string {
+  return INT.format(Math.round(n));
+}
+
 /** 0.4567 → "45.7 %". */
 export function percent(ratio: number | null | undefined, digits = 1): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
@@ -9,13 +17,13 @@ export function percent(ratio: number | null | undefined, digits = 1): string {
 /** 12345 → "12,345". */
 export function count(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return Math.round(n).toLocaleString('en-US');
+  return int(n);
 }
 
 /** A rate per second with sensible precision. */
 export function rate(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return n >= 100 ? `${Math.round(n).toLocaleString('en-US')}/s` : `${n.toFixed(n >= 10 ? 1 : 2)}/s`;
+  return n >= 100 ? `${int(n)}/s` : `${n.toFixed(n >= 10 ? 1 : 2)}/s`;
 }
 
 /** 3725 → "1 h 2 min"; 42 → "42 s". */

@@ -1,6 +1,7 @@
 // What each kernel setting in effect means for ephemeral ports, in words that agree with the project's
 // domain facts (shared/domain.md). Pure: settings in, rows out.
 import type { KernelSettings, PlatformName, PortRange } from '../../electron/common/model.js';
+import { int } from './format.js';
 
 /** One line of the kernel settings panel. */
 export interface KernelRow {
@@ -27,7 +28,7 @@ export function kernelRows(k: KernelSettings, platform: PlatformName): KernelRow
     rows.push({
       key: linux ? 'net.ipv4.ip_local_port_range' : platform === 'darwin' ? 'net.inet.ip.portrange.first/last' : 'dynamic port range',
       label: 'Ephemeral port range',
-      value: `${k.portRange.low}–${k.portRange.high} (${size.toLocaleString('en-US')} ports)`,
+      value: `${k.portRange.low}–${k.portRange.high} (${int(size)} ports)`,
       meaning:
         'connect() picks its local port here. Only the whole 4-tuple must be unique, so the limit applies per destination (source IP, destination IP, destination port); a program that bind()s before connect() takes ports from everyone.',
     });
@@ -87,7 +88,7 @@ export function kernelRows(k: KernelSettings, platform: PlatformName): KernelRow
     rows.push({
       key: 'net.ipv4.tcp_max_tw_buckets',
       label: 'Max TIME-WAIT sockets',
-      value: k.maxTwBuckets.toLocaleString('en-US'),
+      value: int(k.maxTwBuckets),
       meaning: 'Beyond this, TIME-WAIT sockets are destroyed early (counter TCPTimeWaitOverflow). Lowering it does not help; the kernel documentation says never to lower it.',
     });
   }
@@ -95,7 +96,7 @@ export function kernelRows(k: KernelSettings, platform: PlatformName): KernelRow
     rows.push({
       key: 'net.netfilter.nf_conntrack_count / _max',
       label: 'Connection tracking',
-      value: `${k.conntrack.count.toLocaleString('en-US')} / ${k.conntrack.max.toLocaleString('en-US')}`,
+      value: `${int(k.conntrack.count)} / ${int(k.conntrack.max)}`,
       meaning: 'A look-alike: when this table is full, packets are dropped and connections time out, but connect() does not fail with EADDRNOTAVAIL.',
     });
   }

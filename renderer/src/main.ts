@@ -4,7 +4,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { PortwatchClient } from './api/client.js';
 import { BridgeTransport, findBridge } from './api/bridge-transport.js';
-import { WebSocketTransport, sameOriginWsUrl } from './api/ws-transport.js';
+import { WebSocketTransport, messageTimes, sameOriginWsUrl } from './api/ws-transport.js';
 import { MonitorState } from './state/monitor.svelte.js';
 import { Theme } from './state/theme.svelte.js';
 import { chartUpdateTimes } from './charts/setup.js';
@@ -16,7 +16,7 @@ const client = new PortwatchClient(transport);
 const state = new MonitorState(client);
 const theme = new Theme(window);
 
-// Read by the benchmark and the end-to-end tests: chart redraw durations (bounded), nothing else.
-(window as unknown as { __portwatchPerf: unknown }).__portwatchPerf = { chartUpdateTimes };
+// Read by the benchmark: chart redraw and message handling durations (bounded), nothing else.
+(window as unknown as { __portwatchPerf: unknown }).__portwatchPerf = { chartUpdateTimes, messageTimes };
 
 mount(App, { target: document.getElementById('app')!, props: { monitor: state, theme } });

@@ -3,6 +3,9 @@
 import { ContractError, type ErrorCode, type MethodName } from '../../../electron/common/contract.js';
 import type { ConnectionState, Transport } from './transport.js';
 
+/** Time spent handling each incoming message, ms (bounded; read by the benchmark). */
+export const messageTimes: number[] = [];
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -80,7 +83,15 @@ export class WebSocketTransport implements Transport {
       this.retryMs = 500;
       this.setState('open');
     };
-    ws.onmessage = (ev: MessageEvent) => this.onMessage(ev.data);
+    ws.onmessage = (ev: MessageEvent) => {
+      const t0 = performance.now();
+      this.onMessage(ev.data);
+      // Queued after the UI's own update (Svelte flushes in a microtask queued during onMessage).
+      queueMicrotask(() => {
+        messageTimes.push(performance.now() - t0);
+        if (messageTimes.length > 400) messageTimes.splice(0, messageTimes.length - 400);
+      });
+    };
     ws.onclose = () => {
       this.ws = null;
       this.failPending('connection lost');

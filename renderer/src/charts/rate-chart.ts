@@ -1,8 +1,9 @@
 // New connections per second (1 Hz ticks) against what one destination can sustain.
+import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import { fieldIndex, plotColumns } from '../../../electron/common/history-frame.js';
 import type { HistoryModel } from '../state/history-model.js';
-import { Chart, baseOptions, chartColors, redraw, xRange } from './setup.js';
+import { Chart, baseOptions, chartColors, redraw, redrawScheduler, minRedrawIntervalMs, xRange } from './setup.js';
 import { severityColor } from './palette.js';
 import { toPoints, type Pt } from './points.js';
 
@@ -14,7 +15,6 @@ export function rateChart(history: HistoryModel, windowSec: number, dark: boolea
   return (canvas) => {
     const colors = chartColors(canvas);
     const options = baseOptions(colors, 'connections/s');
-    options.plugins!.legend!.display = true;
     const chart = new Chart<'line', Pt[]>(canvas, {
       type: 'line',
       data: {
@@ -25,9 +25,7 @@ export function rateChart(history: HistoryModel, windowSec: number, dark: boolea
       },
       options,
     });
-    let raf = 0;
     const draw = (): void => {
-      raf = 0;
       const t = history.tick;
       if (!t) return;
       const cols = plotColumns(t, RATE);
@@ -43,14 +41,16 @@ export function rateChart(history: HistoryModel, windowSec: number, dark: boolea
       chart.options.scales!.x!.max = history.now;
       redraw(chart);
     };
+    const scheduler = redrawScheduler(draw, () => minRedrawIntervalMs(history.tick?.bucketMs));
     const off = history.onChange((track) => {
-      if (track !== 'tick' && track !== 'all') return;
-      if (!raf) raf = requestAnimationFrame(draw);
+      if (track === 'all') untrack(draw); // a new window: draw it at once
+      else if (track === 'tick') scheduler.request();
     });
-    draw();
+    // Untracked: what the first draw reads (e.g. the latest sample) must not make Svelte re-create the chart.
+    untrack(draw);
     return () => {
       off();
-      cancelAnimationFrame(raf);
+      scheduler.cancel();
       chart.destroy();
     };
   };

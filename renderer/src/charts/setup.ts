@@ -2,7 +2,7 @@
 // streaming cheap: no animation, no per-point markers, data given in Chart.js's internal {x, y} form.
 import { Chart, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartOptions } from 'chart.js';
 import { clock } from '../format.js';
-import type { Pt } from './points.js';
+
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
 Chart.defaults.animation = false;
@@ -42,6 +42,8 @@ export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'
           color: c.muted,
           maxTicksLimit: 7,
           maxRotation: 0,
+          // maxTicksLimit already bounds the labels; skipping would measure every label on every update.
+          autoSkip: false,
           // Seconds only matter on short spans.
           callback(v) {
             return clock(Number(v), this.max - this.min < 600_000);
@@ -52,12 +54,14 @@ export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'
       y: {
         beginAtZero: true,
         title: { display: true, text: yTitle, color: c.muted },
-        ticks: { color: c.muted, maxTicksLimit: 6 },
+        ticks: { color: c.muted, maxTicksLimit: 6, autoSkip: false },
         grid: { color: c.grid },
       },
     },
     plugins: {
-      legend: { labels: { color: c.text, boxWidth: 10, boxHeight: 10, font: { size: 11 } } },
+      // Legends are HTML beside the canvas (ChartLegend.svelte): readable by everyone, and no text
+      // measuring inside Chart.js on every streaming update.
+      legend: { display: false },
       tooltip: { callbacks: { title: (items) => (items[0] ? clock(items[0].parsed.x ?? 0) : '') } },
     },
   };
@@ -67,7 +71,7 @@ export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'
 export const chartUpdateTimes: number[] = [];
 
 /** Redraws a chart without animation and records how long it took. */
-export function redraw(chart: Chart<'line', Pt[]>): void {
+export function redraw<D extends { x: number; y: number | null }>(chart: Chart<'line', D[]>): void {
   const t0 = performance.now();
   chart.update('none');
   chartUpdateTimes.push(performance.now() - t0);
@@ -78,4 +82,41 @@ export function redraw(chart: Chart<'line', Pt[]>): void {
 export function xRange(now: number, windowSec: number, firstBucket: number | undefined): { min: number; max: number } {
   const min = now - windowSec * 1000;
   return { min: firstBucket === undefined ? min : Math.min(now - 60_000, Math.max(min, firstBucket)), max: now };
+}
+
+/**
+ * Schedules chart redraws: on the next animation frame (never while the page is hidden), and for long
+ * windows at most once per `minIntervalMs` — a day's bucket spans minutes, so redrawing it every second
+ * would change a pixel or two for the cost of a full chart. Returns the trigger and a cancel function.
+ */
+export function redrawScheduler(draw: () => void, minIntervalMs: () => number): { request: () => void; cancel: () => void } {
+  let raf = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = -Infinity;
+  const run = (): void => {
+    raf = 0;
+    last = performance.now();
+    draw();
+  };
+  return {
+    request(): void {
+      if (raf || timer) return;
+      const wait = last + minIntervalMs() - performance.now();
+      if (wait <= 0) raf = requestAnimationFrame(run);
+      else
+        timer = setTimeout(() => {
+          timer = undefined;
+          raf = requestAnimationFrame(run);
+        }, wait);
+    },
+    cancel(): void {
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** How often a chart of this bucket width needs redrawing: an eighth of a bucket, at most 15 s apart. */
+export function minRedrawIntervalMs(bucketMs: number | undefined): number {
+  return bucketMs === undefined ? 0 : Math.min(15_000, bucketMs / 8);
 }

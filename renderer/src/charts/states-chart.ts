@@ -1,11 +1,12 @@
 // Connection states over time: one stacked area per TCP state, fed by the history model's sample track.
+import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import { ALL_TCP_STATES } from '../../../electron/common/tcp-state.js';
 import { fieldIndex, plotColumns } from '../../../electron/common/history-frame.js';
 import type { HistoryModel } from '../state/history-model.js';
-import { Chart, baseOptions, chartColors, redraw, xRange } from './setup.js';
+import { Chart, baseOptions, chartColors, redraw, redrawScheduler, minRedrawIntervalMs, xRange } from './setup.js';
 import { STATE_COLORS } from './palette.js';
-import { toPoints, type Pt } from './points.js';
+import { stackColumns, type StackPt } from './stack.js';
 
 const FIELDS = ALL_TCP_STATES.map((s) => fieldIndex('sample', s));
 
@@ -15,41 +16,49 @@ export function statesChart(history: HistoryModel, windowSec: number, dark: bool
   return (canvas) => {
     const colors = chartColors(canvas);
     const options = baseOptions(colors, 'sockets');
-    options.scales!.y!.stacked = true;
-    const chart = new Chart<'line', Pt[]>(canvas, {
+    // Tooltips show each state's own count, not the top of its band.
+    options.plugins!.tooltip!.callbacks!.label = (item) => `${item.dataset.label}: ${(item.raw as StackPt).v ?? '—'}`;
+    const chart = new Chart<'line', StackPt[]>(canvas, {
       type: 'line',
       data: {
+        // Stacked here (stack.ts), each area filling down to the band below it: Chart.js's own stacking
+        // and its 'stack' fill mode search the other datasets for every point, far too slow for a day.
         datasets: ALL_TCP_STATES.map((name) => ({
           label: name,
           data: [],
           borderColor: STATE_COLORS[name],
           backgroundColor: STATE_COLORS[name] + 'b0',
-          fill: 'stack',
+          fill: 'origin' as number | 'origin',
         })),
       },
       options,
     });
-    let raf = 0;
     const draw = (): void => {
-      raf = 0;
       const s = history.sample;
       if (!s) return;
       const cols = plotColumns(s, FIELDS);
-      for (let k = 0; k < FIELDS.length; k++) chart.data.datasets[k]!.data = toPoints(cols.x, cols.y[k]!);
+      const st = stackColumns(cols.x, cols.y);
+      for (let k = 0; k < FIELDS.length; k++) {
+        const ds = chart.data.datasets[k]!;
+        ds.data = st.data[k]!;
+        ds.fill = st.fill[k]!;
+      }
       const r = xRange(history.now, windowSec, s.time[0]);
       const x = chart.options.scales!.x!;
       x.min = r.min;
       x.max = r.max;
       redraw(chart);
     };
+    const scheduler = redrawScheduler(draw, () => minRedrawIntervalMs(history.sample?.bucketMs));
     const off = history.onChange((track) => {
-      if (track !== 'sample' && track !== 'all') return;
-      if (!raf) raf = requestAnimationFrame(draw);
+      if (track === 'all') untrack(draw); // a new window: draw it at once
+      else if (track === 'sample') scheduler.request();
     });
-    draw();
+    // Untracked: what the first draw reads (e.g. the latest sample) must not make Svelte re-create the chart.
+    untrack(draw);
     return () => {
       off();
-      cancelAnimationFrame(raf);
+      scheduler.cancel();
       chart.destroy();
     };
   };

@@ -1,10 +1,11 @@
 // Range use over time: the worst destination's and the global utilization, in percent of usable capacity,
 // with the warning and critical thresholds drawn as dashed lines.
+import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import { fieldIndex, plotColumns } from '../../../electron/common/history-frame.js';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../../electron/common/config.js';
 import type { HistoryModel } from '../state/history-model.js';
-import { Chart, baseOptions, chartColors, redraw, xRange } from './setup.js';
+import { Chart, baseOptions, chartColors, redraw, redrawScheduler, minRedrawIntervalMs, xRange } from './setup.js';
 import { severityColor } from './palette.js';
 import { scaled, toPoints, type Pt } from './points.js';
 
@@ -30,9 +31,7 @@ export function useChart(history: HistoryModel, windowSec: number, dark: boolean
       },
       options,
     });
-    let raf = 0;
     const draw = (): void => {
-      raf = 0;
       const s = history.sample;
       if (!s) return;
       const cols = plotColumns(s, FIELDS);
@@ -45,14 +44,16 @@ export function useChart(history: HistoryModel, windowSec: number, dark: boolean
       chart.options.scales!.x!.max = history.now;
       redraw(chart);
     };
+    const scheduler = redrawScheduler(draw, () => minRedrawIntervalMs(history.sample?.bucketMs));
     const off = history.onChange((track) => {
-      if (track !== 'sample' && track !== 'all') return;
-      if (!raf) raf = requestAnimationFrame(draw);
+      if (track === 'all') untrack(draw); // a new window: draw it at once
+      else if (track === 'sample') scheduler.request();
     });
-    draw();
+    // Untracked: what the first draw reads (e.g. the latest sample) must not make Svelte re-create the chart.
+    untrack(draw);
     return () => {
       off();
-      cancelAnimationFrame(raf);
+      scheduler.cancel();
       chart.destroy();
     };
   };

@@ -7,8 +7,8 @@ import type { ConnectionState } from '../api/transport.js';
 import { HistoryModel } from './history-model.js';
 
 const MAX_EVENTS = 200;
-/** Buckets per window: about one per two pixels of a wide chart, bounded. */
-export const CHART_BUCKETS = 600;
+/** Buckets per window (each drawn as up to two points: min and max): about one point per two pixels of a wide chart. */
+export const CHART_BUCKETS = 300;
 
 /** Everything the dashboard shows, fed by one client. */
 export class MonitorState {
