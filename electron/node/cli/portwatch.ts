@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCheck } from './check.js';
 import { runCapture } from './capture.js';
+import { runTune } from './tune.js';
 import { EXIT } from './exit-codes.js';
 
 export interface Io {
@@ -22,6 +23,8 @@ Commands:
       Exit status: 0 ok, 1 warning, 2 critical or exhausted, 3 unknown.
   capture --out DIR [--reads N] [--interval SEC] [--no-owners]
       Save every raw source exactly as read (for \`check --bundle DIR\` on another machine).
+  tune [--dry-run | --apply [--yes] | --revert TXID | --status] ...
+      Plan a fix (application first, then kernel settings), apply it with keep-or-revert (see \`portwatch tune --help\`).
   serve [--port N] [--host ADDR] [--open] ...
       The dashboard and /metrics over HTTP on 127.0.0.1 (see \`portwatch serve --help\`).
 
@@ -76,6 +79,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return runCheck(rest, io);
     case 'capture':
       return runCapture(rest, io, version());
+    case 'tune':
+      return runTune(rest, io);
     case 'serve': {
       const { runServe } = await import('../../server/serve.js');
       return runServe(rest, io);

@@ -143,10 +143,12 @@ export function planTuning(input: PlanInput): TuningPlan {
   let snippets: TuningPlan['containerSnippets'] = null;
   let helperPlan: HelperPlanDocument | null = null;
   if (environment.container) {
+    const where = `inside a container${environment.kind && environment.kind !== 'container' ? ` (${environment.kind})` : ''} (${environment.evidence.join('; ')})`;
     warnings.unshift(
-      `This runs inside a container${environment.kind && environment.kind !== 'container' ? ` (${environment.kind})` : ''} (${environment.evidence.join('; ')}): ` +
-        'changing these settings here would change only this container\'s network namespace, not the host, and would be lost when it restarts. ' +
-        'Portwatch does not apply them here; set them in the container or pod specification below.',
+      settings.length
+        ? `This runs ${where}: changing these settings here would change only this container's network namespace, not the host, and would be lost when it restarts. ` +
+            'Portwatch does not apply them here; set them in the container or pod specification below.'
+        : `This runs ${where}: its ephemeral port settings belong to its own network namespace, not to the host.`,
     );
     if (settings.length) snippets = containerSnippets(settings);
   } else if (settings.length) {

@@ -1,0 +1,102 @@
+// Plain-text renderings of a plan, its review and the helper's results (the CLI prints them; a UI may too).
+import type { HelperResult, TuningPlan } from '../../common/tuning.js';
+import { count, rate, seconds } from './plan-format.js';
+import type { PlanReview } from './review.js';
+
+/** The plan as a report: summary, application fixes, kernel changes with what-if and risks, notes. */
+export function renderPlan(plan: TuningPlan): string {
+  const out: string[] = [`Tuning plan for this ${plan.environment.container ? 'container' : 'machine'} (${plan.platform})`, '', plan.summary, ''];
+  if (plan.warnings.length) {
+    out.push('Read this first:');
+    for (const w of plan.warnings) out.push(`  ! ${w}`);
+    out.push('');
+  }
+  if (plan.advice.length) {
+    out.push('1. Fix the application (the cure; Portwatch does not change programs):');
+    for (const a of plan.advice) out.push(`  - ${a.title}`, `    ${a.text}`, `    Why: ${a.why}`);
+    out.push('');
+  }
+  if (plan.kernel.length) {
+    out.push(`${plan.advice.length ? '2' : '1'}. Kernel settings (relief), in the order they are written:`);
+    for (const s of plan.kernel) {
+      out.push(`  - ${s.title}`);
+      out.push(`    ${s.key}: ${show(s.current)} → ${show(s.proposed)}`);
+      out.push(`    Why: ${s.why}`);
+      out.push(`    Effect: ${s.effect.summary}`);
+      for (const r of s.risks) out.push(`    Risk: ${r}`);
+    }
+    out.push('');
+  }
+  if (plan.whatIf.destinations.length && plan.kernel.length) {
+    out.push('Per destination (what-if):');
+    for (const d of plan.whatIf.destinations) {
+      out.push(
+        `  ${d.label}${d.loopback ? ' (loopback)' : ''}: now ${rate(d.newPerSec)} new connections; sustainable ${rate(d.before.sustainablePerSec)} → ${rate(d.after.sustainablePerSec)} (port held ${seconds(d.before.holdSec)} → ${seconds(d.after.holdSec)})`,
+      );
+    }
+    out.push('');
+  }
+  if (plan.persistence) {
+    out.push(`Persisted in ${plan.persistence.path}; at boot:`);
+    for (const b of plan.persistence.boot) {
+      const w = b.systemd ?? b.procps;
+      out.push(`  ${b.key}: ${b.oursWins ? 'this file wins' : `${w ? `${w.path}:${w.line} wins` : 'no file sets it'}${b.procps && b.procps.path !== b.systemd?.path ? ` (with sysctl --system: ${b.procps.path}:${b.procps.line})` : ''}`}`);
+    }
+    out.push('');
+  }
+  if (plan.containerSnippets) {
+    out.push('Set it in the pod specification (Kubernetes):', indent(plan.containerSnippets.kubernetes), 'or for a container started by hand:', `  ${plan.containerSnippets.docker}`);
+    for (const n of plan.containerSnippets.notes) out.push(`  Note: ${n}`);
+    out.push('');
+  }
+  if (plan.notProposed.length) {
+    out.push('Not proposed, on purpose:');
+    for (const n of plan.notProposed) out.push(`  - ${n}`);
+    out.push('');
+  }
+  const b = plan.whatIf.before.capacity;
+  if (b.usable !== null) out.push(`Now: ${count(b.usable)} usable ports per destination, a closed connection holds its port ${seconds(plan.whatIf.before.holdSec)}.`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The review: commands, writes and file diffs. */
+export function renderReview(review: PlanReview, heading = 'What will run'): string {
+  const out: string[] = [`${heading}:`];
+  for (const c of review.commands) out.push(`  $ ${c.display}`, `    ${c.why}`);
+  if (review.writes.length) {
+    out.push('', 'Writes made by the helper, in order (after saving the old values in its journal):');
+    for (const w of review.writes) {
+      const lines = w.data.replace(/\n$/, '').split('\n');
+      out.push(`  ${w.path}${lines.length > 1 ? ':' : ` ← ${JSON.stringify(lines[0])}`}`);
+      if (lines.length > 1) for (const l of lines) out.push(`    ${l}`);
+    }
+  }
+  for (const f of review.files) {
+    out.push('', `Change to ${f.path}${f.before === null ? ' (new file)' : ''}:`);
+    for (const l of f.diff) out.push(`  ${l}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** One helper result in a sentence or a few lines. */
+export function renderResult(r: HelperResult): string {
+  const out = [r.message];
+  for (const c of r.changes) out.push(`  ${c.key}: ${show(c.before)} → ${show(c.wanted)} (now ${show(c.now)})`);
+  for (const o of r.overrides) out.push(`  ! ${o.path}:${o.line} sets ${o.key} = ${o.value} after Portwatch's file: it wins at boot (${o.readers.join(', ')}).`);
+  if (r.verb === 'status' || r.outcome === 'status') {
+    for (const h of r.history) out.push(`  ${h.txid}  ${h.kind}  ${h.state}  ${h.keys.join(', ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function show(v: string | null): string {
+  return v === null ? '(absent)' : v === '' ? '(empty)' : v.replace(/\t/g, ' ');
+}
+
+function indent(text: string): string {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
