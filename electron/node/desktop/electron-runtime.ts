@@ -15,7 +15,7 @@ export function findElectron(env: NodeJS.ProcessEnv = process.env): { path: stri
   const pathFile = join(pkgDir, 'path.txt');
   const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
   const dist = env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkgDir, 'dist');
-  if (!name && !env.ELECTRON_OVERRIDE_DIST_PATH) return { missing: 'the electron package was installed without its runtime (it could not be downloaded)' };
+  if (!name && !env.ELECTRON_OVERRIDE_DIST_PATH) return { missing: 'the electron package was installed without its runtime, which could not be downloaded' };
   const exe = join(dist, name || 'electron');
   return existsSync(exe) ? { path: exe } : { missing: `${exe} does not exist` };
 }
