@@ -3,6 +3,7 @@
 // helper.mjs …`, so it writes that namespace's /proc/sys), with a temporary directory standing in for
 // the sysctl configuration root and for the state directory.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,19 @@ export function helperBundle(): Promise<string> {
     return out;
   })();
   return bundled;
+}
+
+/**
+ * Any test script bundled into one ESM file inside the repository (so that native packages such as
+ * node-pty, left external, still resolve from node_modules); no tsx loader at run time.
+ */
+export async function bundleScript(entry: string, name: string): Promise<string> {
+  const dir = fileURLToPath(new URL(`../../node_modules/.cache/pw-test-bundles/${process.pid}/`, import.meta.url));
+  await mkdir(dir, { recursive: true });
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, `${name}.mjs`);
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, external: ['node-pty'], logLevel: 'silent' });
+  return out;
 }
 
 /** A temporary system for one test: configuration root (with etc/sysctl.d) and state directory. */
