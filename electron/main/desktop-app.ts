@@ -23,6 +23,8 @@ import { createWindow, pageUrl, windowOptions } from './window.js';
 
 /** The application id (also electron-builder's appId and the Windows AppUserModelID). */
 export const APP_ID = 'io.portwatch.app';
+/** What app:// may do (registered before the app is ready). */
+export const APP_SCHEME_PRIVILEGES = Object.freeze({ standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true });
 /** How often the tray re-checks for a stale reading when no sample comes. */
 const TRAY_REFRESH_MS = 30_000;
 const MUTE_MS = 3_600_000;
@@ -75,7 +77,9 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   const { app } = api;
 
   // Before ready: the scheme's privileges, the data folder (tests point it elsewhere), the instance lock.
-  api.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+  // standard + secure give app:// a real origin and a secure context; corsEnabled lets Chromium fetch the
+  // page's <script type="module" crossorigin> from it; no bypassCSP, no service workers.
+  api.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
   if (o.env.PORTWATCH_USER_DATA_DIR) app.setPath('userData', o.env.PORTWATCH_USER_DATA_DIR);
   const userData = app.getPath('userData');
   const settingsPath = join(userData, SETTINGS_FILE);

@@ -1,14 +1,17 @@
 // Where the monitor runs: one switch.
 //
 // 'utility' (the default): the sampler and the monitor service run in an Electron utility process. A full
-// sample parses and analyses the whole socket table in JavaScript; on a host with tens of thousands of
-// sockets that is tens to hundreds of milliseconds of work per sample (see the report's figures from
-// test/desktop/bench-sample-cost.ts), and in the main process every such millisecond delays window
-// events, IPC answers and the tray. In its own process the work runs beside the UI, its CPU use is
-// measured apart from Electron's (the CPU budget then means what it says), and a crash of the sampler
-// (a native addon, a parser bug) restarts the monitor instead of taking the app down.
-// 'main': everything in the main process (one process less, about 30 MB less memory); for machines with
-// small socket tables, and to compare. PORTWATCH_MONITOR_PROCESS=main|utility overrides the switch.
+// sample parses and analyses the whole socket table in JavaScript, and the main process's event loop is
+// the one that answers IPC, moves windows and drives the tray. Measured with
+// test/desktop/bench-sample-cost.ts (Node's event loop standing in for the main process's, 80,000 to
+// 120,000 sockets in a namespace, a loaded 2-core machine): a full sample costs about 400 ms of CPU; with
+// the monitor in the hosting process its loop stalled up to 160-550 ms (p99 36-116 ms), with the monitor
+// in a child process that only sends its results, up to 70-84 ms (p99 21-29 ms, the rest being the two
+// cores shared with the socket workload). In its own process the monitor's CPU use is also measured apart
+// from Electron's, so the CPU budget means what it says, and a crash of the sampler (a native addon, a
+// parser bug) restarts the monitor instead of taking the app down.
+// 'main': everything in the main process (one process less); for small socket tables, and to compare.
+// PORTWATCH_MONITOR_PROCESS=main|utility overrides the switch.
 import { join } from 'node:path';
 import { startLocalMonitor } from '../node/desktop/local-monitor.js';
 import type { MonitorControl } from '../node/desktop/monitor-control.js';

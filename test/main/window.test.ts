@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP_CSP, APP_RESPONSE_HEADERS } from '../../electron/node/desktop/app-files.js';
 import { pageUrl, WEB_PREFERENCES, windowOptions } from '../../electron/main/window.js';
+import { APP_SCHEME_PRIVILEGES } from '../../electron/main/desktop-app.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 
@@ -53,6 +54,12 @@ describe('window and CSP (static)', () => {
       }
     }
     expect(APP_RESPONSE_HEADERS['Content-Security-Policy']).toBe(DESKTOP_CSP);
+  });
+
+  it('registers app:// as a standard secure scheme without CSP bypass or service workers', () => {
+    expect(APP_SCHEME_PRIVILEGES).toEqual({ standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true });
+    expect(APP_SCHEME_PRIVILEGES).not.toHaveProperty('bypassCSP');
+    expect(APP_SCHEME_PRIVILEGES).not.toHaveProperty('allowServiceWorkers');
   });
 
   it('opens at a destination through the URL fragment only', () => {
