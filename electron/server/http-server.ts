@@ -19,6 +19,8 @@ export interface DashboardServerOptions {
   token: string;
   /** Address the server will listen on (for the Host allow-list). */
   host: string;
+  /** More Host names to answer to. */
+  allowHosts?: readonly string[];
   /** Serve /metrics without the token. */
   metricsPublic: boolean;
   /** The built renderer (null: not built; the page says how to build it). */
@@ -141,7 +143,7 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
           server.off('error', reject);
           const addr = server.address();
           port = typeof addr === 'object' && addr ? addr.port : p;
-          allowed = allowedHosts(o.host, port);
+          allowed = allowedHosts(o.host, port, o.allowHosts ?? []);
           resolve(port);
         });
       }),

@@ -2,9 +2,9 @@
 // WebSocket handshake must come from a page of this server (its Origin).
 
 /** The Host header values this server answers to. */
-export function allowedHosts(boundHost: string, port: number): Set<string> {
+export function allowedHosts(boundHost: string, port: number, extra: readonly string[] = []): Set<string> {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
-  names.add(boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost);
+  for (const h of [boundHost, ...extra]) names.add(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
   const out = new Set<string>();
   for (const n of names) {
     out.add(`${n}:${port}`.toLowerCase());

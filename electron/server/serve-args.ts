@@ -10,6 +10,8 @@ export interface ServeOptions {
   open: boolean;
   metricsPublic: boolean;
   allowRemote: boolean;
+  /** More Host names to answer to (e.g. the machine's name when bound to 0.0.0.0 with --allow-remote). */
+  allowHosts: string[];
   /** Write the token to this file (mode 0600) for scrapers and scripts. */
   tokenFile: string | null;
   help: boolean;
@@ -24,6 +26,8 @@ Options:
   --port N           Port to listen on (default: a random free port)
   --host ADDR        Address to bind (default 127.0.0.1)
   --allow-remote     Required to bind an address that is not loopback
+  --allow-host NAME  Also answer to this Host name (repeatable; e.g. the name clients use
+                     with --host 0.0.0.0 --allow-remote). Every other Host is refused.
   --metrics-public   Serve /metrics without the token (for a local Prometheus)
   --token-file PATH  Also write the token to PATH (mode 0600), e.g. for Prometheus bearer_token_file
   --open             Open the dashboard in the default browser
@@ -42,6 +46,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
         port: { type: 'string' },
         host: { type: 'string' },
         'allow-remote': { type: 'boolean' },
+        'allow-host': { type: 'string', multiple: true },
         'metrics-public': { type: 'boolean' },
         'token-file': { type: 'string' },
         open: { type: 'boolean' },
@@ -62,6 +67,11 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
   if (!isLoopback(host) && !allowRemote) {
     return { ok: false, error: `--host ${host} is not a loopback address: the dashboard would be reachable from the network. Add --allow-remote if that is what you want.` };
   }
+  const allowHosts = v['allow-host'] ?? [];
+  for (const h of allowHosts) {
+    if (h.startsWith('-') || !/^[0-9A-Za-z.:[\]-]{1,255}$/.test(h)) return { ok: false, error: `--allow-host: expected a host name or address, got ${JSON.stringify(h.slice(0, 40))}` };
+    if (!isLoopback(h) && !allowRemote) return { ok: false, error: `--allow-host ${h} is not a loopback name: add --allow-remote if the dashboard should be reachable from the network` };
+  }
   const tokenFile = v['token-file'] ?? null;
   if (tokenFile !== null && (tokenFile === '' || tokenFile.startsWith('-'))) return { ok: false, error: `--token-file: expected a file path, got ${JSON.stringify(tokenFile)}` };
   return {
@@ -72,6 +82,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
       open: v.open ?? false,
       metricsPublic: v['metrics-public'] ?? false,
       allowRemote,
+      allowHosts,
       tokenFile,
       help: v.help ?? false,
     },

@@ -82,7 +82,7 @@ export async function startServe(
     if (!cache || cache.key !== s || cache.tick !== latestTick) cache = { key: s, tick: latestTick, text: renderMetrics(s, latestTick, Date.now()) };
     return cache.text;
   };
-  const server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, metricsPublic: opts.metricsPublic, files });
+  const server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, files });
   const port = await server.listen(opts.port);
   sampler.start?.();
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const sampler = new SyntheticSampler(3_600_000);
   sampler.level = 15_000;
   const serve = await startServe(
-    { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, tokenFile: null, help: false },
+    { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, help: false },
     sampler,
     { history },
   );

@@ -8,7 +8,7 @@ fillDay(history, Date.now());
 const sampler = new SyntheticSampler(1000);
 sampler.level = 22_000;
 const s = await startServe(
-  { host: '127.0.0.1', port: Number(process.argv[2] ?? 0), open: false, metricsPublic: false, allowRemote: false, tokenFile: null, help: false },
+  { host: '127.0.0.1', port: Number(process.argv[2] ?? 0), open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, help: false },
   sampler,
   { history },
 );

@@ -152,3 +152,16 @@ describe('the WebSocket handshake', () => {
     for (const o of [...open, extra]) o.socket.destroy();
   });
 });
+
+describe('--allow-host', () => {
+  it('answers to the extra names given, and still refuses every other Host', async () => {
+    const g = await startFixture({ allowHosts: ['localhost.localdomain'] });
+    try {
+      const auth = { authorization: `Bearer ${g.token}` };
+      expect((await rawHttp(g.port, 'GET', '/', { ...auth, host: `localhost.localdomain:${g.port}` })).status).toBe(200);
+      expect((await rawHttp(g.port, 'GET', '/', { ...auth, host: `evil.example:${g.port}` })).status).toBe(403);
+    } finally {
+      await g.close();
+    }
+  });
+});

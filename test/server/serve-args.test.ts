@@ -3,7 +3,7 @@ import { parseServeArgs } from '../../electron/server/serve-args.js';
 
 describe('parseServeArgs', () => {
   it('binds 127.0.0.1 on a random port by default', () => {
-    expect(parseServeArgs([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, tokenFile: null, help: false } });
+    expect(parseServeArgs([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, help: false } });
   });
   it('names an unknown flag', () => {
     const r = parseServeArgs(['--admin']);
@@ -25,5 +25,16 @@ describe('parseServeArgs', () => {
   it('refuses a host that looks like an option or carries junk', () => {
     expect(parseServeArgs(['--host=-x']).ok).toBe(false);
     expect(parseServeArgs(['--host', 'a b']).ok).toBe(false);
+  });
+});
+
+describe('--allow-host', () => {
+  it('adds Host names, but a non-loopback one only with --allow-remote', () => {
+    const r = parseServeArgs(['--allow-host', 'monitor.example']);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain('--allow-remote');
+    const ok = parseServeArgs(['--host', '0.0.0.0', '--allow-remote', '--allow-host', 'monitor.example', '--allow-host', '10.0.0.5']);
+    expect(ok.ok && ok.options.allowHosts).toEqual(['monitor.example', '10.0.0.5']);
+    expect(parseServeArgs(['--allow-host', '-evil']).ok).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ export async function startFixture(over: Partial<ServeOptions> = {}): Promise<Fi
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', 'app.js'), 'export {};');
   const sampler = new ManualSampler();
-  const opts: ServeOptions = { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, tokenFile: null, help: false, ...over };
+  const opts: ServeOptions = { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, help: false, ...over };
   const s = await startServe(opts, sampler, { rendererDir: dir });
   return { ...s, sampler, base: `http://127.0.0.1:${s.port}` };
 }
