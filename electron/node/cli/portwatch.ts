@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `portwatch` command: check, capture, serve. Each subcommand parses its own flags strictly and
 // names the culprit of any bad argument.
+import '../threadpool.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
