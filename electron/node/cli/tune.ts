@@ -94,8 +94,13 @@ export async function runTune(args: string[], io: Io, stdin: NodeJS.ReadStream =
   if (typeof interval === 'string') return fail(interval);
   // The helper's test root (honoured by the helper only when it is not elevated) is read for the boot view too.
   const configRoot = process.env.PORTWATCH_HELPER_CONFIG_ROOT ?? '/';
-  const { input } = await gatherPlanInput({ intervalSec: interval, assumeHost: v['assume-host'] === true, options, configRoot });
+  const { input, sample } = await gatherPlanInput({ intervalSec: interval, assumeHost: v['assume-host'] === true, options, configRoot });
   const plan = planTuning(input);
+  if (!v.json) {
+    io.stdout.write(`What is happening: ${sample.severity} — ${sample.severityReason}\n`);
+    for (const d of sample.diagnoses) io.stdout.write(`  - ${d.title}: ${d.summary}\n`);
+    io.stdout.write('\n');
+  }
 
   if (mode === 'plan') {
     io.stdout.write(v.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));

@@ -38,7 +38,7 @@ export function proposeTwReuse(platform: PlatformName, kernel: KernelSettings, s
       value: 1,
       why:
         `Outgoing connections to ${d.remoteAddress}:${d.remotePort}${remote.length > 1 ? ` and ${remote.length - 1} more destinations` : ''} leave TIME-WAIT sockets that hold their ports for ${kernel.timeWaitSec || 60} s. ` +
-        `With tcp_tw_reuse = 1 a new outgoing connection may take such a port again once it has been in TIME-WAIT for tcp_tw_reuse_delay. ` +
+        `With tcp_tw_reuse = 1 a new outgoing connection may take such a port again once it has been in TIME-WAIT for ${kernel.twReuseDelayMs !== null ? `tcp_tw_reuse_delay (${kernel.twReuseDelayMs} ms here)` : 'about 1 s (this kernel has no tcp_tw_reuse_delay)'}. ` +
         `The current value ${kernel.twReuse} ${kernel.twReuse === 2 ? 'covers loopback only' : 'turns reuse off'}.`,
       notes: bindNote,
     };
