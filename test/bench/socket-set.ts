@@ -59,6 +59,7 @@ const CHURN_DESTINATIONS = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'].
 const CHURNERS = 2;
 const CHILD_LIFETIME_MS = 15 * 60_000;
 const TIME_WAIT_MS = 60_000;
+const REFRESH_MARGIN_MS = 10_000;
 
 /** Runs fn with a freshly built socket set and always deletes it afterwards. */
 export async function withSocketSet<T>(fn: (set: SocketSet) => Promise<T>, opts: SocketSetOptions = {}): Promise<T> {
@@ -154,17 +155,18 @@ class SocketSetImpl implements SocketSet {
   }
 
   async refresh(forMs = 20_000): Promise<SocketCounts> {
-    if (forMs >= TIME_WAIT_MS) throw new Error(`TIME-WAIT lasts 60 s: cannot keep it for ${forMs} ms`);
+    if (forMs + REFRESH_MARGIN_MS >= TIME_WAIT_MS) throw new Error(`TIME-WAIT lasts 60 s: cannot keep it for ${forMs} ms`);
     const started = Date.now();
     let made = 0;
     // Bounded: a few rounds; each round makes what is missing (sockets made early in a slow round
     // may already be too old at its end, hence more than one).
     for (let round = 0; ; round++) {
-      const { counts, lasting } = await this.survey(forMs + 2_000);
+      // margin: sockets made early in this round age while the rest are made
+      const { counts, lasting } = await this.survey(forMs + REFRESH_MARGIN_MS);
       const missing = this.target.timeWait - lasting;
       if (missing <= 0 || round === 4) {
         if (made > 0) this.log(`socket set ${this.name}: ${made} TIME-WAIT made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
-        if (missing > 0) this.log(`socket set ${this.name}: ${missing} TIME-WAIT short of the target (the machine is too slow)`);
+        if (missing > 0) this.log(`socket set ${this.name}: ${missing} TIME-WAIT short of the target after 5 rounds (the machine is slow)`);
         return counts;
       }
       const per = Math.ceil(missing / CHURNERS);
@@ -176,6 +178,8 @@ class SocketSetImpl implements SocketSet {
         const e = await c.waitForEvent((ev) => ev.done === true || typeof ev.error === 'string', 180_000);
         if (typeof e.error === 'string') throw new Error(`churner ${c.pid}: ${e.error}`);
         made += Number(e.ok);
+        const codes = e.codes as Record<string, number> | undefined;
+        if (codes && Object.keys(codes).length > 0) this.log(`socket set ${this.name}: churner ${c.pid} failures ${JSON.stringify(codes)}`);
         await c.wait(10_000);
       }
     }
