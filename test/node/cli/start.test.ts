@@ -60,7 +60,10 @@ describe('npm start', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     const url = /Portwatch dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out)?.[1];
     expect(url).toBeDefined();
-    expect(readFileSync(opened, 'utf8').trim()).toBe(url);
+    // The opener gets a private redirect file (the token never shows in a process list), pointing at the URL.
+    const openedUrl = readFileSync(opened, 'utf8').trim();
+    expect(openedUrl).toMatch(/^file:\/\/.*\/open\.html$/);
+    expect(readFileSync(new URL(openedUrl), 'utf8')).toContain(`url=${url!.replace(/&/g, '&amp;')}"`);
     const sentence = err.split('\n').filter((l) => l.startsWith("Electron's runtime"));
     expect(sentence).toEqual([
       `Electron's runtime is not available here (${join(dir, 'no-runtime', 'electron')} does not exist), so Portwatch opens the same dashboard in your browser instead (portwatch serve --open).`,
