@@ -76,7 +76,7 @@ export class Sampler {
     return () => this.tickListeners.delete(listener);
   }
 
-  /** Starts both loops (the first full sample at once). */
+  /** Starts both loops (the first full sample at once); a started sampler keeps the process alive until stop(). */
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -129,7 +129,6 @@ export class Sampler {
         if (this.running && !this.isPaused && gen === this.generation) this.scheduleTick(this.tickIntervalMs);
       });
     }, delayMs);
-    this.tickTimer.unref?.();
   }
 
   private scheduleFull(delayMs: number): void {
@@ -144,7 +143,6 @@ export class Sampler {
         this.scheduleFull(Math.max(0, interval - (performance.now() - started)));
       });
     }, delayMs);
-    this.fullTimer.unref?.();
   }
 
   private async tick(gen: number): Promise<void> {

@@ -66,7 +66,7 @@ export function parseLinuxSnapshot(raw: RawSnapshot): Snapshot {
   const socketSources = raw.sources.filter((s) => SOCKET_SOURCE.test(s.name));
   const sockets = parseSocketSources(socketSources);
   for (const problem of sockets.problems) {
-    const owner = socketSources.find((s) => problem.startsWith(s.name))?.name ?? socketSources[0]?.name;
+    const owner = socketSources.find((s) => problem.startsWith(`${s.name}:`))?.name ?? socketSources[0]?.name;
     if (owner) degrade(owner, [problem]);
   }
   const hostnameSrc = byName.get('hostname');
