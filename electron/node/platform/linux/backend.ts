@@ -3,7 +3,7 @@
 import type { Backend, RawSnapshot, Tick } from '../types.js';
 import { readSource } from '../read-source.js';
 import { parseCounterPairs, parseSockstat, pickCounters } from '../parse/procfs.js';
-import { DEFAULT_LINUX_PATHS, fullFileSources, tickFileSources, type LinuxPaths } from './file-sources.js';
+import { DEFAULT_LINUX_PATHS, fullFileSources, keptOpenTickSources, type LinuxPaths } from './file-sources.js';
 import { readSocketSources } from './sockets.js';
 
 export interface LinuxBackendOptions {
@@ -21,6 +21,7 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
   const fileTimeoutMs = opts.fileTimeoutMs ?? 1000;
   const socketTimeoutMs = opts.socketTimeoutMs ?? 10_000;
   const owners = opts.owners ?? true;
+  const tickSources = keptOpenTickSources(paths);
   return {
     platform: 'linux',
     async readAll(signal?: AbortSignal): Promise<RawSnapshot> {
@@ -33,7 +34,7 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
     },
     async readTick(signal?: AbortSignal): Promise<Tick> {
       const time = Date.now();
-      const [sockstatSrc, snmpSrc] = await Promise.all(tickFileSources(paths).map((s) => readSource(s, fileTimeoutMs, signal)));
+      const [sockstatSrc, snmpSrc] = await Promise.all(tickSources.map((s) => readSource(s, fileTimeoutMs, signal)));
       const sources = [sockstatSrc!, snmpSrc!].map((s) => ({
         name: s.name,
         status: s.status,
