@@ -61,6 +61,7 @@ const kernelCounters: Schema<KernelCounters> = obj<KernelCounters>(
     twRecycled: nCount,
     listenOverflows: nCount,
     listenDrops: nCount,
+    portAllocationFailures: nullable(obj({ id4227: count, id4231: count, latestMs: nullable(num()) }, lenient)),
     sockstat: nullable(obj({ inuse: num(), orphan: num(), tw: num(), alloc: num() }, lenient)),
   },
   lenient,

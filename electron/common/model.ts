@@ -68,6 +68,11 @@ export interface KernelCounters {
   listenDrops: number | null;
   /** /proc/net/sockstat TCP line (tw there also counts orphaned FIN-WAIT-2: do not use as the TIME-WAIT count). */
   sockstat: { inuse: number; orphan: number; tw: number; alloc: number } | null;
+  /**
+   * Windows Tcpip events among the latest read from the System log: 4227 (a new connection was refused a
+   * recently used 4-tuple: TIME-WAIT) and 4231 (no ephemeral port could be allocated). Null elsewhere or unread.
+   */
+  portAllocationFailures: { id4227: number; id4231: number; latestMs: number | null } | null;
 }
 
 /** Sockets from one process. */

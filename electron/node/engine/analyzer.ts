@@ -180,6 +180,7 @@ export class Analyzer {
       counters: snapshot.counters,
       previousCounters: prev?.counters ?? null,
       elapsedSec,
+      time: snapshot.time,
     });
 
     // Overall rate of new outbound connections: ActiveOpens over the window since the previous sample.

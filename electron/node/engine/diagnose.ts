@@ -7,6 +7,7 @@ import type { DiagnosisContext } from './diagnosis-context.js';
 import { diagnoseEstablishedGrowth } from './diagnosis-established-growth.js';
 import { diagnoseKernelCounters } from './diagnosis-kernel-counters.js';
 import { diagnoseNarrowRange } from './diagnosis-narrow-range.js';
+import { diagnosePortAllocationFailures } from './diagnosis-port-allocation-failures.js';
 import { diagnoseReservedOrListeners } from './diagnosis-reserved-or-listeners.js';
 import { diagnoseTimeWaitChurn } from './diagnosis-time-wait-churn.js';
 
@@ -19,6 +20,7 @@ const DIAGNOSES: readonly ((ctx: DiagnosisContext) => Diagnosis | null)[] = [
   diagnoseReservedOrListeners,
   diagnoseConntrack,
   diagnoseKernelCounters,
+  diagnosePortAllocationFailures,
 ];
 
 const ORDER: Record<Diagnosis['severity'], number> = { critical: 0, warning: 1, info: 2 };

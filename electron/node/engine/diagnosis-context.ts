@@ -39,4 +39,6 @@ export interface DiagnosisContext {
   previousCounters: KernelCounters | null;
   /** Seconds since the previous sample (null on the first). */
   elapsedSec: number | null;
+  /** Epoch ms of this sample. */
+  time: number;
 }

@@ -28,7 +28,7 @@ function unsupportedBackend(name: PlatformName, actual: string): Backend {
     readAll: async () => ({ platform: name, time: Date.now(), sources: [{ name: 'sockets', status: 'unsupported', error, durationMs: 0 }] }),
     readTick: async () => ({
       time: Date.now(),
-      counters: { activeOpens: null, passiveOpens: null, currEstab: null, timeWaitOverflow: null, twRecycled: null, listenOverflows: null, listenDrops: null, sockstat: null },
+      counters: { activeOpens: null, passiveOpens: null, currEstab: null, timeWaitOverflow: null, twRecycled: null, listenOverflows: null, listenDrops: null, sockstat: null, portAllocationFailures: null },
       sources: [{ name: 'counters', status: 'unsupported', error, durationMs: 0 }],
     }),
   };

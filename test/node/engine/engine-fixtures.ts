@@ -33,6 +33,7 @@ export function counters(over: Partial<KernelCounters> = {}): KernelCounters {
     twRecycled: null,
     listenOverflows: null,
     listenDrops: null,
+    portAllocationFailures: null,
     sockstat: null,
     ...over,
   };

@@ -74,6 +74,7 @@ export function makeSample(time: number, inUse = 10, over: Partial<Sample> = {})
       twRecycled: 0,
       listenOverflows: 0,
       listenDrops: 0,
+      portAllocationFailures: null,
       sockstat: { inuse: inUse + 1, orphan: 0, tw: 0, alloc: inUse + 1 },
     },
     sources: [{ name: 'sockets', status: 'ok', durationMs: 1 }],

@@ -18,6 +18,7 @@ export const DARWIN_NO_COUNTER: KernelCounters = {
   twRecycled: null,
   listenOverflows: null,
   listenDrops: null,
+  portAllocationFailures: null,
   sockstat: null,
 };
 

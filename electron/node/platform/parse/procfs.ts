@@ -157,6 +157,7 @@ export function pickCounters(
     listenOverflows: get(ext, 'ListenOverflows'),
     listenDrops: get(ext, 'ListenDrops'),
     sockstat,
+    portAllocationFailures: null,
   };
 }
 

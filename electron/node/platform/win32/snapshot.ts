@@ -20,6 +20,7 @@ export const WIN32_NO_COUNTER: KernelCounters = {
   twRecycled: null,
   listenOverflows: null,
   listenDrops: null,
+  portAllocationFailures: null,
   sockstat: null,
 };
 
@@ -93,7 +94,10 @@ export function parseWin32Snapshot(raw: RawSnapshot): Win32Snapshot {
     hostname: host?.data ? host.data.toString('utf8').trim() : '',
     netns: '',
     kernel,
-    counters: { ...WIN32_NO_COUNTER },
+    counters: {
+      ...WIN32_NO_COUNTER,
+      portAllocationFailures: events ? { id4227: events.byId[4227], id4231: events.byId[4231], latestMs: events.latestMs } : null,
+    },
     sockets,
     processNames,
     sources: st.list(),
