@@ -7,6 +7,20 @@ import type { PlatformName, Sample, TickSample } from './model.js';
 import { sampleSchema, tickSampleSchema } from './model-schema.js';
 import { SAMPLE_FIELDS, TICK_FIELDS, type HistoryFrame, type HistoryPoint, type HistoryTrack } from './history-frame.js';
 import { arr, bool, nullable, num, obj, oneOf, optional, str, tagged, validate, type Schema, type Validated } from './schema.js';
+import {
+  TUNING_EVENTS,
+  TUNING_PARAMS,
+  TUNING_RESULTS,
+  type ApplyTuningParams,
+  type ReviewTuningParams,
+  type RevertTuningParams,
+  type TuningCountdown,
+  type TuningPlanView,
+  type TuningReview,
+  type TuningSession,
+  type TuningStatus,
+  type TuningTerminalChunk,
+} from './tuning-contract.js';
 
 /** Bumped on any incompatible change of messages. */
 export const CONTRACT_VERSION = 1;
@@ -77,6 +91,22 @@ export interface Methods {
   getHistory: { params: HistoryParams; result: HistoryWindow };
   /** The most recent timeline events, oldest first. */
   getEvents: { params: { limit?: number }; result: TimelineEvent[] };
+  /** The tuning plan for the latest sample: application fixes, kernel steps with their what-if, guard-rail warnings, boot order, container snippets. */
+  getTuningPlan: { params: Record<string, never>; result: TuningPlanView };
+  /** The review of the chosen steps of a plan the monitor computed: every setting and file diff, who wins at boot, the exact commands. */
+  reviewTuning: { params: ReviewTuningParams; result: TuningReview };
+  /** Whether applying is allowed here, and the current or last helper session with its terminal output. */
+  getTuningStatus: { params: Record<string, never>; result: TuningStatus };
+  /** Applies the chosen steps of a plan the monitor computed (re-planned now; refused when it changed) through the privileged helper. State-changing. */
+  applyTuning: { params: ApplyTuningParams; result: TuningSession };
+  /** Types into the helper's terminal (a password prompt), at most 1,024 characters. State-changing. */
+  writeTuningTerminal: { params: { sessionId: string; data: string }; result: { written: number } };
+  /** Gives the helper's terminal another size. State-changing. */
+  resizeTuningTerminal: { params: { sessionId: string; cols: number; rows: number }; result: { cols: number; rows: number } };
+  /** Keeps a change awaiting confirmation; resolves with the final session. State-changing. */
+  keepTuning: { params: { sessionId: string }; result: TuningSession };
+  /** Reverts a change awaiting confirmation (by session) or a kept change (by transaction id). State-changing. */
+  revertTuning: { params: RevertTuningParams; result: TuningSession };
 }
 
 export type MethodName = keyof Methods;
@@ -93,6 +123,12 @@ export interface Events {
   history: { track: HistoryTrack; point: HistoryPoint };
   /** One new timeline event. */
   timeline: TimelineEvent;
+  /** Output of the helper's terminal (result lines left out). */
+  tuningTerminal: TuningTerminalChunk;
+  /** A helper session changed phase (started, awaiting keep or revert, verified, ended). */
+  tuningStatus: TuningSession;
+  /** Once a second while a change awaits keep or revert. */
+  tuningCountdown: TuningCountdown;
 }
 
 export type EventName = keyof Events;
@@ -107,8 +143,11 @@ export interface RequestMessage<M extends MethodName = MethodName> {
   params: Params<M>;
 }
 
-/** Stable error codes. */
-export type ErrorCode = 'bad-request' | 'unknown-method' | 'too-large' | 'rate-limited' | 'unavailable' | 'internal';
+/**
+ * Stable error codes. forbidden: a state-changing request where changes are not allowed (the message says
+ * how to allow them); conflict: the request no longer fits the system or the session (fetch again).
+ */
+export type ErrorCode = 'bad-request' | 'unknown-method' | 'too-large' | 'rate-limited' | 'unavailable' | 'forbidden' | 'conflict' | 'internal';
 
 /** A response on the wire. */
 export type ResponseMessage =
@@ -118,10 +157,19 @@ export type ResponseMessage =
 /** Anything the monitor sends to a client. */
 export type ServerMessage = ResponseMessage | MonitorEvent;
 
+/** What the transport knows about where a request came from. */
+export interface RequestContext {
+  /**
+   * The request may change the system: it came over a channel the transport trusts for that (the headless
+   * server: a WebSocket opened by a page of this server, with the token). Absent means no (deny by default).
+   */
+  mayChange?: boolean;
+}
+
 /** What a transport-agnostic monitor exposes (the service implements it; adapters carry it). */
 export interface MonitorEndpoint {
   /** Validates and answers one request message; never throws, never rejects. */
-  handle(message: unknown): Promise<ResponseMessage>;
+  handle(message: unknown, context?: RequestContext): Promise<ResponseMessage>;
   /** Calls listener with every event; returns the unsubscribe function. */
   subscribe(listener: (event: MonitorEvent) => void): () => void;
 }
@@ -163,6 +211,7 @@ export const PARAMS_SCHEMAS: { [M in MethodName]: Schema<Params<M>> } = {
     buckets: num({ min: 10, max: MAX_HISTORY_BUCKETS, integer: true }),
   }),
   getEvents: obj<{ limit?: number }>({ limit: optional(num({ min: 1, max: 1000, integer: true })) }),
+  ...TUNING_PARAMS,
 };
 
 export const METHOD_NAMES = Object.keys(PARAMS_SCHEMAS) as MethodName[];
@@ -237,6 +286,7 @@ export const RESULT_SCHEMAS: { [M in MethodName]: Schema<Result<M>> } = {
     lenient,
   ),
   getEvents: arr(timelineEventSchema, { maxLength: 1000 }),
+  ...TUNING_RESULTS,
 };
 
 const pointSchema = (n: number): Schema<HistoryPoint> => {
@@ -267,6 +317,7 @@ export const EVENT_SCHEMAS: { [E in EventName]: Schema<Events[E]> } = {
   tick: tickSampleSchema,
   history: historyEventSchema,
   timeline: timelineEventSchema,
+  ...TUNING_EVENTS,
 };
 
 /** Checks a message sent by the monitor (a response or an event), naming the culprit field when wrong. */
@@ -312,3 +363,5 @@ export function parseRequest(message: unknown): Validated<RequestMessage> & { id
   if (!p.ok) return { ...p, id, code: 'bad-request' };
   return { ok: true, id, value: env.value as RequestMessage };
 }
+
+export * from './tuning-contract.js';

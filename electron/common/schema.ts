@@ -55,6 +55,16 @@ export function str(opts: { maxLength?: number; minLength?: number } = {}): Sche
   };
 }
 
+/**
+ * A string matching `pattern` (anchor it), described for error messages as `what` (e.g. "a plan id such
+ * as plan-0123…"). The length bound is checked first, so a hostile string never reaches the pattern.
+ */
+export function matching(pattern: RegExp, what: string, maxLength = 200): Schema<string> {
+  return {
+    check: (v, path) => (typeof v === 'string' && v.length <= maxLength && pattern.test(v) ? null : fail(path, what, v)),
+  };
+}
+
 /** A finite number, optionally an integer and bounded. */
 export function num(opts: { min?: number; max?: number; integer?: boolean } = {}): Schema<number> {
   const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE, integer = false } = opts;

@@ -53,6 +53,14 @@ export function createBridge(ipc: IpcRendererLike): PortwatchBridge {
     getSnapshot: call('getSnapshot'),
     getHistory: call('getHistory'),
     getEvents: call('getEvents'),
+    getTuningPlan: call('getTuningPlan'),
+    reviewTuning: call('reviewTuning'),
+    getTuningStatus: call('getTuningStatus'),
+    applyTuning: call('applyTuning'),
+    writeTuningTerminal: call('writeTuningTerminal'),
+    resizeTuningTerminal: call('resizeTuningTerminal'),
+    keepTuning: call('keepTuning'),
+    revertTuning: call('revertTuning'),
     onEvent(listener: (event: unknown) => void): () => void {
       if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
       // The IPC event object (which carries the sender) never reaches the page: only the payload does.

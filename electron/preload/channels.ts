@@ -12,6 +12,14 @@ export const REQUEST_CHANNELS = {
   getSnapshot: 'portwatch:getSnapshot',
   getHistory: 'portwatch:getHistory',
   getEvents: 'portwatch:getEvents',
+  getTuningPlan: 'portwatch:getTuningPlan',
+  reviewTuning: 'portwatch:reviewTuning',
+  getTuningStatus: 'portwatch:getTuningStatus',
+  applyTuning: 'portwatch:applyTuning',
+  writeTuningTerminal: 'portwatch:writeTuningTerminal',
+  resizeTuningTerminal: 'portwatch:resizeTuningTerminal',
+  keepTuning: 'portwatch:keepTuning',
+  revertTuning: 'portwatch:revertTuning',
 } as const satisfies Record<MethodName, `${typeof IPC_PREFIX}${MethodName}`>;
 
 /** The one channel the main process pushes monitor events on. */

@@ -1,11 +1,15 @@
 // The one monitor service behind the contract: it answers requests from the latest readings and the bounded
-// history, and pushes events. It does not know its transport: the WebSocket server and (later) Electron IPC
-// call handle() and subscribe(). Every request is validated before it reaches the monitor; a bad one gets
-// an error naming the culprit field and changes nothing.
+// history, and pushes events. It does not know its transport: the WebSocket server and Electron IPC call
+// handle() and subscribe(). Every request is validated before it reaches the monitor; a bad one gets an
+// error naming the culprit field and changes nothing. Tuning requests go to the tuning host; the ones that
+// change the system pass only when the monitor allows applying AND the transport vouches for the channel.
 import type { Sample, TickSample } from '../../common/model.js';
 import {
   CONTRACT_VERSION,
+  ContractError,
+  isContractError,
   parseRequest,
+  type RequestContext,
   type MethodName,
   type MonitorEndpoint,
   type MonitorEvent,
@@ -19,6 +23,8 @@ import type { HistoryPoint, HistoryTrack } from '../../common/history-frame.js';
 import { HistoryStore } from '../history/history-store.js';
 import { samplePoint, tickPoint } from '../history/points.js';
 import { TimelineDeriver, type TimelineDraft } from './timeline.js';
+import { machineTuning } from './tuning-machine.js';
+import { TuningHost, type TuningHostOptions } from './tuning-host.js';
 
 /** What the service needs from a sampler (the Sampler class satisfies it). */
 export interface SampleSource {
@@ -37,6 +43,11 @@ export interface MonitorServiceOptions {
   /** Timeline events kept (oldest dropped first). */
   maxEvents?: number;
   clock?: () => number;
+  /**
+   * The tuning wizard's side: how to plan and whether applying is allowed. Absent: plans for this machine,
+   * applying off. Null: no tuning at all (the tuning methods answer 'unavailable').
+   */
+  tuning?: TuningHostOptions | null;
 }
 
 type Listener = (e: MonitorEvent) => void;
@@ -53,6 +64,7 @@ export class MonitorService implements MonitorEndpoint {
   private readonly unsubscribe: (() => void)[];
   private latestTick: TickSample | null = null;
   private seq = 0;
+  private readonly tuning: TuningHost | null;
 
   constructor(private readonly opts: MonitorServiceOptions) {
     this.history = opts.history ?? new HistoryStore();
@@ -60,6 +72,9 @@ export class MonitorService implements MonitorEndpoint {
     this.clock = opts.clock ?? Date.now;
     this.startedAt = this.clock();
     this.record({ time: this.startedAt, kind: 'monitor', level: 'info', title: 'Monitor started', detail: `Portwatch ${opts.version} on ${opts.hostname}` });
+    const latest = () => opts.sampler.latest();
+    const tuning = opts.tuning === undefined ? machineTuning({ allowApply: false }, latest) : opts.tuning;
+    this.tuning = tuning ? new TuningHost(tuning, latest, (e) => this.emit(e), this.clock) : null;
     this.unsubscribe = [opts.sampler.onSample((s) => this.onSample(s)), opts.sampler.onTick((t) => this.onTick(t))];
     const first = opts.sampler.latest();
     if (first) this.onSample(first);
@@ -68,6 +83,7 @@ export class MonitorService implements MonitorEndpoint {
   /** Stops listening to the sampler and drops subscribers. */
   close(): void {
     for (const u of this.unsubscribe) u();
+    this.tuning?.close();
     this.listeners.clear();
   }
 
@@ -85,13 +101,14 @@ export class MonitorService implements MonitorEndpoint {
     };
   }
 
-  async handle(message: unknown): Promise<ResponseMessage> {
+  async handle(message: unknown, context: RequestContext = {}): Promise<ResponseMessage> {
     const req = parseRequest(message);
     if (!req.ok) return { id: req.id, ok: false, error: { code: req.code ?? 'bad-request', message: req.error } };
     try {
-      const result = this.dispatch(req.value.method, req.value.params);
+      const result = await this.dispatch(req.value.method, req.value.params, context.mayChange === true);
       return { id: req.value.id, ok: true, result };
     } catch (err) {
+      if (isContractError(err)) return { id: req.value.id, ok: false, error: { code: err.code, message: err.message } };
       // Details stay here; a client learns only that it was not its fault.
       process.emitWarning(`Portwatch: ${req.value.method} failed: ${err instanceof Error ? err.message : String(err)}`);
       return { id: req.value.id, ok: false, error: { code: 'internal', message: `${req.value.method} failed inside the monitor` } };
@@ -99,7 +116,7 @@ export class MonitorService implements MonitorEndpoint {
   }
 
   /** Answers one validated request. */
-  private dispatch<M extends MethodName>(method: M, params: Params<M>): Result<M> {
+  private async dispatch<M extends MethodName>(method: M, params: Params<M>, mayChange: boolean): Promise<Result<M>> {
     switch (method) {
       case 'getInfo':
         return this.info() as Result<M>;
@@ -119,7 +136,42 @@ export class MonitorService implements MonitorEndpoint {
         return this.events.slice(-limit) as Result<M>;
       }
     }
-    throw new Error(`no handler for ${String(method)}`);
+    return (await this.dispatchTuning(method, params, mayChange)) as Result<M>;
+  }
+
+  /** The tuning methods: read-only ones always; state-changing ones after the host's check. */
+  private async dispatchTuning(method: MethodName, params: unknown, mayChange: boolean): Promise<unknown> {
+    const t = this.tuning;
+    if (!t) throw new ContractError('unavailable', `${method}: this monitor has no tuning planner`);
+    switch (method) {
+      case 'getTuningPlan':
+        return t.plan();
+      case 'reviewTuning':
+        return t.review(params as Params<'reviewTuning'>);
+      case 'getTuningStatus':
+        return t.status();
+      default:
+        break;
+    }
+    t.assertMayChange(method, mayChange);
+    switch (method) {
+      case 'applyTuning':
+        return t.apply(params as Params<'applyTuning'>);
+      case 'writeTuningTerminal': {
+        const p = params as Params<'writeTuningTerminal'>;
+        return t.write(p.sessionId, p.data);
+      }
+      case 'resizeTuningTerminal': {
+        const p = params as Params<'resizeTuningTerminal'>;
+        return t.resize(p.sessionId, p.cols, p.rows);
+      }
+      case 'keepTuning':
+        return t.keep((params as Params<'keepTuning'>).sessionId);
+      case 'revertTuning':
+        return t.revert(params as Params<'revertTuning'>);
+      default:
+        throw new Error(`no handler for ${String(method)}`);
+    }
   }
 
   private info(): MonitorInfo {
