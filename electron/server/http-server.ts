@@ -1,7 +1,9 @@
 // The headless dashboard server: the built renderer, the contract over a WebSocket at /ws, and /metrics.
-// One chokepoint checks every request: the Host header (DNS rebinding), the method (read-only: GET and
-// HEAD only), no body, the token (everything but a public /metrics), and the Origin of WebSocket
-// handshakes. Every answer carries the security headers.
+// One chokepoint checks every request: the Host header (DNS rebinding), the method (GET and HEAD only: no
+// HTTP request changes anything), no body, the token (everything but a public /metrics), and the Origin of
+// WebSocket handshakes. State-changing contract requests (the tuning wizard's apply, keep, revert) travel
+// only over a WebSocket, and only on one opened with this server's own Origin and the token while
+// --allow-apply is on; every other connection is read-only. Every answer carries the security headers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -23,6 +25,8 @@ export interface DashboardServerOptions {
   allowHosts?: readonly string[];
   /** Serve /metrics without the token. */
   metricsPublic: boolean;
+  /** Let WebSockets opened by a page of this server (own Origin, token) send state-changing requests. */
+  allowApply?: boolean;
   /** The built renderer (null: not built; the page says how to build it). */
   files: Map<string, StaticFile> | null;
   maxConnections?: number;
@@ -121,7 +125,9 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
     if (origin !== undefined && !originAllowed(origin, allowed)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (!isAuthorized(req, url, port, o.token)) return rejectUpgrade(socket, 401, 'Unauthorized');
     if (bridge.size >= maxWebSockets) return rejectUpgrade(socket, 503, 'Service Unavailable');
-    wss.handleUpgrade(req, socket, head, (ws) => bridge.accept(ws));
+    // Changes only from a browser page of this server: a client without an Origin stays read-only.
+    const mayChange = o.allowApply === true && origin !== undefined && originAllowed(origin, allowed);
+    wss.handleUpgrade(req, socket, head, (ws) => bridge.accept(ws, { mayChange }));
   };
 
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 }, onRequest);

@@ -14,13 +14,17 @@ export interface ServeOptions {
   allowHosts: string[];
   /** Write the token to this file (mode 0600) for scrapers and scripts. */
   tokenFile: string | null;
+  /** Accept the wizard's state-changing requests (apply, keep, revert) from the dashboard page; off by default. */
+  allowApply?: boolean;
+  /** Plan for this network namespace even when it looks like a container. */
+  assumeHost?: boolean;
   help: boolean;
 }
 
 export const SERVE_USAGE = `Usage: portwatch serve [options]
 
 The live dashboard, the contract over a WebSocket (/ws) and Prometheus metrics (/metrics).
-Read-only. Prints the URL to open; it carries a per-launch token that guards everything.
+Read-only unless --allow-apply. Prints the URL to open; it carries a per-launch token that guards everything.
 
 Options:
   --port N           Port to listen on (default: a random free port)
@@ -31,6 +35,11 @@ Options:
   --metrics-public   Serve /metrics without the token (for a local Prometheus)
   --token-file PATH  Also write the token to PATH (mode 0600), e.g. for Prometheus bearer_token_file
   --open             Open the dashboard in the default browser
+  --allow-apply      Let the tuning wizard apply its plan (kernel settings, through Portwatch's helper:
+                     directly when run as root, else pkexec or sudo, whose prompt shows in the wizard's
+                     terminal). Only from the dashboard page itself: the WebSocket it opens with this
+                     server's Origin and the token. Loopback only (refused with --allow-remote).
+  --assume-host      Plan for this network namespace even though it looks like a container
   --help             This text
 `;
 
@@ -50,6 +59,8 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
         'metrics-public': { type: 'boolean' },
         'token-file': { type: 'string' },
         open: { type: 'boolean' },
+        'allow-apply': { type: 'boolean' },
+        'assume-host': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -72,6 +83,10 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
     if (h.startsWith('-') || !/^[0-9A-Za-z.:[\]-]{1,255}$/.test(h)) return { ok: false, error: `--allow-host: expected a host name or address, got ${JSON.stringify(h.slice(0, 40))}` };
     if (!isLoopback(h) && !allowRemote) return { ok: false, error: `--allow-host ${h} is not a loopback name: add --allow-remote if the dashboard should be reachable from the network` };
   }
+  const allowApply = v['allow-apply'] ?? false;
+  if (allowApply && (allowRemote || !isLoopback(host))) {
+    return { ok: false, error: '--allow-apply is refused with --allow-remote: changing kernel settings is offered to a browser on this machine only (the dashboard is plain HTTP)' };
+  }
   const tokenFile = v['token-file'] ?? null;
   if (tokenFile !== null && (tokenFile === '' || tokenFile.startsWith('-'))) return { ok: false, error: `--token-file: expected a file path, got ${JSON.stringify(tokenFile)}` };
   return {
@@ -84,6 +99,8 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
       allowRemote,
       allowHosts,
       tokenFile,
+      allowApply,
+      assumeHost: v['assume-host'] ?? false,
       help: v.help ?? false,
     },
   };

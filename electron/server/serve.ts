@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSampler } from '../node/sampler/sampler.js';
 import { MonitorService, type SampleSource } from '../node/service/monitor-service.js';
+import { machineTuning } from '../node/service/tuning-machine.js';
+import type { TuningHostOptions } from '../node/service/tuning-host.js';
 import type { HistoryStore } from '../node/history/history-store.js';
 import type { PlatformName } from '../common/model.js';
 import { newToken } from './auth.js';
@@ -26,6 +28,10 @@ const EXIT_USAGE = 64;
 const EXIT_UNAVAILABLE = 69;
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** What the wizard says when serve runs without --allow-apply. */
+export const SERVE_APPLY_OFF =
+  'This dashboard was started without --allow-apply, so it shows the plan and the exact commands but changes nothing. To apply from here, restart it as `portwatch serve --allow-apply` (as root, or where sudo or pkexec can start Portwatch\'s helper); or copy the commands below into a root shell.';
 
 /** The built renderer: out/renderer beside the sources (dev) or beside the built server (out/node/...). */
 export function findRendererDir(): string | null {
@@ -61,11 +67,17 @@ export interface RunningServe {
 export async function startServe(
   opts: ServeOptions,
   sampler: SampleSource & { start?(): void; stop?(): Promise<void> },
-  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore } = {},
+  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore; tuning?: TuningHostOptions | null } = {},
 ): Promise<RunningServe> {
   const token = newToken();
+  const allowApply = opts.allowApply === true;
+  const tuning =
+    extra.tuning !== undefined
+      ? extra.tuning
+      : machineTuning({ allowApply, assumeHost: opts.assumeHost === true, ...(allowApply ? {} : { disabledReason: SERVE_APPLY_OFF }) }, () => sampler.latest());
   const service = new MonitorService({
     sampler,
+    tuning,
     ...(extra.history ? { history: extra.history } : {}),
     version: packageVersion(),
     platform: extra.platform ?? (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux'),
@@ -82,7 +94,7 @@ export async function startServe(
     if (!cache || cache.key !== s || cache.tick !== latestTick) cache = { key: s, tick: latestTick, text: renderMetrics(s, latestTick, Date.now()) };
     return cache.text;
   };
-  const server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, files });
+  const server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, allowApply, files });
   const port = await server.listen(opts.port);
   sampler.start?.();
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -148,6 +160,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
   if (!findRendererDir()) io.stderr.write('portwatch serve: the dashboard is not built (npm run build:renderer); /metrics and /ws work meanwhile.\n');
   io.stdout.write(`Portwatch dashboard: ${running.url}\n`);
   io.stdout.write(`Metrics: http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${running.port}/metrics${opts.metricsPublic ? ' (public)' : ' (token required: Authorization: Bearer <token>)'}\n`);
+  if (opts.allowApply) io.stdout.write('Applying is ON (--allow-apply): the tuning wizard on this dashboard page may change kernel settings through Portwatch\'s helper; every change reverts by itself unless kept.\n');
   if (opts.open && !(await openBrowser(running.url))) io.stderr.write('portwatch serve: could not start a browser; open the URL above by hand.\n');
 
   await new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@
 // limited), responses and events out. Every failure is answered with an error naming what was wrong, and
 // nothing a client sends can stop the server or reach the monitor unvalidated.
 import type { WebSocket } from 'ws';
-import type { MonitorEndpoint, MonitorEvent, ResponseMessage } from '../common/contract.js';
+import type { MonitorEndpoint, MonitorEvent, RequestContext, ResponseMessage } from '../common/contract.js';
 
 /** Limits per connection. */
 export interface BridgeLimits {
@@ -45,8 +45,9 @@ export class WebSocketBridge {
     return this.clients.size;
   }
 
-  /** Takes over one accepted connection. */
-  accept(ws: WebSocket): void {
+  /** Takes over one accepted connection; `context` says what its requests may do (read-only by default). */
+  accept(ws: WebSocket, context: RequestContext = {}): void {
+    const ctx: RequestContext = { mayChange: context.mayChange === true };
     this.clients.add(ws);
     let inFlight = 0;
     let refusals = 0;
@@ -72,7 +73,7 @@ export class WebSocketBridge {
         return refuse(null, 'bad-request', `message is not JSON (${(err as Error).message.slice(0, 120)})`);
       }
       inFlight++;
-      void this.endpoint.handle(parsed).then((r) => {
+      void this.endpoint.handle(parsed, ctx).then((r) => {
         inFlight--;
         if (!r.ok) refusals++;
         this.send(ws, JSON.stringify(r));

@@ -3,7 +3,7 @@ import { parseServeArgs } from '../../electron/server/serve-args.js';
 
 describe('parseServeArgs', () => {
   it('binds 127.0.0.1 on a random port by default', () => {
-    expect(parseServeArgs([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, help: false } });
+    expect(parseServeArgs([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, allowApply: false, assumeHost: false, help: false } });
   });
   it('names an unknown flag', () => {
     const r = parseServeArgs(['--admin']);
@@ -36,5 +36,22 @@ describe('--allow-host', () => {
     const ok = parseServeArgs(['--host', '0.0.0.0', '--allow-remote', '--allow-host', 'monitor.example', '--allow-host', '10.0.0.5']);
     expect(ok.ok && ok.options.allowHosts).toEqual(['monitor.example', '10.0.0.5']);
     expect(parseServeArgs(['--allow-host', '-evil']).ok).toBe(false);
+  });
+});
+
+describe('--allow-apply', () => {
+  it('is off unless given, and turns applying on for a loopback server', () => {
+    const r = parseServeArgs(['--allow-apply']);
+    expect(r.ok && r.options.allowApply).toBe(true);
+    const off = parseServeArgs([]);
+    expect(off.ok && off.options.allowApply).toBe(false);
+    const ns = parseServeArgs(['--allow-apply', '--assume-host']);
+    expect(ns.ok && ns.options.assumeHost).toBe(true);
+  });
+  it('is refused on a server reachable from the network', () => {
+    expect(parseServeArgs(['--allow-apply', '--host', '0.0.0.0', '--allow-remote'])).toEqual({
+      ok: false,
+      error: '--allow-apply is refused with --allow-remote: changing kernel settings is offered to a browser on this machine only (the dashboard is plain HTTP)',
+    });
   });
 });

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { startServe, type RunningServe } from '../../electron/server/serve.js';
 import type { ServeOptions } from '../../electron/server/serve-args.js';
 import { ManualSampler } from '../node/service/make-sample.js';
+import type { TuningHostOptions } from '../../electron/node/service/tuning-host.js';
 
 export interface Fixture extends RunningServe {
   sampler: ManualSampler;
@@ -15,14 +16,14 @@ export interface Fixture extends RunningServe {
 }
 
 /** A running server (close it in afterAll/afterEach). */
-export async function startFixture(over: Partial<ServeOptions> = {}): Promise<Fixture> {
+export async function startFixture(over: Partial<ServeOptions> = {}, tuning?: TuningHostOptions | null): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'pw-renderer-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Portwatch</title><script type="module" src="./assets/app.js"></script>');
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', 'app.js'), 'export {};');
   const sampler = new ManualSampler();
   const opts: ServeOptions = { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, help: false, ...over };
-  const s = await startServe(opts, sampler, { rendererDir: dir });
+  const s = await startServe(opts, sampler, { rendererDir: dir, ...(tuning !== undefined ? { tuning } : {}) });
   return { ...s, sampler, base: `http://127.0.0.1:${s.port}` };
 }
 
@@ -129,4 +130,73 @@ export function readFrames(socket: import('node:net').Socket, until: (frames: { 
     socket.on('data', onData);
     socket.on('close', onClose);
   });
+}
+
+/** A message from the server as JSON. */
+export interface ServerReply {
+  id?: number;
+  ok?: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+  event?: string;
+  data?: unknown;
+}
+
+/** A raw WebSocket that keeps every text frame the server sends from the start (none lost between calls). */
+export class FrameLog {
+  readonly messages: ServerReply[] = [];
+  private buf = Buffer.alloc(0);
+  private nextId = 1;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(readonly socket: import('node:net').Socket) {
+    socket.on('data', (c: Buffer) => {
+      this.buf = Buffer.concat([this.buf, c]);
+      for (;;) {
+        if (this.buf.length < 2) break;
+        let len = this.buf[1]! & 0x7f;
+        let off = 2;
+        if (len === 126) {
+          if (this.buf.length < 4) break;
+          len = this.buf.readUInt16BE(2);
+          off = 4;
+        } else if (len === 127) {
+          if (this.buf.length < 10) break;
+          len = Number(this.buf.readBigUInt64BE(2));
+          off = 10;
+        }
+        if (this.buf.length < off + len) break;
+        const opcode = this.buf[0]! & 0x0f;
+        if (opcode === 1) this.messages.push(JSON.parse(this.buf.subarray(off, off + len).toString('utf8')) as ServerReply);
+        this.buf = this.buf.subarray(off + len);
+      }
+      for (const w of [...this.waiters]) w();
+    });
+  }
+
+  /** Resolves with the first message (seen or to come) matching; rejects after timeoutMs. */
+  waitFor(match: (m: ServerReply) => boolean, timeoutMs = 20_000): Promise<ServerReply> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const m = this.messages.find(match);
+        if (!m) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(m);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`no matching message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Sends one request and resolves with its answer. */
+  call(method: string, params: unknown): Promise<ServerReply> {
+    const id = this.nextId++;
+    this.socket.write(frame(1, Buffer.from(JSON.stringify({ id, method, params }))));
+    return this.waitFor((m) => m.id === id);
+  }
 }
