@@ -12,15 +12,46 @@ import { arr, describeValue, num, obj, oneOf, str, tagged, validate, type Schema
  * Every key the helper may write, in the order it writes them: reserved ports first, so that a listening
  * port is reserved before a wider range could hand it out; a revert writes them in the reverse order.
  */
-export const TUNABLE_KEYS = [
+export const LINUX_TUNABLE_KEYS = [
   'net.ipv4.ip_local_reserved_ports',
   'net.ipv4.ip_local_port_range',
   'net.ipv4.tcp_tw_reuse',
   'net.ipv4.tcp_tw_reuse_delay',
 ] as const;
 
-/** A kernel key the helper may write. */
+/**
+ * macOS: the range plain connect() uses (portrange.first/last; hifirst/hilast serve IP_PORTRANGE_HIGH
+ * sockets only, lowfirst/lowlast privileged ports: neither is touched) and, opt-in only, the MSL
+ * (TIME-WAIT lasts 2 × msl for every connection of the machine). Written first, last, msl.
+ */
+export const DARWIN_TUNABLE_KEYS = ['net.inet.ip.portrange.first', 'net.inet.ip.portrange.last', 'net.inet.tcp.msl'] as const;
+
+/**
+ * Windows: the TCP dynamic port range of IPv4 and of IPv6 (`netsh int ipv4|ipv6 set dynamicport tcp
+ * start= num=`, stored by Windows itself) and, opt-in only, TcpTimedWaitDelay (registry, after a reboot).
+ * These are not sysctls: the names are Portwatch's own, prefixed with the platform.
+ */
+export const WIN32_TUNABLE_KEYS = ['win32.ipv4.dynamicport.tcp', 'win32.ipv6.dynamicport.tcp', 'win32.tcpip.TcpTimedWaitDelay'] as const;
+
+/** Every key the helper may write on any platform (each platform's keys in its write order). */
+export const TUNABLE_KEYS = [...LINUX_TUNABLE_KEYS, ...DARWIN_TUNABLE_KEYS, ...WIN32_TUNABLE_KEYS] as const;
+
+/** A key the helper may write. */
 export type TunableKey = (typeof TUNABLE_KEYS)[number];
+
+/** The keys of one platform, in the order the helper writes them. */
+export const TUNABLE_KEYS_BY_PLATFORM: Readonly<Record<PlatformName, readonly TunableKey[]>> = {
+  linux: LINUX_TUNABLE_KEYS,
+  darwin: DARWIN_TUNABLE_KEYS,
+  win32: WIN32_TUNABLE_KEYS,
+};
+
+/** The platform a key belongs to. */
+export function platformOfKey(key: TunableKey): PlatformName {
+  if ((DARWIN_TUNABLE_KEYS as readonly string[]).includes(key)) return 'darwin';
+  if ((WIN32_TUNABLE_KEYS as readonly string[]).includes(key)) return 'win32';
+  return 'linux';
+}
 
 /** Lowest port a range may start at, whatever ip_unprivileged_port_start says (the kernel default floor). */
 export const RANGE_ABSOLUTE_FLOOR = 1024;
@@ -39,12 +70,41 @@ export const DEFAULT_CONFIRM_TIMEOUT_SEC = 60;
 /** The drop-in file the helper persists settings in (under the sysctl configuration root). */
 export const DROP_IN_PATH = '/etc/sysctl.d/60-portwatch.conf';
 
+/** macOS portrange.first/last: the kernel clamps into [1024, 65535]; the helper never asks for less. */
+export const DARWIN_PORT_BOUNDS = { min: RANGE_ABSOLUTE_FLOOR, max: PORT_MAX } as const;
+/**
+ * net.inet.tcp.msl bounds in ms (TIME-WAIT = 2 × msl): never under 5 s (TIME-WAIT 10 s), never above the
+ * macOS default 15 s. Portwatch only ever shortens it, and only when asked.
+ */
+export const DARWIN_MSL_BOUNDS_MS = { min: 5000, max: 15_000 } as const;
+/** The LaunchDaemon that sets the macOS values again at every boot (current macOS does not read /etc/sysctl.conf). */
+export const DARWIN_LAUNCHD_PLIST_PATH = '/Library/LaunchDaemons/io.portwatch.sysctl.plist';
+/** Its launchd label. */
+export const DARWIN_LAUNCHD_LABEL = 'io.portwatch.sysctl';
+/** Windows' limits for `netsh int ipvX set dynamicport tcp start=N num=M`: N ≥ 1025, M ≥ 255, N + M − 1 ≤ 65535. */
+export const WIN32_DYNAMIC_PORT_BOUNDS = { minStart: 1025, minCount: 255, maxEnd: PORT_MAX } as const;
+/** TcpTimedWaitDelay bounds, seconds (documented range). */
+export const TCP_TIMED_WAIT_DELAY_BOUNDS = { min: 30, max: 300 } as const;
+
+/** Where each platform persists the helper's values (null: the system stores them itself). */
+export const PERSISTENCE_PATH: Readonly<Record<PlatformName, string | null>> = {
+  linux: DROP_IN_PATH,
+  darwin: DARWIN_LAUNCHD_PLIST_PATH,
+  win32: null,
+};
+
 /** One setting as the helper receives it: the key and parsed integers, never text. */
 export type HelperSetting =
   | { key: 'net.ipv4.ip_local_port_range'; low: number; high: number }
   | { key: 'net.ipv4.ip_local_reserved_ports'; ranges: PortRange[] }
   | { key: 'net.ipv4.tcp_tw_reuse'; value: 0 | 1 | 2 }
-  | { key: 'net.ipv4.tcp_tw_reuse_delay'; value: number };
+  | { key: 'net.ipv4.tcp_tw_reuse_delay'; value: number }
+  | { key: 'net.inet.ip.portrange.first'; value: number }
+  | { key: 'net.inet.ip.portrange.last'; value: number }
+  | { key: 'net.inet.tcp.msl'; value: number }
+  | { key: 'win32.ipv4.dynamicport.tcp'; start: number; num: number }
+  | { key: 'win32.ipv6.dynamicport.tcp'; start: number; num: number }
+  | { key: 'win32.tcpip.TcpTimedWaitDelay'; value: number };
 
 /** The document `portwatch-helper apply <plan-file>` reads. */
 export interface HelperPlanDocument {
@@ -60,6 +120,11 @@ const port = num({ integer: true, min: 1, max: PORT_MAX });
 const portRangeSchema: Schema<PortRange> = obj<PortRange>({ low: port, high: port });
 
 type Setting<K extends TunableKey> = Extract<HelperSetting, { key: K }>;
+
+const dynamicPortFields = {
+  start: num({ integer: true, min: WIN32_DYNAMIC_PORT_BOUNDS.minStart, max: WIN32_DYNAMIC_PORT_BOUNDS.maxEnd }),
+  num: num({ integer: true, min: WIN32_DYNAMIC_PORT_BOUNDS.minCount, max: WIN32_DYNAMIC_PORT_BOUNDS.maxEnd - WIN32_DYNAMIC_PORT_BOUNDS.minStart + 1 }),
+};
 
 const settingSchema: Schema<HelperSetting> = tagged<HelperSetting>('key', {
   'net.ipv4.ip_local_port_range': obj<Setting<'net.ipv4.ip_local_port_range'>>({
@@ -77,7 +142,30 @@ const settingSchema: Schema<HelperSetting> = tagged<HelperSetting>('key', {
     key: oneOf('net.ipv4.tcp_tw_reuse_delay'),
     value: num({ integer: true, ...TW_REUSE_DELAY_BOUNDS }),
   }),
+  'net.inet.ip.portrange.first': obj<Setting<'net.inet.ip.portrange.first'>>({
+    key: oneOf('net.inet.ip.portrange.first'),
+    value: num({ integer: true, ...DARWIN_PORT_BOUNDS }),
+  }),
+  'net.inet.ip.portrange.last': obj<Setting<'net.inet.ip.portrange.last'>>({
+    key: oneOf('net.inet.ip.portrange.last'),
+    value: num({ integer: true, ...DARWIN_PORT_BOUNDS }),
+  }),
+  'net.inet.tcp.msl': obj<Setting<'net.inet.tcp.msl'>>({ key: oneOf('net.inet.tcp.msl'), value: num({ integer: true, ...DARWIN_MSL_BOUNDS_MS }) }),
+  'win32.ipv4.dynamicport.tcp': obj<Setting<'win32.ipv4.dynamicport.tcp'>>({ key: oneOf('win32.ipv4.dynamicport.tcp'), ...dynamicPortFields }),
+  'win32.ipv6.dynamicport.tcp': obj<Setting<'win32.ipv6.dynamicport.tcp'>>({ key: oneOf('win32.ipv6.dynamicport.tcp'), ...dynamicPortFields }),
+  'win32.tcpip.TcpTimedWaitDelay': obj<Setting<'win32.tcpip.TcpTimedWaitDelay'>>({
+    key: oneOf('win32.tcpip.TcpTimedWaitDelay'),
+    value: num({ integer: true, ...TCP_TIMED_WAIT_DELAY_BOUNDS }),
+  }),
 });
+
+/** Validates one setting on its own: shape, integer bounds, and the bounds that involve two numbers. */
+export function parseHelperSetting(value: unknown, what = 'setting'): Validated<HelperSetting> {
+  const v = validate(settingSchema, value, what);
+  if (!v.ok) return v;
+  const bad = settingProblem(v.value);
+  return bad ? { ok: false, error: `${what}: ${bad}` } : v;
+}
 
 const planDocumentSchema: Schema<HelperPlanDocument> = obj<HelperPlanDocument>({
   kind: oneOf('portwatch-helper-plan'),
@@ -95,13 +183,25 @@ export function parseHelperPlanDocument(value: unknown): Validated<HelperPlanDoc
   const v = validate(planDocumentSchema, value, 'plan');
   if (!v.ok) return v;
   const seen = new Set<string>();
+  const platform = platformOfKey(v.value.settings[0]!.key);
   for (const [i, s] of v.value.settings.entries()) {
     if (seen.has(s.key)) return { ok: false, error: `plan.settings[${i}].key: ${s.key} appears twice` };
     seen.add(s.key);
+    if (platformOfKey(s.key) !== platform) return { ok: false, error: `plan.settings[${i}].key: ${s.key} is a ${platformOfKey(s.key)} setting in a ${platform} plan` };
     const bad = settingProblem(s);
     if (bad) return { ok: false, error: `plan.settings[${i}]: ${bad}` };
   }
+  const first = v.value.settings.find((s) => s.key === 'net.inet.ip.portrange.first');
+  const last = v.value.settings.find((s) => s.key === 'net.inet.ip.portrange.last');
+  if (first && last && 'value' in first && 'value' in last && first.value >= last.value) {
+    return { ok: false, error: `plan.settings: net.inet.ip.portrange.first ${first.value} must be below net.inet.ip.portrange.last ${last.value}` };
+  }
   return v;
+}
+
+/** The platform of a (validated) plan document: the platform of its keys. */
+export function planPlatform(doc: HelperPlanDocument): PlatformName {
+  return platformOfKey(doc.settings[0]!.key);
 }
 
 /** What is wrong with one setting on its own (bounds that involve two numbers), or null. */
@@ -112,8 +212,15 @@ export function settingProblem(s: HelperSetting): string | null {
     case 'net.ipv4.ip_local_reserved_ports':
       for (const r of s.ranges) if (r.high < r.low) return `the reserved range ${r.low}–${r.high} ends below its start`;
       return null;
+    case 'win32.ipv4.dynamicport.tcp':
+    case 'win32.ipv6.dynamicport.tcp':
+      return s.start + s.num - 1 > WIN32_DYNAMIC_PORT_BOUNDS.maxEnd ? `start=${s.start} num=${s.num} ends at ${s.start + s.num - 1}, above ${WIN32_DYNAMIC_PORT_BOUNDS.maxEnd}` : null;
     case 'net.ipv4.tcp_tw_reuse':
     case 'net.ipv4.tcp_tw_reuse_delay':
+    case 'net.inet.ip.portrange.first':
+    case 'net.inet.ip.portrange.last':
+    case 'net.inet.tcp.msl':
+    case 'win32.tcpip.TcpTimedWaitDelay':
       return null;
   }
 }
@@ -121,15 +228,26 @@ export function settingProblem(s: HelperSetting): string | null {
 // ---------------------------------------------------------------------------------------------------
 // Kernel text: what /proc/sys files hold, parsed and formatted the way the kernel does
 
-/** The text the kernel shows for a setting, e.g. "32768\t65535" or "8080,9000-9010". */
+/**
+ * The text the system shows for a setting, e.g. "32768\t65535" or "8080,9000-9010" (Linux), "49152"
+ * (macOS sysctl -n), "start=49152 num=16384" (the Windows dynamic range, as netsh takes it), "30"
+ * (TcpTimedWaitDelay in seconds; "" when the value is not set).
+ */
 export function kernelText(s: HelperSetting): string {
   switch (s.key) {
     case 'net.ipv4.ip_local_port_range':
       return `${s.low}\t${s.high}`;
     case 'net.ipv4.ip_local_reserved_ports':
       return formatReservedPorts(s.ranges);
+    case 'win32.ipv4.dynamicport.tcp':
+    case 'win32.ipv6.dynamicport.tcp':
+      return `start=${s.start} num=${s.num}`;
     case 'net.ipv4.tcp_tw_reuse':
     case 'net.ipv4.tcp_tw_reuse_delay':
+    case 'net.inet.ip.portrange.first':
+    case 'net.inet.ip.portrange.last':
+    case 'net.inet.tcp.msl':
+    case 'win32.tcpip.TcpTimedWaitDelay':
       return String(s.value);
   }
 }
@@ -210,12 +328,30 @@ export function parseKernelText(key: TunableKey, text: string): { ok: true; sett
       if (!/^\d{1,9}$/.test(t)) return bad('milliseconds');
       return { ok: true, setting: { key, value: Number(t) } };
     }
+    case 'net.inet.ip.portrange.first':
+    case 'net.inet.ip.portrange.last':
+    case 'net.inet.tcp.msl':
+    case 'win32.tcpip.TcpTimedWaitDelay': {
+      if (!/^\d{1,10}$/.test(t) || !Number.isSafeInteger(Number(t))) return bad('a whole number');
+      return { ok: true, setting: { key, value: Number(t) } };
+    }
+    case 'win32.ipv4.dynamicport.tcp':
+    case 'win32.ipv6.dynamicport.tcp': {
+      const m = /^start=(\d{1,5})\s+num=(\d{1,5})$/.exec(t);
+      if (!m) return bad('start=N num=M');
+      const start = Number(m[1]);
+      const count = Number(m[2]);
+      if (start < 1 || count < 1 || start + count - 1 > PORT_MAX) return bad('a range of ports');
+      return { ok: true, setting: { key, start, num: count } };
+    }
   }
 }
 
 /** The canonical form of a key's text (so "32768 65535" and "32768\t65535\n" compare equal); null when unreadable. */
 export function canonicalKernelText(key: TunableKey, text: string | null): string | null {
   if (text === null) return null;
+  // An absent registry value reads as "" and is a state of its own (reverting to it deletes the value).
+  if (key === 'win32.tcpip.TcpTimedWaitDelay' && text.trim() === '') return '';
   const p = parseKernelText(key, text);
   return p.ok ? kernelText(p.setting) : null;
 }
@@ -283,8 +419,11 @@ export interface BootOverride {
   path: string;
   line: number;
   value: string;
-  /** Which reader this holds for: systemd-sysctl at boot, `sysctl --system` (procps), or both. */
-  readers: ('systemd-sysctl' | 'procps')[];
+  /**
+   * Which reader this holds for: systemd-sysctl at boot, `sysctl --system` (procps), or both (Linux);
+   * launchd on macOS (another LaunchDaemon, or /etc/sysctl.conf, which older macOS read at boot).
+   */
+  readers: ('systemd-sysctl' | 'procps' | 'launchd')[];
 }
 
 /** State of a journaled transaction. */
@@ -368,7 +507,7 @@ const resultSchema: Schema<HelperResult> = obj<HelperResult>(
           path: str({ maxLength: 4096 }),
           line: num({ integer: true, min: 0 }),
           value: str({ maxLength: 400_000 }),
-          readers: arr(oneOf('systemd-sysctl', 'procps'), { maxLength: 2 }),
+          readers: arr(oneOf('systemd-sysctl', 'procps', 'launchd'), { maxLength: 3 }),
         },
         { strict: false },
       ),
@@ -507,8 +646,19 @@ export interface TuningPlan {
   /** Things deliberately not proposed, and why (myths, look-alikes). */
   notProposed: string[];
   whatIf: { before: WhatIf; after: WhatIf; destinations: DestinationWhatIf[] };
-  /** The drop-in the helper will write, and who wins at boot once it is there (null in a container). */
-  persistence: { path: string; before: string | null; after: string; boot: BootWinner[] } | null;
+  /**
+   * The file the helper will write so that the values survive a reboot (the Linux drop-in, the macOS
+   * LaunchDaemon), and who wins at boot once it is there (Linux); null in a container, and on Windows,
+   * which stores the values itself.
+   */
+  persistence: {
+    path: string;
+    before: string | null;
+    after: string;
+    boot: BootWinner[];
+    /** How the file applies the values at boot, in one sentence (macOS; absent on Linux, where `boot` says it). */
+    how?: string;
+  } | null;
   /** In a container or pod: how to set the same values where they belong (the host is not changed). */
   containerSnippets: { kubernetes: string; docker: string; notes: string[] } | null;
   /** The document for `portwatch-helper apply`, or null when there is nothing the helper should do here. */

@@ -18,9 +18,21 @@ export const HELPER_USAGE =
 const MAX_ARG_LENGTH = 4096;
 // Absolute, made of plain characters, no "." or ".." components, no doubled or trailing slash.
 const PLAN_PATH = /^(\/[A-Za-z0-9_@+][A-Za-z0-9._@+-]*)+$/;
+// Windows: a drive path whose components are letters (any script), digits, spaces and ._@+-()~, none
+// ending in a dot or a space; no quotes, no shell or PowerShell characters ($ ` % & | ; < > ^ ' ").
+const WIN32_PLAN_PATH = /^[A-Za-z]:(\\[\p{L}\p{N}_@+(~][\p{L}\p{N} ._@+()~-]*)+$/u;
+
+/** Whether `p` is a plan path the helper accepts on this platform. */
+export function isPlanPath(p: string, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform === 'win32') {
+    const parts = p.split('\\').slice(1);
+    return WIN32_PLAN_PATH.test(p) && parts.every((c) => c !== '.' && c !== '..' && !/[. ]$/.test(c));
+  }
+  return PLAN_PATH.test(p) && !p.split('/').some((c) => c === '.' || c === '..');
+}
 
 /** Parses argv (without node and the script); names the culprit when it refuses. */
-export function parseHelperArgv(argv: readonly string[]): { ok: true; command: HelperCommand } | { ok: false; error: string } {
+export function parseHelperArgv(argv: readonly string[], platform: NodeJS.Platform = process.platform): { ok: true; command: HelperCommand } | { ok: false; error: string } {
   if (argv.length === 0) return { ok: false, error: 'no verb given' };
   for (const [i, a] of argv.entries()) {
     if (typeof a !== 'string') return { ok: false, error: `argument ${i + 1} is not text` };
@@ -35,7 +47,7 @@ export function parseHelperArgv(argv: readonly string[]): { ok: true; command: H
       const bad = arity(1);
       if (bad) return { ok: false, error: bad };
       const p = args[0]!;
-      if (!PLAN_PATH.test(p) || p.split('/').some((c) => c === '.' || c === '..')) {
+      if (!isPlanPath(p, platform)) {
         return { ok: false, error: `the plan file must be an absolute path made of letters, digits and ._@+- (no . or .. components), got ${show(p)}` };
       }
       return { ok: true, command: { verb, planPath: p } };

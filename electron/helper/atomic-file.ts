@@ -16,6 +16,8 @@ export function tempPrefix(target: string): string {
 
 /** fsyncs a directory so that a rename or unlink inside it survives a crash. */
 export async function fsyncDir(dir: string): Promise<void> {
+  // Windows cannot open a directory as a file (NTFS journals the rename itself); there is nothing to sync.
+  if (process.platform === 'win32') return;
   const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await fh.sync();

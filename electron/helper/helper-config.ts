@@ -22,16 +22,37 @@ export interface TestHooks {
   skipLiveChecks: boolean;
 }
 
-/** The real system. */
+/** The real system (Linux). */
 export const DEFAULT_HELPER_PATHS: HelperPaths = { proc: '/proc', configRoot: '/', stateDir: '/var/lib/portwatch' };
+
+/** %ProgramFiles% when it is a plain absolute path, else the usual C:\Program Files. */
+export function programFilesOf(env: NodeJS.ProcessEnv): string {
+  const p = env.ProgramFiles ?? env.PROGRAMFILES;
+  return p && /^[A-Za-z]:\\[^"<>|?*%$`]*[^\\"<>|?*%$`]$/.test(p) ? p : 'C:\\Program Files';
+}
+
+/**
+ * The real system of each platform. macOS keeps the journal in /var/db/portwatch (root only, as Apple's
+ * own daemons keep state in /var/db). Windows keeps it under %ProgramFiles%\Portwatch, where standard
+ * users can read but neither create nor change anything (under %ProgramData% they could create files
+ * and plant a journal before the helper ever ran).
+ */
+export function defaultHelperPaths(platform: NodeJS.Platform, env: NodeJS.ProcessEnv = {}): HelperPaths {
+  if (platform === 'darwin') return { proc: '/proc', configRoot: '/', stateDir: '/var/db/portwatch' };
+  if (platform === 'win32') return { proc: '', configRoot: '', stateDir: `${programFilesOf(env)}\\Portwatch\\helper-state` };
+  return DEFAULT_HELPER_PATHS;
+}
 
 const ELEVATION_MARKERS = ['PKEXEC_UID', 'SUDO_UID', 'SUDO_USER', 'SUDO_COMMAND'];
 
 /** Paths and hooks for this run, the uid that asked for it (from pkexec or sudo), or a refusal naming the variable. */
-export function helperConfigFromEnv(env: NodeJS.ProcessEnv): { ok: true; paths: HelperPaths; hooks: TestHooks; invokingUid: number | null } | { ok: false; error: string } {
+export function helperConfigFromEnv(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): { ok: true; paths: HelperPaths; hooks: TestHooks; invokingUid: number | null } | { ok: false; error: string } {
   const elevated = ELEVATION_MARKERS.some((k) => env[k] !== undefined);
   const invokingUid = uidFrom(env.PKEXEC_UID) ?? uidFrom(env.SUDO_UID);
-  const paths: HelperPaths = { ...DEFAULT_HELPER_PATHS };
+  const paths: HelperPaths = { ...defaultHelperPaths(platform, env) };
   const hooks: TestHooks = { killAt: null, skipLiveChecks: false };
   const overrides: [keyof HelperPaths, string][] = [
     ['proc', 'PORTWATCH_HELPER_PROC'],

@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-// portwatch-helper: the only program Portwatch runs as root. Five verbs (argv.ts), an allow-list of four
-// kernel keys with numeric bounds (common/tuning.ts), values written straight to /proc/sys, never a shell
-// and never another program. Elevated by pkexec (build/linux/io.portwatch.helper.policy names this file)
-// or sudo; run directly when the caller is already root.
+// portwatch-helper: the only program Portwatch runs as root (or elevated on Windows). Five verbs
+// (argv.ts), a closed allow-list of keys with numeric bounds per platform (common/tuning.ts), never a
+// shell. On Linux values are written straight to /proc/sys and no other program runs; on macOS the
+// helper runs /usr/sbin/sysctl and on Windows %SystemRoot%\System32\netsh.exe and reg.exe, by absolute
+// path with argv (settings-store.ts). Elevated by pkexec (build/linux/io.portwatch.helper.policy names
+// this file) or sudo (Linux, macOS), by UAC on Windows; run directly when the caller already has the rights.
 //   portwatch-helper apply /abs/plan.json   apply, read back, persist, then wait for keep/revert on stdin
 //   portwatch-helper confirm TXID | revert TXID | status | recover
 import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELPER_EXIT, type HelperResult } from '../common/tuning.js';
 import { HELPER_USAGE, parseHelperArgv } from './argv.js';
 import { makeCheckpoint } from './checkpoints.js';
 import { holdCountdown } from './countdown.js';
-import { DEFAULT_HELPER_PATHS, helperConfigFromEnv } from './helper-config.js';
+import { defaultHelperPaths, helperConfigFromEnv, type HelperPaths } from './helper-config.js';
 import { streamOutput, type HelperOutput } from './output.js';
+import { createPlatformStore, isElevatedWin32 } from './platform-store.js';
+import type { SettingsStore } from './settings-store.js';
 import { applyPlan, confirmTransaction, recover, revertTransaction, status, type HelperContext, type VerbOutcome } from './transaction.js';
 
 /** What one run reads and writes besides the file system. */
@@ -26,22 +31,35 @@ export interface HelperIo {
   signals?: NodeJS.EventEmitter;
 }
 
+/** Which platform the helper acts for and where its values live (tests give a store with a fake command runner). */
+export interface HelperPlatform {
+  platform?: NodeJS.Platform;
+  store?: (paths: HelperPaths) => SettingsStore;
+}
+
 /** Runs one helper command line; resolves to the exit status. Never throws. */
-export async function runHelper(argv: readonly string[], env: NodeJS.ProcessEnv, io: HelperIo): Promise<number> {
+export async function runHelper(argv: readonly string[], env: NodeJS.ProcessEnv, io: HelperIo, on: HelperPlatform = {}): Promise<number> {
+  const platform = on.platform ?? process.platform;
   const refuse = (message: string): number => {
     io.out.say(`refused: ${message}`);
     io.out.say(HELPER_USAGE);
     io.out.result(bare('refused', `Refused: ${message}.`));
     return HELPER_EXIT.refused;
   };
-  const parsed = parseHelperArgv(argv);
+  const parsed = parseHelperArgv(argv, platform);
   if (!parsed.ok) return refuse(parsed.error);
-  const config = helperConfigFromEnv(env);
+  const config = helperConfigFromEnv(env, platform);
   if (!config.ok) return refuse(config.error);
-  const realSystem = config.paths.proc === DEFAULT_HELPER_PATHS.proc && config.paths.configRoot === DEFAULT_HELPER_PATHS.configRoot;
-  if (io.euid !== 0 && realSystem && parsed.command.verb !== 'status') return refuse('must run as root (through pkexec or sudo)');
+  const real = defaultHelperPaths(platform, env);
+  const realSystem = config.paths.proc === real.proc && config.paths.configRoot === real.configRoot;
+  if (io.euid !== 0 && realSystem && parsed.command.verb !== 'status') {
+    return refuse(platform === 'win32' ? 'must run elevated (accept the Windows UAC prompt)' : `must run as root (through ${platform === 'linux' ? 'pkexec or ' : ''}sudo)`);
+  }
+  const store = on.store ? on.store(config.paths) : createPlatformStore(platform, config.paths, env);
+  if (!store) return refuse(`Portwatch cannot change settings on ${platform}`);
 
   const ctx: HelperContext = {
+    store,
     paths: config.paths,
     hooks: config.hooks,
     invokingUid: config.invokingUid,
@@ -99,7 +117,13 @@ function bare(outcome: HelperResult['outcome'], message: string): HelperResult {
 
 function isMain(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    // Only when started as the helper itself: a bundle that embeds this module as a library (a test entry
+    // point) has the same import.meta.url as its own file, and must not start a second helper run.
+    return (
+      process.argv[1] !== undefined &&
+      basename(process.argv[1]).startsWith('portwatch-helper') &&
+      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }
@@ -109,11 +133,15 @@ if (isMain()) {
   process.umask(0o022);
   // SIGHUP is ignored for the whole life of the process (the terminal may close during a countdown).
   process.on('SIGHUP', () => {});
-  runHelper(process.argv.slice(2), process.env, {
-    out: streamOutput(process.stdout),
-    stdin: process.stdin,
-    euid: process.geteuid?.() ?? -1,
-  }).then(
+  // Windows has no euid: an elevated token counts as root.
+  const euid = process.platform === 'win32' ? isElevatedWin32(process.env).then((e) => (e ? 0 : -1)) : Promise.resolve(process.geteuid?.() ?? -1);
+  euid.then((id) =>
+    runHelper(process.argv.slice(2), process.env, {
+      out: streamOutput(process.stdout),
+      stdin: process.stdin,
+      euid: id,
+    }),
+  ).then(
     (code) => {
       process.exitCode = code;
       // stdin may keep the event loop alive after the countdown; the work is done.

@@ -1,46 +1,38 @@
 // The transaction behind every helper verb: snapshot the old values → validate against the live system →
-// journal (write-ahead, fsynced) → write live → read back → persist the drop-in atomically → detect files
-// that override it at boot → wait for keep or revert. A failed write or read-back puts back everything
-// written so far. After a kill at any step, `recover` ends fully old, or fully new when the journal says
-// the change was confirmed (journal.ts).
+// journal (write-ahead, fsynced) → write live → read back → persist atomically (the Linux drop-in, the
+// macOS LaunchDaemon; Windows stores its values itself) → detect files that override it at boot → wait
+// for keep or revert. A failed write or read-back puts back everything written so far. After a kill at
+// any step, `recover` ends fully old, or fully new when the journal says the change was confirmed
+// (journal.ts). What differs per platform (how a value is read and written) is the SettingsStore.
 import { constants } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
-  DROP_IN_PATH,
   HELPER_EXIT,
-  SAFE_RANGE_FLOOR,
-  TUNABLE_KEYS,
   canonicalKernelText,
-  inRanges,
   kernelText,
   parseHelperPlanDocument,
-  parseKernelText,
-  rangesCover,
-  type BootOverride,
+  planPlatform,
   type HelperPlanDocument,
   type HelperResult,
-  type HelperSetting,
   type HelperVerb,
   type SettingChange,
   type TransactionSummary,
   type TunableKey,
 } from '../common/tuning.js';
 import { removeFileDurably, removeStaleTemps, writeFileAtomic } from './atomic-file.js';
-import { renderDropIn } from './drop-in.js';
 import type { HelperPaths, TestHooks } from './helper-config.js';
 import { Journal, type JournalEntry, type JournalSide } from './journal.js';
-import { readListeningPorts } from './listening-ports.js';
 import { withLock } from './lock.js';
 import { isAlive, selfIdentity } from './process-identity.js';
-import { readSysctlConfigFiles } from './sysctl-config-files.js';
-import { winningEntry } from './sysctl-boot-order.js';
-import { readSysctlText, writeSysctlText } from './sysctl-io.js';
+import type { SettingsStore } from './settings-store.js';
 
 /** What a verb runs with. */
 export interface HelperContext {
   paths: HelperPaths;
+  /** Where this platform's values live and how they are written. */
+  store: SettingsStore;
   hooks: TestHooks;
   /** The uid that asked through pkexec or sudo (null when root ran the helper directly). */
   invokingUid: number | null;
@@ -95,7 +87,7 @@ export async function applyPlan(ctx: HelperContext, planPath: string): Promise<V
       deadline: null,
       holder: null,
       keys: p.keys,
-      dropInPath: DROP_IN_PATH,
+      dropInPath: ctx.store.persistence?.path ?? '',
       before: p.before,
       after: p.after,
       reason: null,
@@ -107,7 +99,7 @@ export async function applyPlan(ctx: HelperContext, planPath: string): Promise<V
     const failure = await forward(ctx, entry, 'live-write', 'persist');
     if (failure) return rollBackAfterFailure(ctx, entry, 'apply', failure);
 
-    const overrides = await detectOverrides(ctx, entry.keys, entry.after);
+    const overrides = await ctx.store.detectOverrides(entry.keys, entry.after.values);
     for (const o of overrides) ctx.say(`Warning: at boot ${o.path}:${o.line} sets ${o.key} = ${o.value} after Portwatch's file, so it wins (${o.readers.join(', ')}).`);
     entry.state = 'awaiting-confirm';
     entry.deadline = ctx.now() + doc.confirmTimeoutSec * 1000;
@@ -122,7 +114,7 @@ export async function applyPlan(ctx: HelperContext, planPath: string): Promise<V
       result: result('apply', 'awaiting-confirm', `Applied and read back; reverting at ${time(entry.deadline)} unless kept.`, {
         txid: entry.txid,
         changes,
-        dropIn: { path: DROP_IN_PATH, changed: p.dropInChanges },
+        dropIn: ctx.store.persistence ? { path: ctx.store.persistence.path, changed: p.dropInChanges } : null,
         overrides,
         deadline: entry.deadline,
         transaction: summary(entry),
@@ -177,7 +169,8 @@ export async function revertTransaction(ctx: HelperContext, txid: string, reason
 export async function recover(ctx: HelperContext): Promise<VerbOutcome> {
   const journal = new Journal(ctx.paths.stateDir);
   return withLock(ctx.paths.stateDir, async () => {
-    const temps = [...(await removeStaleTemps(dropInFile(ctx))), ...(await removeStaleTemps(journal.activePath))];
+    const persisted = ctx.store.persistence ? await removeStaleTemps(ctx.store.persistence.file) : [];
+    const temps = [...persisted, ...(await removeStaleTemps(journal.activePath))];
     const e = await journal.readActive();
     if (!e) {
       const note = temps.length ? ` (removed ${temps.length} leftover temporary file${temps.length > 1 ? 's' : ''})` : '';
@@ -257,20 +250,28 @@ interface Prepared {
 
 /** Reads the live values, checks the plan against them, and works out what would change. */
 async function prepare(ctx: HelperContext, doc: HelperPlanDocument): Promise<Prepared | string> {
+  const store = ctx.store;
+  const platform = planPlatform(doc);
+  if (platform !== store.platform) return `this is a ${platform} plan and the helper runs on ${store.platform}`;
   const live = new Map<TunableKey, string | null>();
-  for (const k of TUNABLE_KEYS) live.set(k, await readSysctlText(ctx.paths.proc, k));
-  for (const s of doc.settings) if (live.get(s.key) === null) return `${s.key} does not exist on this kernel`;
+  try {
+    for (const k of store.keys) live.set(k, await store.read(k));
+  } catch (err) {
+    return `the current values cannot be read: ${(err as Error).message}`;
+  }
+  for (const s of doc.settings) if (live.get(s.key) === null) return `${s.key} does not exist on this ${store.platform === 'linux' ? 'kernel' : 'system'}`;
   if (!ctx.hooks.skipLiveChecks) {
-    const problem = await checkAgainstLive(ctx, doc, live);
+    const problem = await store.checkAgainstLive(doc, live);
     if (problem) return problem;
   }
   const byKey = new Map(doc.settings.map((s) => [s.key, s]));
-  const keys = TUNABLE_KEYS.filter((k) => {
+  const keys = store.keys.filter((k) => {
     const s = byKey.get(k);
     return s !== undefined && canonicalKernelText(k, live.get(k) ?? null) !== kernelText(s);
   });
-  const currentDropIn = await readTextOrNull(dropInFile(ctx));
-  const nextDropIn = renderDropIn(currentDropIn, doc.settings);
+  const persistence = store.persistence;
+  const currentDropIn = persistence ? await readTextOrNull(persistence.file) : null;
+  const nextDropIn = persistence ? persistence.render(currentDropIn, doc.settings) : null;
   const before: JournalSide = { values: {}, dropIn: currentDropIn };
   const after: JournalSide = { values: {}, dropIn: nextDropIn };
   for (const k of keys) {
@@ -278,49 +279,6 @@ async function prepare(ctx: HelperContext, doc: HelperPlanDocument): Promise<Pre
     after.values[k] = kernelText(byKey.get(k)!);
   }
   return { keys, before, after, dropInChanges: currentDropIn !== nextDropIn };
-}
-
-/** The guard rails that need the live system (domain.md "Guard rails for changes"). */
-async function checkAgainstLive(ctx: HelperContext, doc: HelperPlanDocument, live: Map<TunableKey, string | null>): Promise<string | null> {
-  const get = <K extends TunableKey>(k: K) => doc.settings.find((s): s is Extract<HelperSetting, { key: K }> => s.key === k);
-  const range = get('net.ipv4.ip_local_port_range');
-  const reserved = get('net.ipv4.ip_local_reserved_ports');
-  const parsed = <K extends TunableKey>(k: K) => {
-    const p = parseKernelText(k, live.get(k) ?? '');
-    return p.ok ? (p.setting as Extract<HelperSetting, { key: K }>) : null;
-  };
-  const curReserved = parsed('net.ipv4.ip_local_reserved_ports');
-  if (reserved) {
-    if (!curReserved) return 'net.ipv4.ip_local_reserved_ports cannot be read back, so it cannot be merged';
-    // Writing the list replaces it: a plan must keep every reserved port there is.
-    if (!rangesCover(reserved.ranges, curReserved.ranges)) {
-      return `net.ipv4.ip_local_reserved_ports: the plan drops reserved ports (${kernelText(curReserved)} now); it may only add`;
-    }
-  }
-  if (range) {
-    const unpriv = Number((await readSysctlText(ctx.paths.proc, 'net.ipv4.ip_unprivileged_port_start')) ?? '1024');
-    const floor = Number.isInteger(unpriv) ? Math.max(unpriv, 1) : 1024;
-    if (range.low < floor) return `net.ipv4.ip_local_port_range: ${range.low} is below ip_unprivileged_port_start (${floor})`;
-    const cur = parsed('net.ipv4.ip_local_port_range');
-    if (!cur) return 'net.ipv4.ip_local_port_range cannot be read';
-    if (range.low > cur.low || range.high < cur.high) {
-      return `net.ipv4.ip_local_port_range: ${range.low}–${range.high} does not contain the current ${cur.low}–${cur.high}; the helper only widens`;
-    }
-    if (range.low < SAFE_RANGE_FLOOR) {
-      const after = reserved?.ranges ?? curReserved?.ranges ?? [];
-      let listening: number[];
-      try {
-        listening = await readListeningPorts(ctx.paths.proc);
-      } catch (err) {
-        return `a low end under ${SAFE_RANGE_FLOOR} needs the listening ports, and ${(err as Error).message}`;
-      }
-      const exposed = listening.filter((p) => p >= range.low && p <= range.high && !inRanges(after, p));
-      if (exposed.length) {
-        return `net.ipv4.ip_local_port_range: a low end under ${SAFE_RANGE_FLOOR} needs every listening port inside the range reserved in the same plan; not reserved: ${exposed.slice(0, 10).join(', ')}${exposed.length > 10 ? ' …' : ''}`;
-      }
-    }
-  }
-  return null;
 }
 
 /**
@@ -376,26 +334,27 @@ async function converge(ctx: HelperContext, e: JournalEntry, side: 'before' | 'a
     if (want === undefined || want === null) continue;
     let now: string | null;
     try {
-      now = await readSysctlText(ctx.paths.proc, key);
+      now = await ctx.store.read(key);
     } catch (err) {
       return `${key}: cannot be read: ${(err as Error).message}`;
     }
     if (canonicalKernelText(key, now) === canonicalKernelText(key, want)) continue;
     ctx.say(`${side === 'after' ? 'Writing' : 'Putting back'} ${key} = ${want.replace(/\t/g, ' ') || '(empty)'}`);
     try {
-      await writeSysctlText(ctx.paths.proc, key, want);
+      await ctx.store.write(key, want);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return `${key}: the kernel refused ${JSON.stringify(want.replace(/\t/g, ' '))}${code ? ` (${code})` : ''}`;
+      return `${key}: ${(err as Error).message}`;
     }
     ctx.checkpoint(`${liveStep}-${++n}`);
-    const back = await readSysctlText(ctx.paths.proc, key).catch(() => null);
+    // The kernel may clamp a value or ignore it and still report success: only the read-back counts.
+    const back = await ctx.store.read(key).catch(() => null);
     if (canonicalKernelText(key, back) !== canonicalKernelText(key, want)) {
       return `${key}: wrote ${JSON.stringify(want.replace(/\t/g, ' '))} but it reads back ${JSON.stringify(back?.replace(/\t/g, ' ') ?? null)}`;
     }
   }
   if (side === 'after') ctx.checkpoint('read-back');
-  const file = dropInFile(ctx);
+  if (!ctx.store.persistence) return null;
+  const { file, mode } = ctx.store.persistence;
   try {
     const current = await readTextOrNull(file);
     if (target.dropIn === null) {
@@ -405,7 +364,7 @@ async function converge(ctx: HelperContext, e: JournalEntry, side: 'before' | 'a
       }
     } else if (current !== target.dropIn) {
       ctx.say(`${side === 'after' ? 'Persisting in' : 'Restoring'} ${e.dropInPath}`);
-      await writeFileAtomic(file, target.dropIn, 0o644, (s) => ctx.checkpoint(`${persistStep}-${s}`));
+      await writeFileAtomic(file, target.dropIn, mode, (s) => ctx.checkpoint(`${persistStep}-${s}`));
     }
     await removeStaleTemps(file);
   } catch (err) {
@@ -421,12 +380,12 @@ async function undoKept(ctx: HelperContext, txid: string): Promise<VerbOutcome> 
   if (!h) return refuse(ctx, 'revert', `no transaction ${txid} in ${journal.historyDir}`);
   if (h.state !== 'committed' || h.kind !== 'apply') return refuse(ctx, 'revert', `transaction ${txid} was not kept (${h.state}${h.kind === 'undo' ? ', an undo' : ''}): nothing to revert`, h);
   for (const k of h.keys) {
-    const now = await readSysctlText(ctx.paths.proc, k);
+    const now = await ctx.store.read(k);
     if (canonicalKernelText(k, now) !== canonicalKernelText(k, h.after.values[k] ?? null)) {
       return refuse(ctx, 'revert', `${k} is now ${JSON.stringify(now)}, not what ${txid} set: reverting would undo a later change`, h);
     }
   }
-  if ((await readTextOrNull(dropInFile(ctx))) !== h.after.dropIn) {
+  if (ctx.store.persistence && (await readTextOrNull(ctx.store.persistence.file)) !== h.after.dropIn) {
     return refuse(ctx, 'revert', `${h.dropInPath} changed after ${txid}: reverting would undo a later change`, h);
   }
   const e: JournalEntry = {
@@ -463,40 +422,24 @@ async function answerFromHistory(ctx: HelperContext, verb: HelperVerb, txid: str
   return refuse(ctx, verb, `no transaction ${txid} awaits confirmation`);
 }
 
-/** Files that set one of our keys after our drop-in at boot. */
-export async function detectOverrides(ctx: HelperContext, keys: readonly TunableKey[], after: JournalSide): Promise<BootOverride[]> {
-  const { files } = await readSysctlConfigFiles(ctx.paths.configRoot);
-  const out: BootOverride[] = [];
-  for (const key of keys) {
-    const ours = canonicalKernelText(key, after.values[key] ?? null);
-    const seen = new Map<string, BootOverride>();
-    for (const reader of ['systemd-sysctl', 'procps'] as const) {
-      const w = winningEntry(files, key, reader);
-      if (!w || (w.path === DROP_IN_PATH && canonicalKernelText(key, w.value) === ours)) continue;
-      const id = `${w.path}:${w.line}`;
-      const o = seen.get(id);
-      if (o) o.readers.push(reader);
-      else seen.set(id, { key, path: w.path, line: w.line, value: w.value, readers: [reader] });
-    }
-    out.push(...seen.values());
-  }
-  return out;
-}
-
 async function readPlanFile(ctx: HelperContext, path: string): Promise<HelperPlanDocument | string> {
   // Never echo the file's content: the helper runs as root and the path is the caller's choice.
   const owners = new Set([0, ...(ctx.invokingUid === null ? [] : [ctx.invokingUid])]);
+  // Windows has no owner uid or mode bits to check (stat reports uid 0 and mode 0o666): the plan lives in
+  // the user's own %TEMP%, whose ACL admits the user, administrators and SYSTEM only.
+  const posix = ctx.store.platform !== 'win32';
   let text: string;
   try {
     const dir = await stat(dirname(path));
-    if (!owners.has(dir.uid) || (dir.mode & 0o022) !== 0) {
+    if (posix && (!owners.has(dir.uid) || (dir.mode & 0o022) !== 0)) {
       return `the plan file's directory ${dirname(path)} must belong to you or root and be writable by no one else`;
     }
-    const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const flags = posix ? constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK : constants.O_RDONLY;
+    const fh = await open(path, flags);
     try {
       const st = await fh.stat();
       if (!st.isFile()) return `the plan file ${path} is not a regular file`;
-      if (!owners.has(st.uid) || (st.mode & 0o022) !== 0) return `the plan file ${path} must belong to you or root and be writable by no one else`;
+      if (posix && (!owners.has(st.uid) || (st.mode & 0o022) !== 0)) return `the plan file ${path} must belong to you or root and be writable by no one else`;
       if (st.size > MAX_PLAN_BYTES) return `the plan file ${path} is larger than ${MAX_PLAN_BYTES} bytes`;
       text = await fh.readFile('utf8');
     } finally {
@@ -520,7 +463,7 @@ async function unchanged(ctx: HelperContext, doc: HelperPlanDocument): Promise<V
   const values: JournalSide = { values: Object.fromEntries(doc.settings.map((s) => [s.key, kernelText(s)])), dropIn: null };
   const changes: SettingChange[] = [];
   for (const s of doc.settings) {
-    const now = await readSysctlText(ctx.paths.proc, s.key);
+    const now = await ctx.store.read(s.key);
     changes.push({ key: s.key, before: now, wanted: kernelText(s), now });
   }
   ctx.say('Every value is already in effect and persisted: nothing to write.');
@@ -528,8 +471,8 @@ async function unchanged(ctx: HelperContext, doc: HelperPlanDocument): Promise<V
     exit: HELPER_EXIT.ok,
     result: result('apply', 'unchanged', 'Every value is already in effect and persisted; nothing was written.', {
       changes,
-      dropIn: { path: DROP_IN_PATH, changed: false },
-      overrides: await detectOverrides(ctx, keys, values),
+      dropIn: ctx.store.persistence ? { path: ctx.store.persistence.path, changed: false } : null,
+      overrides: await ctx.store.detectOverrides(keys, values.values),
     }),
   };
 }
@@ -537,7 +480,7 @@ async function unchanged(ctx: HelperContext, doc: HelperPlanDocument): Promise<V
 async function changesOf(ctx: HelperContext, e: JournalEntry): Promise<SettingChange[]> {
   const out: SettingChange[] = [];
   for (const k of e.keys) {
-    out.push({ key: k, before: e.before.values[k] ?? null, wanted: e.after.values[k] ?? '', now: await readSysctlText(ctx.paths.proc, k).catch(() => null) });
+    out.push({ key: k, before: e.before.values[k] ?? null, wanted: e.after.values[k] ?? '', now: await ctx.store.read(k).catch(() => null) });
   }
   return out;
 }
@@ -579,10 +522,6 @@ function refuse(ctx: HelperContext, verb: HelperVerb | null, message: string, e:
 function failed(ctx: HelperContext, verb: HelperVerb, message: string, e: JournalEntry): VerbOutcome {
   ctx.say(`FAILED: ${message}. Run \`portwatch-helper recover\`.`);
   return { exit: HELPER_EXIT.needsRecover, result: result(verb, 'failed', `${message}. Run recover.`, { txid: e.txid, transaction: summary(e) }) };
-}
-
-function dropInFile(ctx: HelperContext): string {
-  return join(ctx.paths.configRoot, DROP_IN_PATH);
 }
 
 async function readTextOrNull(path: string): Promise<string | null> {

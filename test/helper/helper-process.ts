@@ -104,11 +104,13 @@ export interface HelperRunOptions {
   env?: Record<string, string>;
   /** Wrap the command (e.g. ['strace', '-f', '-e', 'trace=execve', '-o', FILE]). */
   wrapper?: string[];
+  /** Another bundled entry point to run instead of the helper's own (see bundleScript). */
+  bundle?: string;
 }
 
 /** Starts `portwatch-helper argv…` (bundled) and returns at once. */
 export async function startHelper(argv: readonly string[], opts: HelperRunOptions = {}): Promise<HelperProcess> {
-  const bundle = await helperBundle();
+  const bundle = opts.bundle ?? (await helperBundle());
   const inner = [...(opts.wrapper ?? []), process.execPath, bundle, ...argv];
   const full = opts.ns ? ['ip', 'netns', 'exec', opts.ns.name, ...inner] : inner;
   const child = spawn(full[0]!, full.slice(1), {
