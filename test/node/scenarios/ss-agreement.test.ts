@@ -32,7 +32,16 @@ describeNetns('Portwatch and ss agree in a namespace', () => {
     await churn(ns, '127.0.0.1:8080', 50, 240); // 12 connections → 12 TIME-WAIT
     await closeWait(ns, '127.0.0.1:9090', 4);
 
-    const before = countStates(await ssSockets(ns));
+    // Let the closes settle (FIN-WAIT-1 becomes FIN-WAIT-2 once the peer's ACK is processed, which a
+    // loaded machine can delay): wait, bounded, until two readings agree and nothing is in flight.
+    let before = countStates(await ssSockets(ns));
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const again = countStates(await ssSockets(ns));
+      const settled = JSON.stringify(again) === JSON.stringify(before) && !again['FIN-WAIT-1'] && !again['SYN-SENT'];
+      before = again;
+      if (settled) break;
+    }
     const { sample } = await checkJson(ns);
     const sockets = await ssSockets(ns);
     const ss = countStates(sockets);
