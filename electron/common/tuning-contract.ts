@@ -44,8 +44,8 @@ export interface ApplyAvailability {
   allowed: boolean;
   /** One or two sentences: why applying is off and how to turn it on; null when allowed. */
   reason: string | null;
-  /** How the helper would get root (null when it cannot here). */
-  elevation: 'direct' | 'pkexec' | 'sudo' | null;
+  /** How the helper would get root: "direct" (already root), "pkexec", "sudo", "uac"… (null when it cannot here). */
+  elevation: string | null;
   /** Why the helper cannot get root, when it cannot. */
   elevationProblem: string | null;
 }
@@ -128,8 +128,8 @@ export interface TuningSession {
   /** Exactly what runs. */
   argv: string[];
   display: string;
-  /** How the helper got root. */
-  elevation: 'direct' | 'pkexec' | 'sudo';
+  /** How the helper got root ("direct", "pkexec", "sudo", "uac"…). */
+  elevation: string;
   startedAt: number;
   phase: TuningPhase;
   ended: boolean;
@@ -174,10 +174,11 @@ export interface TuningCountdown {
 
 // ---- what the UI may send ------------------------------------------------------------------------------
 
-/** reviewTuning: the plan (by id) and the steps chosen from it. */
+/** reviewTuning: the plan (by id), the steps chosen from it, and the countdown wanted (default 60 s). */
 export interface ReviewTuningParams {
   planId: string;
   steps: string[];
+  confirmTimeoutSec?: number;
 }
 
 /** applyTuning: the same, and the countdown wanted. */
@@ -206,7 +207,7 @@ const stepIds = {
 /** Parameter schemas of the tuning methods (strict: unknown fields are refused). */
 export const TUNING_PARAMS = {
   getTuningPlan: obj<Record<string, never>>({}),
-  reviewTuning: obj<ReviewTuningParams>({ planId, steps: stepIds }),
+  reviewTuning: obj<ReviewTuningParams>({ planId, steps: stepIds, confirmTimeoutSec: optional(num({ integer: true, ...CONFIRM_TIMEOUT_BOUNDS })) }),
   getTuningStatus: obj<Record<string, never>>({}),
   applyTuning: obj<ApplyTuningParams>({ planId, steps: stepIds, confirmTimeoutSec: optional(num({ integer: true, ...CONFIRM_TIMEOUT_BOUNDS })) }),
   writeTuningTerminal: obj<{ sessionId: string; data: string }>({ sessionId, data: str({ minLength: 1, maxLength: MAX_TERMINAL_INPUT }) }),
@@ -239,7 +240,7 @@ const nonNeg = num({ min: 0 });
 const nNum = nullable(num());
 const keySchema = oneOf(...TUNABLE_KEYS);
 const portRange = obj({ low: num({ integer: true, min: 0, max: 65535 }), high: num({ integer: true, min: 0, max: 65535 }) }, lenient);
-const elevation = nullable(oneOf('direct', 'pkexec', 'sudo'));
+const elevation = nullable(str({ maxLength: 40 }));
 
 const helperDocument: Schema<HelperPlanDocument> = {
   check(v, path) {
@@ -359,7 +360,7 @@ export const tuningSessionSchema: Schema<TuningSession> = obj<TuningSession>(
     steps: arr(str({ maxLength: 100 }), { maxLength: TUNABLE_KEYS.length }),
     argv: arr(str({ maxLength: 4096 }), { maxLength: 64 }),
     display: text,
-    elevation: oneOf('direct', 'pkexec', 'sudo'),
+    elevation: str({ maxLength: 40 }),
     startedAt: nonNeg,
     phase,
     ended: bool,

@@ -3,7 +3,7 @@
 import * as electron from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rendererDirBeside } from '../node/desktop/app-files.js';
+import { APP_INDEX_URL, rendererDirBeside } from '../node/desktop/app-files.js';
 import { currentAttributionStatus } from '../node/desktop/attribution.js';
 import { createDesktopApp } from './desktop-app.js';
 import type { ElectronApi } from './electron-api.js';
@@ -26,9 +26,22 @@ const desktop = createDesktopApp(api, {
   windowIconPath: process.platform === 'darwin' ? null : join(appRoot, 'build', 'icons', 'png', '512x512.png'),
   startMonitor: (config, version) => startMonitor(api, mainDir, where, config, version),
   attribution: currentAttributionStatus(),
-  tuning: { available: false, note: 'not in this version yet' },
+  tuning: { available: true, open: () => openWizard() },
   execPath: process.execPath,
 });
+
+/** The tray's "Tuning wizard…": the window at #wizard (the renderer follows the fragment). */
+function openWizard(): void {
+  const existing = desktop.window();
+  const fresh = !existing || existing.isDestroyed();
+  desktop.showWindow(null);
+  const win = desktop.window();
+  if (!win) return;
+  const go = (): void => void win.loadURL(`${APP_INDEX_URL}#wizard`).catch((err: unknown) => process.stderr.write(`portwatch: could not open the tuning wizard: ${String(err)}\n`));
+  // A new window first loads the page; then the fragment changes in place (no second load to abort the first).
+  if (fresh) win.on('ready-to-show', go);
+  else go();
+}
 
 if (process.env.PORTWATCH_E2E === '1') installE2eHook(desktop);
 

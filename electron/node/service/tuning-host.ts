@@ -121,7 +121,7 @@ export class TuningHost {
   /** The review of the chosen steps of a stored plan. */
   review(p: ReviewTuningParams): TuningReview {
     const stored = this.stored(p.planId);
-    const sel = selectSteps(stored.plan, stored.input, p.steps);
+    const sel = selectSteps(stored.plan, stored.input, p.steps, p.confirmTimeoutSec);
     if (!sel.ok) return refuse('bad-request', `request.params.${sel.error}`);
     const plan = sel.plan;
     const runner = this.runner().runner;
@@ -162,8 +162,8 @@ export class TuningHost {
     if (!runner.runner) return refuse('unavailable', `the helper cannot get root here: ${runner.problem}`);
     this.starting = true;
     try {
-      const input = await this.opts.planInput();
-      const fresh = planTuning(input);
+      // The fresh plan also becomes the one offered next (a stale page gets it on its next fetch).
+      const { plan: fresh, input } = await this.replan();
       const stale = staleness(stored.plan, fresh, p.steps);
       if (stale) return refuse('conflict', `the system changed since this plan was made: ${stale}; fetch the plan again`);
       const sel = selectSteps(fresh, input, p.steps, p.confirmTimeoutSec);

@@ -1,17 +1,48 @@
 // A machine for the tuning host's tests: a proc root of plain files holding the kernel values, a temporary
-// sysctl configuration root and state directory, the real helper (bundled, run directly as root) writing
-// them, and a MonitorService whose tuning side plans from a PlanInput that follows the proc files.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// sysctl configuration root and state directory, the real helper (its TypeScript source through tsx, run
+// directly as root) writing them, and a MonitorService whose tuning side plans from a PlanInput that
+// follows the proc files. No bundler: the renderer's jsdom tests use it too.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MonitorEvent, RequestContext, ResponseMessage } from '../../../electron/common/contract.js';
 import type { PortRange } from '../../../electron/common/model.js';
 import { MonitorService } from '../../../electron/node/service/monitor-service.js';
 import type { TuningHostOptions } from '../../../electron/node/service/tuning-host.js';
 import type { PlanInput } from '../../../electron/node/tuning/plan-input.js';
 import { TuningClient } from '../../../electron/node/tuning/tuning-client.js';
-import { createTestRoot, helperBundle, type TestRoot } from '../../helper/helper-process.js';
 import { input as planInput, kernel } from '../tuning/plan-fixtures.js';
 import { ManualSampler, makeSample } from './make-sample.js';
+
+/** The repository (from a string path: under the renderer's jsdom project the global URL is jsdom's, which node:url does not take). */
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The helper's TypeScript entry point and the tsx loader that runs it. */
+const HELPER_ENTRY = join(REPO, 'electron/helper/portwatch-helper.ts');
+const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** A temporary system: configuration root (with etc/sysctl.d) and the helper's state directory. */
+export interface TestRoot {
+  dir: string;
+  /** The drop-in's real path inside the configuration root. */
+  dropIn: string;
+  /** Environment that points the helper at this root. */
+  env: Record<string, string>;
+  remove(): Promise<void>;
+}
+
+async function createTestRoot(): Promise<TestRoot> {
+  const dir = await mkdtemp(join(tmpdir(), 'pw-wizard-root-'));
+  const configRoot = join(dir, 'root');
+  const stateDir = join(dir, 'state');
+  await mkdir(join(configRoot, 'etc', 'sysctl.d'), { recursive: true });
+  return {
+    dir,
+    dropIn: join(configRoot, 'etc', 'sysctl.d', '60-portwatch.conf'),
+    env: { PORTWATCH_HELPER_CONFIG_ROOT: configRoot, PORTWATCH_HELPER_STATE_DIR: stateDir },
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
 
 /** One test's machine and monitor. */
 export interface TuningWorld {
@@ -54,7 +85,6 @@ export async function createTuningMachine(o: { allowApply: boolean; disabledReas
   await writeFile(sysctl('ip_local_reserved_ports'), '\n');
   await writeFile(sysctl('tcp_tw_reuse'), '2\n');
   await writeFile(sysctl('ip_unprivileged_port_start'), '1024\n');
-  const bundle = await helperBundle();
   const inputOver: Partial<PlanInput> = {};
 
   // The planner's input follows the proc files, so a change made behind the plan's back is seen.
@@ -76,7 +106,7 @@ export async function createTuningMachine(o: { allowApply: boolean; disabledReas
     runner: () => {
       if (o.runnerProblem) throw new Error(o.runnerProblem);
       return TuningClient.create({
-        elevation: { method: 'direct', prefix: [process.execPath, bundle] },
+        elevation: { method: 'direct', prefix: [process.execPath, '--import', TSX_LOADER, HELPER_ENTRY] },
         helperEnv: { ...root.env, PORTWATCH_HELPER_PROC: proc },
         proc,
         terminal: { cols: 100, rows: 24 },
