@@ -114,7 +114,7 @@ export function manualCommands(plan: TuningPlan): string[] {
     }
   }
   if (sysctls.length) out.push(`sysctl ${sysctls.join(' ')}   # read back: sysctl can exit 0 after a refused write`);
-  if (plan.persistence) out.push(`# then save the new content of ${plan.persistence.path} (shown in the review) there, so that the values survive a reboot`);
+  if (plan.persistence) out.push(`# then write the new ${plan.persistence.path} shown above, so that the values survive a reboot`);
   return out;
 }
 
