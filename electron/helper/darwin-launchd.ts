@@ -60,14 +60,17 @@ export const LAUNCHD_HOW =
   `launchd loads ${DARWIN_LAUNCHD_PLIST_PATH} at every boot and runs its ProgramArguments once as root (RunAtLoad): ` +
   'the same sysctl -w the helper runs now. It must stay a plain file owned by root (launchd ignores symbolic links and files others can write).';
 
+/** The file macOS up to 10.9 applied at boot (launchctl's bootstrapper); current macOS does not read it. */
+export const ETC_SYSCTL_CONF = '/etc/sysctl.conf';
+
 /**
- * Other boot-time settings of our keys with a different value: LaunchDaemons (launchd starts them in no
- * fixed order, so either may win) and /etc/sysctl.conf (which macOS up to 10.9 applied at boot).
+ * Other LaunchDaemons that set one of our keys to a different value at boot: launchd starts them in no
+ * fixed order, so either may win. (/etc/sysctl.conf is not among them: current macOS does not apply it.)
  */
 export function launchdOverrides(files: readonly { path: string; text: string }[], after: Partial<Record<TunableKey, string | null>>, keys: readonly TunableKey[]): BootOverride[] {
   const out: BootOverride[] = [];
   for (const f of files) {
-    if (f.path === DARWIN_LAUNCHD_PLIST_PATH) continue;
+    if (f.path === DARWIN_LAUNCHD_PLIST_PATH || !f.path.startsWith('/Library/LaunchDaemons/')) continue;
     for (const a of sysctlAssignments(f.text)) {
       if (!keys.includes(a.key)) continue;
       if (after[a.key] !== undefined && after[a.key] !== null && Number(after[a.key]) === Number(a.value)) continue;

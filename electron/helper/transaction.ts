@@ -100,7 +100,13 @@ export async function applyPlan(ctx: HelperContext, planPath: string): Promise<V
     if (failure) return rollBackAfterFailure(ctx, entry, 'apply', failure);
 
     const overrides = await ctx.store.detectOverrides(entry.keys, entry.after.values);
-    for (const o of overrides) ctx.say(`Warning: at boot ${o.path}:${o.line} sets ${o.key} = ${o.value} after Portwatch's file, so it wins (${o.readers.join(', ')}).`);
+    for (const o of overrides) {
+      ctx.say(
+        o.readers.includes('launchd')
+          ? `Warning: at boot ${o.path}:${o.line} also sets ${o.key} = ${o.value}; launchd starts it in no fixed order with Portwatch's, so it may win.`
+          : `Warning: at boot ${o.path}:${o.line} sets ${o.key} = ${o.value} after Portwatch's file, so it wins (${o.readers.join(', ')}).`,
+      );
+    }
     entry.state = 'awaiting-confirm';
     entry.deadline = ctx.now() + doc.confirmTimeoutSec * 1000;
     entry.holder = selfIdentity();

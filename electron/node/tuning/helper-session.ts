@@ -4,6 +4,8 @@
 // (onData / write / resize) and the helper's machine-readable results, parsed from the same stream and
 // validated (the unprivileged side trusts nothing it reads). Without node-pty it falls back to pipes.
 import { spawn as spawnChild } from 'node:child_process';
+import { homedir } from 'node:os';
+import { isAbsoluteProgram } from '../../helper/command-runner.js';
 import { HELPER_RESULT_PREFIX, parseHelperResult, type HelperResult } from '../../common/tuning.js';
 import type { ElevationMethod } from './elevation.js';
 
@@ -54,7 +56,7 @@ interface Child {
 
 /** Starts argv (argv[0] an absolute path) and returns the session at once. */
 export async function startHelperSession(argv: readonly string[], opts: SessionOptions): Promise<HelperSession> {
-  if (argv.length === 0 || !argv[0]!.startsWith('/')) throw new Error(`the helper command must start with an absolute path, got ${JSON.stringify(argv[0])}`);
+  if (argv.length === 0 || !isAbsoluteProgram(argv[0]!)) throw new Error(`the helper command must start with an absolute path, got ${JSON.stringify(argv[0])}`);
   const dataListeners = new Set<(c: string) => void>();
   const resultListeners = new Set<(r: HelperResult) => void>();
   const waiters = new Set<() => void>();
@@ -169,7 +171,7 @@ async function startPty(argv: readonly string[], opts: SessionOptions, onChunk: 
     name: 'xterm-256color',
     cols: opts.cols ?? 100,
     rows: opts.rows ?? 30,
-    cwd: opts.cwd ?? '/',
+    cwd: opts.cwd ?? defaultCwd(),
     env: opts.env,
   });
   p.onData(onChunk);
@@ -178,7 +180,7 @@ async function startPty(argv: readonly string[], opts: SessionOptions, onChunk: 
 }
 
 function startPipes(argv: readonly string[], opts: SessionOptions, onChunk: (c: string) => void, onExit: (code: number | null, sig: number | null) => void): Child {
-  const c = spawnChild(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env, cwd: opts.cwd ?? '/', shell: false });
+  const c = spawnChild(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env, cwd: opts.cwd ?? defaultCwd(), shell: false, windowsHide: true });
   if (c.pid === undefined) throw new Error(`cannot start ${argv[0]}`);
   c.stdout.setEncoding('utf8').on('data', onChunk);
   c.stderr.setEncoding('utf8').on('data', onChunk);
@@ -194,3 +196,8 @@ function startPipes(argv: readonly string[], opts: SessionOptions, onChunk: (c: 
 }
 
 const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/** "/" (a directory every user may be in); the home directory on Windows, which has no "/". */
+function defaultCwd(): string {
+  return process.platform === 'win32' ? homedir() : '/';
+}

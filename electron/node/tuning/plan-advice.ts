@@ -1,12 +1,13 @@
 // Application-level fixes, first in every plan because they are the cure (domain.md "Widening the range
 // is relief, not a cure"). Explained, never applied. Chosen by the diagnosis ids of the sample.
+import type { PlatformName } from '../../common/model.js';
 import type { AdviceStep } from '../../common/tuning.js';
 import type { PlanSample } from './plan-input.js';
 import { count } from './plan-format.js';
 
 type AdviceId = 'connection-reuse' | 'more-source-addresses' | 'bind-address-no-port' | 'bounded-pool' | 'close-sockets' | 'move-listeners';
 
-function catalog(id: AdviceId, usable: number | null): Omit<AdviceStep, 'forDiagnoses'> {
+function catalog(id: AdviceId, usable: number | null, platform: PlatformName, holdSec: number): Omit<AdviceStep, 'forDiagnoses'> {
   switch (id) {
     case 'connection-reuse':
       return {
@@ -15,7 +16,7 @@ function catalog(id: AdviceId, usable: number | null): Omit<AdviceStep, 'forDiag
         title: 'Reuse connections instead of opening one per request',
         text:
           'Turn on HTTP keep-alive in clients; give proxies upstream keep-alive pools (nginx: "keepalive N" in the upstream block with proxy_http_version 1.1 and an empty Connection header; HAProxy: http-reuse; Envoy: connection pools); use a connection pool in database and HTTP client libraries.',
-        why: 'Every connection that is closed holds its port toward that destination for 60 s in TIME-WAIT; a reused connection needs no new port. This removes the cause; kernel settings only raise the ceiling.',
+        why: `Every connection that is closed holds its port toward that destination for ${Number(holdSec.toFixed(3))} s in TIME-WAIT; a reused connection needs no new port. This removes the cause; kernel settings only raise the ceiling.`,
       };
     case 'more-source-addresses':
       return {
@@ -26,6 +27,18 @@ function catalog(id: AdviceId, usable: number | null): Omit<AdviceStep, 'forDiag
         why: `The limit is per (source address, destination address, destination port): each extra source address brings its own ${usable !== null ? `${count(usable)} ` : ''}usable ports toward the same destination.`,
       };
     case 'bind-address-no-port':
+      if (platform !== 'linux') {
+        return {
+          kind: 'application',
+          id,
+          title: 'Do not take the port at bind() time',
+          text:
+            platform === 'win32'
+              ? 'Where a program needs no particular source address, do not bind() before connect(). Where it must bind() first, set the socket option SO_REUSE_UNICASTPORT (Windows 10 and Windows Server 2016 and later) so that the port is chosen at connect(), or let it bind fewer sockets.'
+              : 'Where a program needs no particular source address, do not bind() before connect(): macOS has no option that defers the port to connect(), so every bind() takes a port away from all destinations.',
+          why: 'A port chosen by bind() is taken for every destination, so such programs run out globally (EADDRINUSE), long before any one destination is full.',
+        };
+      }
       return {
         kind: 'application',
         id,
@@ -47,7 +60,9 @@ function catalog(id: AdviceId, usable: number | null): Omit<AdviceStep, 'forDiag
         kind: 'application',
         id,
         title: 'Close the sockets the other side has closed (CLOSE-WAIT)',
-        text: 'Fix the program so that it calls close() when the peer has closed (read returns 0 / end of stream); `ss -tnp state close-wait` lists them with their owners.',
+        text: `Fix the program so that it calls close() when the peer has closed (read returns 0 / end of stream); ${
+          platform === 'darwin' ? '`netstat -anv -p tcp` lists them (state CLOSE_WAIT) with their pid' : platform === 'win32' ? '`Get-NetTCPConnection -State CloseWait` lists them with their OwningProcess' : '`ss -tnp state close-wait` lists them with their owners'
+        }.`,
         why: 'A socket in CLOSE-WAIT stays until the program closes it: a leak, not a tuning problem. No kernel setting helps.',
       };
     case 'move-listeners':
@@ -72,14 +87,14 @@ const BY_DIAGNOSIS: Record<string, AdviceId[]> = {
 };
 
 /** Application advice for the sample's diagnoses (the generic cure when it is under pressure with no specific diagnosis). */
-export function adviceFor(sample: PlanSample | null, usable: number | null): AdviceStep[] {
+export function adviceFor(sample: PlanSample | null, usable: number | null, platform: PlatformName = 'linux', holdSec = 60): AdviceStep[] {
   if (!sample) return [];
   const out = new Map<AdviceId, AdviceStep>();
   const add = (id: AdviceId, from: string): void => {
     const a = out.get(id);
     if (a) {
       if (!a.forDiagnoses.includes(from)) a.forDiagnoses.push(from);
-    } else out.set(id, { ...catalog(id, usable), forDiagnoses: [from] });
+    } else out.set(id, { ...catalog(id, usable, platform, holdSec), forDiagnoses: [from] });
   };
   for (const d of sample.diagnoses) for (const id of BY_DIAGNOSIS[d.id] ?? []) add(id, d.id);
   const pressure = sample.severity === 'warning' || sample.severity === 'critical' || sample.severity === 'exhausted';

@@ -6,6 +6,8 @@ import { TCP_STATE } from '../../common/tcp-state.js';
 import type { TuningEnvironment } from '../../common/tuning.js';
 import type { SysctlConfigFile } from '../../helper/sysctl-boot-order.js';
 import type { SocketTable } from '../platform/types.js';
+import type { DarwinTuningFacts } from './darwin-facts.js';
+import type { Win32TuningFacts } from './win32-facts.js';
 
 /** The parts of a Sample the planner reads. */
 export type PlanSample = Pick<Sample, 'severity' | 'diagnoses' | 'destinations' | 'worst' | 'global' | 'rates'>;
@@ -22,6 +24,11 @@ export interface PlanOptions {
   force?: boolean;
   /** Keep-or-revert countdown, seconds (default 60). */
   confirmTimeoutSec?: number;
+  /**
+   * Shorten TIME-WAIT to this many seconds (opt-in, never proposed by itself): macOS net.inet.tcp.msl
+   * (TIME-WAIT = 2 × msl, 10–30 s), Windows TcpTimedWaitDelay (30–300 s, after a reboot). Linux: fixed 60 s.
+   */
+  timeWaitSec?: number;
 }
 
 /** Everything the planner needs. */
@@ -40,6 +47,10 @@ export interface PlanInput {
   options: PlanOptions;
   /** Epoch ms. */
   now: number;
+  /** macOS facts KernelSettings has no field for (raw first/last, msl, boot files); read from the raw sources. */
+  darwin?: DarwinTuningFacts;
+  /** Windows facts KernelSettings has no field for (IPv4/IPv6 ranges, exclusions, TcpTimedWaitDelay). */
+  win32?: Win32TuningFacts;
 }
 
 /** Listening and bound-only local ports of a socket table (state 10 LISTEN; 13 BOUND, and 7 CLOSE from sock_diag). */

@@ -36,7 +36,9 @@ export function renderPlan(plan: TuningPlan): string {
     }
     out.push('');
   }
-  if (plan.persistence) {
+  if (plan.persistence?.how !== undefined) {
+    out.push(`Persisted in ${plan.persistence.path}: ${plan.persistence.how}`, '');
+  } else if (plan.persistence) {
     out.push(`Persisted in ${plan.persistence.path}; at boot:`);
     for (const b of plan.persistence.boot) {
       const w = b.systemd ?? b.procps;
@@ -44,6 +46,7 @@ export function renderPlan(plan: TuningPlan): string {
     }
     out.push('');
   }
+  if (plan.platform === 'win32' && plan.helperPlan) out.push('Nothing else is persisted: Windows stores the new values itself and keeps them across reboots.', '');
   if (plan.containerSnippets) {
     out.push('Set it in the pod specification (Kubernetes):', indent(plan.containerSnippets.kubernetes), 'or for a container started by hand:', `  ${plan.containerSnippets.docker}`);
     for (const n of plan.containerSnippets.notes) out.push(`  Note: ${n}`);
@@ -63,6 +66,10 @@ export function renderPlan(plan: TuningPlan): string {
 export function renderReview(review: PlanReview, heading = 'What will run'): string {
   const out: string[] = [`${heading}:`];
   for (const c of review.commands) out.push(`  $ ${c.display}`, `    ${c.why}`);
+  if (review.helperCommands?.length) {
+    out.push('', 'Programs the helper runs, in order (after saving the old values in its journal), by absolute path, without a shell:');
+    for (const c of review.helperCommands) out.push(`  ${c.display}`, `    ${c.why}`);
+  }
   if (review.writes.length) {
     out.push('', 'Writes made by the helper, in order (after saving the old values in its journal):');
     for (const w of review.writes) {

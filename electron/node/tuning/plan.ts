@@ -1,7 +1,8 @@
 // The tuning planner: from the diagnosis and the settings in effect, a plan with the application-level
 // fixes first (the cure, explained, never applied), then the kernel changes (relief) with their current
 // and new values, why, a what-if of capacity and sustainable rate, and the risks. Pure: every input is in
-// PlanInput. The guard rails live in plan-range.ts and plan-tw-reuse.ts; the helper checks them again.
+// PlanInput. The guard rails live in plan-range.ts and plan-tw-reuse.ts (Linux), darwin-plan.ts and
+// win32-plan.ts (macOS, Windows, with plan-range-unreserved.ts); the helper checks them again.
 import type { PortRange } from '../../common/model.js';
 import {
   DEFAULT_CONFIRM_TIMEOUT_SEC,
@@ -10,25 +11,25 @@ import {
   inRanges,
   kernelText,
   mergePortRanges,
-  type DestinationWhatIf,
   type HelperPlanDocument,
   type HelperSetting,
   type KernelStep,
   type TuningPlan,
-  type WhatIf,
 } from '../../common/tuning.js';
 import { adviceFor, LINUX_MYTHS, lookAlikeNotes } from './plan-advice.js';
 import { persistenceView } from './plan-boot.js';
 import { containerSnippets } from './plan-container.js';
-import { count, portList, rate, seconds } from './plan-format.js';
+import { count, portList } from './plan-format.js';
 import type { PlanInput } from './plan-input.js';
 import { proposeRange } from './plan-range.js';
 import { proposeTwReuse } from './plan-tw-reuse.js';
-import { holdSecondsOf, isLoopbackAddress, whatIfOf, type TunableState } from './what-if.js';
+import { buildSteps, destinationsWhatIf, effectSummary, summaryOf } from './plan-steps.js';
+import { darwinPersistence, proposeDarwin } from './darwin-plan.js';
+import { proposeWin32 } from './win32-plan.js';
+import { whatIfOf, type TunableState } from './what-if.js';
 
 /** Diagnoses for which kernel relief (range, reserved ports, tw_reuse) is worth proposing. */
-const RELIEF_DIAGNOSES = new Set(['time-wait-churn', 'narrow-range', 'reserved-or-listeners-eat-range', 'bind-before-connect', 'kernel-counters']);
-const DESTINATIONS_SHOWN = 5;
+const RELIEF_DIAGNOSES = new Set(['time-wait-churn', 'narrow-range', 'reserved-or-listeners-eat-range', 'bind-before-connect', 'kernel-counters', 'port-allocation-failures']);
 
 /** Proposes a plan for one machine (see the file comment). */
 export function planTuning(input: PlanInput): TuningPlan {
@@ -36,7 +37,7 @@ export function planTuning(input: PlanInput): TuningPlan {
   const held = [...new Set([...input.listeningPorts, ...input.boundPorts])];
   const start: TunableState = { range: kernel.portRange, reserved: kernel.reservedPorts, twReuse: kernel.twReuse };
   const before = whatIfOf(kernel, start, held);
-  const advice = adviceFor(sample, before.capacity.usable);
+  const advice = adviceFor(sample, before.capacity.usable, platform, kernel.timeWaitSec > 0 ? kernel.timeWaitSec : 60);
   const notProposed = lookAlikeNotes(sample);
   const warnings: string[] = [];
   const base = {
@@ -49,23 +50,42 @@ export function planTuning(input: PlanInput): TuningPlan {
     notProposed,
   };
 
-  if (platform !== 'linux') {
-    warnings.push('Portwatch applies kernel changes on Linux only; on this platform the diagnosis names the settings and commands to change by hand.');
-    return {
-      ...base,
-      summary: advice.length ? `${advice.length} application fix${advice.length > 1 ? 'es' : ''} to make; no kernel change is applied on ${platform}.` : 'Nothing to apply on this platform.',
-      kernel: [],
-      whatIf: { before, after: before, destinations: destinationsWhatIf(input, start, start, before, before) },
-      persistence: null,
-      containerSnippets: null,
-      helperPlan: null,
-    };
-  }
-  notProposed.push(...LINUX_MYTHS);
-
   const pressure = sample !== null && (sample.severity === 'warning' || sample.severity === 'critical' || sample.severity === 'exhausted');
   const relevant = sample?.diagnoses.some((d) => RELIEF_DIAGNOSES.has(d.id)) ?? false;
   const wanted = options.force === true || pressure || relevant;
+
+  if (platform !== 'linux') {
+    // macOS and Windows: the platform proposes, the steps and the what-if are built the same way.
+    const proposal = platform === 'darwin' ? proposeDarwin(input, wanted) : proposeWin32(input, wanted);
+    warnings.push(...proposal.warnings);
+    notProposed.push(...proposal.notProposed);
+    const built = buildSteps(input, start, held, proposal.steps);
+    const after = whatIfOf(kernel, built.state, held);
+    const settings = built.steps.map((s) => s.setting);
+    let persistence: TuningPlan['persistence'] = null;
+    let helperPlan: HelperPlanDocument | null = null;
+    if (environment.container) {
+      warnings.unshift(`This runs inside a container (${environment.evidence.join('; ')}): its settings are not the host's, and Portwatch does not apply them here.`);
+    } else if (settings.length) {
+      if (platform === 'darwin') {
+        const view = darwinPersistence(input.darwin, settings);
+        persistence = view.persistence;
+        warnings.push(...view.warnings);
+      }
+      helperPlan = { kind: 'portwatch-helper-plan', schema: 1, settings, confirmTimeoutSec: options.confirmTimeoutSec ?? DEFAULT_CONFIRM_TIMEOUT_SEC };
+    }
+    return {
+      ...base,
+      summary: summaryOf(input, advice.length, built.steps, before, after, wanted),
+      kernel: built.steps,
+      whatIf: { before, after, destinations: destinationsWhatIf(input, start, built.state, before, after) },
+      persistence,
+      containerSnippets: null,
+      helperPlan,
+    };
+  }
+  notProposed.push(...LINUX_MYTHS);
+  if (options.timeWaitSec !== undefined) notProposed.push(`TIME-WAIT cannot be shortened to ${options.timeWaitSec} s on Linux: it lasts 60 s, fixed in the kernel; TIME-WAIT reuse (tcp_tw_reuse) is the Linux way.`);
 
   // Proposals, then the steps in the order the helper writes them (reserved ports before the range).
   const range = proposeRange(kernel, input.listeningPorts, { ...(options.range ? { range: options.range } : {}), ...(options.reserve ? { reserve: options.reserve } : {}) }, wanted);
@@ -181,46 +201,4 @@ function newPartsText(cur: PortRange, r: PortRange): string {
   if (r.low < cur.low) parts.push(`${r.low}–${cur.low - 1}`);
   if (r.high > cur.high) parts.push(`${cur.high + 1}–${r.high}`);
   return parts.join(' and ');
-}
-
-function effectSummary(a: WhatIf, b: WhatIf): string {
-  const usable = (w: WhatIf) => (w.capacity.usable === null ? 'unknown' : count(w.capacity.usable));
-  const parts = [`usable ports per destination ${usable(a)} → ${usable(b)}`];
-  if (a.holdSec !== b.holdSec) parts.push(`a closed outgoing connection holds its port ${seconds(a.holdSec)} → ${seconds(b.holdSec)}`);
-  parts.push(`sustainable new connections per (non-loopback) destination ${rate(a.sustainablePerDestinationPerSec)} → ${rate(b.sustainablePerDestinationPerSec)}`);
-  const s = parts.join('; ');
-  return `${s[0]!.toUpperCase()}${s.slice(1)}.`;
-}
-
-function destinationsWhatIf(input: PlanInput, from: TunableState, to: TunableState, before: WhatIf, after: WhatIf): DestinationWhatIf[] {
-  const ds = input.sample?.destinations ?? [];
-  return ds.slice(0, DESTINATIONS_SHOWN).map((d) => {
-    const loopback = isLoopbackAddress(d.localAddress) || isLoopbackAddress(d.remoteAddress);
-    const side = (state: TunableState, w: WhatIf) => {
-      const holdSec = holdSecondsOf(input.kernel, state.twReuse, loopback);
-      return { holdSec, sustainablePerSec: w.capacity.usable === null ? null : w.capacity.usable / holdSec };
-    };
-    return {
-      key: d.key,
-      label: `${d.localAddress} → ${d.remoteAddress}:${d.remotePort}`,
-      loopback,
-      newPerSec: d.newPerSec,
-      before: side(from, before),
-      after: side(to, after),
-    };
-  });
-}
-
-function summaryOf(input: PlanInput, adviceCount: number, steps: readonly KernelStep[], before: WhatIf, after: WhatIf, wanted: boolean): string {
-  if (!input.sample && !steps.length) return 'No sample of this machine was available and nothing was asked for explicitly: nothing is proposed.';
-  if (!steps.length && !adviceCount) {
-    return wanted ? 'Nothing can be proposed within the guard rails (see below).' : `Nothing to tune: no destination is under pressure (severity ${input.sample?.severity ?? 'unknown'}).`;
-  }
-  const parts: string[] = [];
-  if (adviceCount) parts.push(`${adviceCount} application fix${adviceCount > 1 ? 'es' : ''} (the cure)`);
-  if (steps.length) parts.push(`${steps.length} kernel change${steps.length > 1 ? 's' : ''} (relief)`);
-  let s = `${parts.join(' and ')}.`;
-  if (steps.length) s += ` ${effectSummary(before, after)}`;
-  if (input.environment.container && steps.length) s += ' This is a container: the kernel changes belong in its specification, not here.';
-  return `${s[0]!.toUpperCase()}${s.slice(1)}`;
 }

@@ -5,11 +5,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HelperResult, TunableKey, TuningPlan } from '../../common/tuning.js';
+import type { PlatformName } from '../../common/model.js';
+import type { HelperResult, HelperVerb, TunableKey, TuningPlan } from '../../common/tuning.js';
+import { isPlanPath } from '../../helper/argv.js';
+import type { HelperRunner } from '../../helper/command-runner.js';
 import { chooseElevation, elevationFacts, helperArgv, type ElevationChoice } from './elevation.js';
 import { startHelperSession, type HelperSession } from './helper-session.js';
-import { readLiveValues, verifySettings, type VerifiedSetting } from './live-values.js';
+import { readLiveValuesFor, verifySettings, type VerifiedSetting } from './live-values.js';
 import { reviewPlan, type PlanReview } from './review.js';
+import { startDetachedSession } from './win32-detached-session.js';
 
 /** How the client runs the helper. */
 export interface TuningClientOptions {
@@ -22,6 +26,12 @@ export interface TuningClientOptions {
   terminal?: { cols: number; rows: number };
   /** procfs for verification reads (tests). */
   proc?: string;
+  /** The platform whose values are read back (default: this one). */
+  platform?: PlatformName;
+  /** Runs sysctl / netsh / reg for the unprivileged read-back on macOS and Windows (tests inject one). */
+  runner?: HelperRunner;
+  /** How often a UAC session reads the helper's journal, ms (default 1000). */
+  detachedPollMs?: number;
 }
 
 /** The result of verifying an applied plan against the live values. */
@@ -58,14 +68,19 @@ export class TuningClient {
   /** Writes the plan document and starts `apply`; the session shows the terminal; see ApplySession. */
   async apply(plan: TuningPlan): Promise<ApplySession> {
     if (!plan.helperPlan) throw new Error('this plan has nothing for the helper to apply');
-    // A private directory (0700) under the temp dir, a file only we can write: the helper checks both.
+    // A private directory (0700) under the temp dir, a file only we can write: the helper checks both
+    // (on Windows the user's own %TEMP%, whose ACL admits only the user, administrators and SYSTEM).
+    const windows = process.platform === 'win32';
     let base = tmpdir();
-    if (!/^(\/[A-Za-z0-9_@+][A-Za-z0-9._@+-]*)+$/.test(base)) base = '/tmp';
+    if (!isPlanPath(join(base, 'portwatch-plan-XXXXXX', 'plan.json'))) {
+      if (windows) throw new Error(`the temporary directory ${base} has characters the helper does not accept in a plan path`);
+      base = '/tmp';
+    }
     const dir = await mkdtemp(join(base, 'portwatch-plan-'));
     const planFile = join(dir, 'plan.json');
     await writeFile(planFile, JSON.stringify(plan.helperPlan), { mode: 0o600 });
     const session = await this.start('apply', [planFile]);
-    return new ApplySession(session, planFile, plan, this.opts.proc ?? '/proc', () => rm(dir, { recursive: true, force: true }));
+    return new ApplySession(session, planFile, plan, this.opts.proc ?? '/proc', () => rm(dir, { recursive: true, force: true }), () => this.readLive());
   }
 
   /** Keeps a change awaiting confirmation, from another process (when the applying session is gone). */
@@ -90,7 +105,8 @@ export class TuningClient {
 
   /** Live values of the tunable keys (no privileges needed). */
   readLive(): Promise<Record<TunableKey, string | null>> {
-    return readLiveValues(this.opts.proc ?? '/proc');
+    const platform = this.opts.platform ?? (process.platform as PlatformName);
+    return readLiveValuesFor(platform, { ...(this.opts.proc ? { proc: this.opts.proc } : {}), ...(this.opts.runner ? { runner: this.opts.runner } : {}) });
   }
 
   /** The argv one helper command will run with. */
@@ -99,13 +115,37 @@ export class TuningClient {
   }
 
   private start(verb: string, args: readonly string[] = []): Promise<HelperSession> {
-    const env: Record<string, string> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color', LANG: process.env.LANG ?? 'C.UTF-8', ...this.opts.helperEnv };
+    const env = this.env();
+    if (this.elevation.method === 'uac') {
+      const program = this.elevation.program ?? [];
+      const unelevated = (v: string, a: readonly string[] = []) => startHelperSession([...program, v, ...a], { method: 'direct', env, transport: 'pipes' });
+      // status reads the journal only, which users may read: no UAC prompt for it.
+      if (verb === 'status') return unelevated('status');
+      return startDetachedSession(this.argv(verb, args), {
+        verb: verb as HelperVerb,
+        env,
+        // status needs no elevation: the journal is readable by users.
+        status: async () => (await (await unelevated('status')).exited).result,
+        elevated: (v, txid) => this.start(v, [txid]),
+        ...(this.opts.detachedPollMs ? { pollMs: this.opts.detachedPollMs } : {}),
+      });
+    }
     return startHelperSession(this.argv(verb, args), {
       method: this.elevation.method,
       env,
       transport: this.opts.transport ?? 'pty',
       ...(this.opts.terminal ? { cols: this.opts.terminal.cols, rows: this.opts.terminal.rows } : {}),
     });
+  }
+
+  /** The helper's environment: a fixed PATH and terminal on POSIX; on Windows what PowerShell needs. */
+  private env(): Record<string, string> {
+    if (process.platform === 'win32') {
+      const keep = ['SystemRoot', 'SYSTEMROOT', 'windir', 'ProgramFiles', 'ProgramData', 'TEMP', 'TMP', 'USERPROFILE', 'PSModulePath', 'PATH', 'Path'];
+      const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+      return { ...base, ...this.opts.helperEnv };
+    }
+    return { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color', LANG: process.env.LANG ?? 'C.UTF-8', ...this.opts.helperEnv };
   }
 }
 
@@ -120,8 +160,10 @@ export class ApplySession {
     readonly session: HelperSession,
     readonly planFile: string,
     readonly plan: TuningPlan,
-    private readonly proc: string,
+    readonly proc: string,
     private readonly cleanup: () => Promise<void>,
+    /** Reads the live values (default: Linux /proc under `proc`). */
+    private readonly live: () => Promise<Record<TunableKey, string | null>> = () => readLiveValuesFor('linux', { proc }),
   ) {
     this.applied = session.waitForResult((r) => FIRST_OUTCOMES.has(r.outcome), 600_000);
     this.finished = session.exited.then(async (e) => {
@@ -138,7 +180,7 @@ export class ApplySession {
 
   /** Reads the live values and compares them with the plan (independently of the helper's report). */
   async verify(): Promise<Verification> {
-    return verifySettings(this.plan.helperPlan?.settings ?? [], await readLiveValues(this.proc));
+    return verifySettings(this.plan.helperPlan?.settings ?? [], await this.live());
   }
 
   /** Keeps the change (types "keep" into the helper's terminal); resolves with the final outcome. */

@@ -10,6 +10,8 @@ export interface TunableState {
   range: PortRange | null;
   reserved: PortRange[] | null;
   twReuse: 0 | 1 | 2 | null;
+  /** TIME-WAIT length when a plan changes it (macOS msl, Windows TcpTimedWaitDelay); absent: the kernel's. */
+  timeWaitSec?: number;
 }
 
 /** The reuse delay when the kernel has no tcp_tw_reuse_delay (about one second on older kernels). */
@@ -35,17 +37,17 @@ export function capacityOf(state: TunableState, held: readonly number[]): Capaci
  * Seconds a closed outgoing connection keeps its port toward one destination: the TIME-WAIT length, or
  * tcp_tw_reuse_delay when reuse applies (1 for every destination, 2 for loopback only, both need timestamps).
  */
-export function holdSecondsOf(kernel: KernelSettings, twReuse: 0 | 1 | 2 | null, loopback: boolean): number {
+export function holdSecondsOf(kernel: KernelSettings, twReuse: 0 | 1 | 2 | null, loopback: boolean, timeWaitSec: number = kernel.timeWaitSec): number {
   const timestamps = kernel.timestamps !== null && kernel.timestamps !== 0;
   const reuse = timestamps && (twReuse === 1 || (twReuse === 2 && loopback));
   if (reuse) return (kernel.twReuseDelayMs !== null && kernel.twReuseDelayMs > 0 ? kernel.twReuseDelayMs : FALLBACK_TW_REUSE_DELAY_MS) / 1000;
-  return kernel.timeWaitSec > 0 ? kernel.timeWaitSec : 60;
+  return timeWaitSec > 0 ? timeWaitSec : 60;
 }
 
 /** The what-if of a state, for a non-loopback destination. */
 export function whatIfOf(kernel: KernelSettings, state: TunableState, held: readonly number[]): WhatIf {
   const capacity = capacityOf(state, held);
-  const holdSec = holdSecondsOf(kernel, state.twReuse, false);
+  const holdSec = holdSecondsOf(kernel, state.twReuse, false, state.timeWaitSec);
   return { capacity, holdSec, sustainablePerDestinationPerSec: capacity.usable === null ? null : capacity.usable / holdSec };
 }
 
