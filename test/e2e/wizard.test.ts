@@ -238,6 +238,26 @@ describeNetns('tuning wizard end to end (Chromium, serve --allow-apply as root i
       expect(await st.ns.readSysctl('net.ipv4.ip_local_port_range')).toBe('40000 40049');
       expect(st.console.filter((m) => /Content Security Policy/i.test(m))).toEqual([]);
     }, 200_000);
+
+    it.skipIf(missingBrowser !== null)('opens the dashboard at a destination from #destination=<key>, live on hashchange, and says when it is not in the sample', async () => {
+      const { page } = s!;
+      await page.getByRole('button', { name: 'Back to the dashboard' }).click();
+      const row = page.getByTestId('destinations').locator('tbody tr', { hasText: '127.0.0.1:8080' });
+      await row.waitFor();
+      const key = (await row.getAttribute('data-key'))!;
+      expect(key).toMatch(/\|127\.0\.0\.1\|127\.0\.0\.1\|8080$/);
+      await page.evaluate((k) => (window.location.hash = `destination=${encodeURIComponent(k)}`), key);
+      await pollUntil(() => row.getAttribute('class'), (c) => (c ?? '').includes('selected'), 5_000, 'the row to be selected');
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.key)).toBe(key);
+      expect(await page.getByTestId('destination-missing').count()).toBe(0);
+      const gone = key.replace(/8080$/, '9999');
+      await page.evaluate((k) => (window.location.hash = `destination=${encodeURIComponent(k)}`), gone);
+      await page.getByTestId('destination-missing').waitFor();
+      expect(await text(page, 'destination-missing')).toMatch(/^The destination 127\.0\.0\.1:9999 from 127\.0\.0\.1 is not in the current sample/);
+      // And #wizard opens the wizard again.
+      await page.evaluate(() => (window.location.hash = 'wizard'));
+      await page.getByTestId('wizard').waitFor();
+    }, 60_000);
   });
 
   describe('a 10-port range: apply, then revert', () => {
@@ -271,5 +291,32 @@ describeNetns('tuning wizard end to end (Chromium, serve --allow-apply as root i
       expect(again.codes.EADDRNOTAVAIL).toBe(5);
       expect(st.console.filter((m) => /Content Security Policy/i.test(m))).toEqual([]);
     }, 400_000);
+
+    it.skipIf(missingBrowser !== null)('reverts on time by itself when the dashboard server is killed during the countdown (the helper holds it)', async () => {
+      const st = s!;
+      const { page, ns } = st;
+      await page.getByTestId('start-over').click();
+      await page.getByTestId('next-button').click();
+      await page.getByTestId('next-button').click();
+      await page.getByTestId('review-settings').waitFor();
+      expect(await text(page, 'review-settings')).toBe('net.ipv4.ip_local_port_range: 40000 40009 → 32768 65535');
+      await page.getByTestId('confirm-timeout').selectOption('30');
+      await pollUntil(() => page.getByTestId('review-command').locator('..').locator('..').textContent(), (t) => (t ?? '').includes('reverts after 30 s'), 10_000, 'the 30 s review');
+      await page.getByTestId('apply-button').click();
+      await pollUntil(() => text(page, 'session-phase'), (t) => t.startsWith('Applied and read back'), 30_000, 'the applied phase');
+      expect(await ns.readSysctl('net.ipv4.ip_local_port_range')).toBe('32768 65535');
+      const applied = Date.now();
+      st.serve.kill('SIGKILL');
+      await st.serve.wait(10_000).catch(() => undefined);
+      // The page loses its monitor; the change is still live until the helper's deadline …
+      await page.getByTestId('connection').filter({ hasText: 'disconnected' }).waitFor({ timeout: 15_000 });
+      expect(await ns.readSysctl('net.ipv4.ip_local_port_range')).toBe('32768 65535');
+      // … then the helper, alone, puts the old range back.
+      await pollUntil(() => ns.readSysctl('net.ipv4.ip_local_port_range'), (v) => v === '40000 40009', 60_000, 'the revert by the helper alone');
+      const took = (Date.now() - applied) / 1000;
+      expect(took).toBeGreaterThan(20);
+      expect(took).toBeLessThan(50);
+      expect(existsSync(join(st.configRoot, 'etc/sysctl.d/60-portwatch.conf'))).toBe(false);
+    }, 200_000);
   });
 });
