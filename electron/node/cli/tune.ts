@@ -1,13 +1,16 @@
 // `portwatch tune`: the plan for this machine; --dry-run prints it with the exact command and writes and
 // changes nothing; --apply runs Portwatch's privileged helper (elevated when needed) in a terminal,
 // verifies the live values, then keeps them (--yes, or "keep" typed) or lets them revert; --revert,
-// --confirm, --status and --recover drive the helper's other verbs.
+// --confirm, --status and --recover drive the helper's other verbs. --bundle DIR plans (and dry-runs)
+// for the machine a capture was taken on, whatever its platform; it never applies.
 import type { PortRange } from '../../common/model.js';
 import { CONFIRM_TIMEOUT_BOUNDS, DEFAULT_CONFIRM_TIMEOUT_SEC, HELPER_RESULT_PREFIX, TXID_PATTERN, parseKernelText, type HelperResult, type TuningPlan } from '../../common/tuning.js';
-import { gatherPlanInput } from '../tuning/machine-input.js';
+import { BundleError, readBundle } from '../capture/bundle.js';
+import { gatherPlanInput, planInputFromReads } from '../tuning/machine-input.js';
 import { planTuning } from '../tuning/plan.js';
 import type { PlanOptions } from '../tuning/plan-input.js';
 import { renderPlan, renderResult, renderReview } from '../tuning/plan-text.js';
+import { reviewPlan } from '../tuning/review.js';
 import { TuningClient, type TuningClientOptions } from '../tuning/tuning-client.js';
 import type { HelperSession } from '../tuning/helper-session.js';
 import { parseSeconds, parseWhole } from './args.js';
@@ -30,6 +33,8 @@ const OPTIONS = {
   'confirm-timeout': { type: 'string' },
   'assume-host': { type: 'boolean' },
   interval: { type: 'string' },
+  'time-wait': { type: 'string' },
+  bundle: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -55,6 +60,11 @@ Plan options:
   --confirm-timeout SEC  keep-or-revert countdown, ${CONFIRM_TIMEOUT_BOUNDS.min}-${CONFIRM_TIMEOUT_BOUNDS.max} s (default ${DEFAULT_CONFIRM_TIMEOUT_SEC})
   --assume-host        plan for this network namespace even though it looks like a container
   --interval SEC       seconds between the two samples the plan is based on (default 1)
+  --time-wait SEC      also shorten TIME-WAIT to SEC seconds, for every connection of the machine (only
+                       on request: macOS net.inet.tcp.msl, 10-30 s; Windows TcpTimedWaitDelay, 30-300 s,
+                       after a reboot; Linux cannot: 60 s fixed)
+  --bundle DIR         plan for the machine a capture (portwatch capture) was taken on, any platform;
+                       with --dry-run, show what would run there; never applies
 Exit status: 0 done (kept, nothing to change), 1 reverted, 2 refused or failed, 64 bad arguments.
 `;
 
@@ -75,8 +85,12 @@ export async function runTune(args: string[], io: Io, stdin: NodeJS.ReadStream =
   const modes = (['dry-run', 'apply', 'revert', 'confirm', 'status', 'recover'] as const).filter((m) => v[m] !== undefined && v[m] !== false);
   if (modes.length > 1) return fail(`--${modes[0]} and --${modes[1]} cannot be combined`);
   const mode: (typeof modes)[number] | 'plan' = modes.length > 0 ? modes[0]! : 'plan';
-  const planFlags = (['range', 'reserve', 'no-tw-reuse', 'force', 'confirm-timeout', 'assume-host', 'interval'] as const).filter((f) => v[f] !== undefined);
+  const planFlags = (['range', 'reserve', 'no-tw-reuse', 'force', 'confirm-timeout', 'assume-host', 'interval', 'time-wait', 'bundle'] as const).filter((f) => v[f] !== undefined);
   if (['revert', 'confirm', 'status', 'recover'].includes(mode) && planFlags.length) return fail(`--${planFlags[0]} only applies to a plan, not to --${mode}`);
+  if (v.bundle !== undefined) {
+    if (mode === 'apply') return fail('--bundle plans for the machine a capture was taken on: it cannot --apply (run portwatch tune there)');
+    for (const f of ['interval', 'assume-host'] as const) if (v[f] !== undefined) return fail(`--${f} does not apply to --bundle (the capture's reads are the samples)`);
+  }
   if (v.yes && mode !== 'apply') return fail('--yes only goes with --apply');
   for (const flag of ['revert', 'confirm'] as const) {
     const txid = v[flag];
@@ -92,15 +106,12 @@ export async function runTune(args: string[], io: Io, stdin: NodeJS.ReadStream =
   if (typeof options === 'string') return fail(options);
   const interval = parseSeconds(v.interval, 1, '--interval', 0, 60);
   if (typeof interval === 'string') return fail(interval);
+  if (v.bundle !== undefined) return planBundle(v.bundle, options, mode === 'dry-run', v.json === true, io);
   // The helper's test root (honoured by the helper only when it is not elevated) is read for the boot view too.
   const configRoot = process.env.PORTWATCH_HELPER_CONFIG_ROOT ?? '/';
   const { input, sample } = await gatherPlanInput({ intervalSec: interval, assumeHost: v['assume-host'] === true, options, configRoot });
   const plan = planTuning(input);
-  if (!v.json) {
-    io.stdout.write(`What is happening: ${sample.severity} — ${sample.severityReason}\n`);
-    for (const d of sample.diagnoses) io.stdout.write(`  - ${d.title}: ${d.summary}\n`);
-    io.stdout.write('\n');
-  }
+  if (!v.json) writeHappening(sample, io);
 
   if (mode === 'plan') {
     io.stdout.write(v.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
@@ -132,6 +143,54 @@ export async function runTune(args: string[], io: Io, stdin: NodeJS.ReadStream =
     return TUNE_EXIT.ok;
   }
   return apply(plan, client, elevationProblem, v, io, stdin);
+}
+
+function writeHappening(sample: { severity: string; severityReason: string; diagnoses: { title: string; summary: string }[] }, io: Io): void {
+  io.stdout.write(`What is happening: ${sample.severity} — ${sample.severityReason}\n`);
+  for (const d of sample.diagnoses) io.stdout.write(`  - ${d.title}: ${d.summary}\n`);
+  io.stdout.write('\n');
+}
+
+/** How the helper is elevated on each platform, for a plan made elsewhere (from a capture). */
+const ELEVATION_THERE = {
+  linux: 'through pkexec (polkit names the helper) or sudo, or directly as root',
+  darwin: 'through sudo (an administrator\'s password; the helper itself runs, no shell), or directly as root',
+  win32: 'through a UAC prompt (Windows PowerShell Start-Process -Verb RunAs relaunches the helper elevated, in a window of its own), or directly from an elevated terminal',
+} as const;
+
+/** The plan (and with --dry-run what would run) for the machine a capture bundle was taken on. */
+async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, json: boolean, io: Io): Promise<number> {
+  let reads;
+  try {
+    reads = await readBundle(dir);
+  } catch (err) {
+    if (err instanceof BundleError) {
+      io.stderr.write(`portwatch tune: ${err.message}\n`);
+      return TUNE_EXIT.usage;
+    }
+    throw err;
+  }
+  const { input, sample, snapshot } = planInputFromReads(reads, options);
+  const plan = planTuning(input);
+  // The review of that machine: its helper's own commands; how it is elevated is told, not built here.
+  const review = reviewPlan(plan, null, '(the plan file)');
+  if (json) {
+    io.stdout.write(`${JSON.stringify(dryRun ? { plan, review, elevation: ELEVATION_THERE[plan.platform] } : plan)}\n`);
+    return TUNE_EXIT.ok;
+  }
+  const when = new Date(snapshot.time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  io.stdout.write(`Planned from the capture ${dir} (${plan.platform}${snapshot.hostname ? `, ${snapshot.hostname}` : ''}, read at ${when}): the values and commands are that machine's; nothing is applied from here.\n\n`);
+  writeHappening(sample, io);
+  io.stdout.write(renderPlan(plan));
+  if (!dryRun) return TUNE_EXIT.ok;
+  if (!plan.helperPlan) {
+    io.stdout.write('Nothing would run: the plan has nothing for the helper to apply there.\n');
+    return TUNE_EXIT.ok;
+  }
+  io.stdout.write(`Dry run: nothing was changed. On that machine, \`portwatch tune --apply\` would run Portwatch's helper ${ELEVATION_THERE[plan.platform]}.\n`);
+  io.stdout.write(renderReview(review, 'It would run'));
+  io.stdout.write(`The plan file would hold:\n  ${JSON.stringify(plan.helperPlan)}\n`);
+  return TUNE_EXIT.ok;
 }
 
 async function apply(plan: TuningPlan, client: TuningClient | null, elevationProblem: string | null, v: Values, io: Io, stdin: NodeJS.ReadStream): Promise<number> {
@@ -265,6 +324,11 @@ function planOptions(v: Values): PlanOptions | string {
     if (ports.length > 4096) return `--reserve names ${ports.length} ports; at most 4096`;
     if (ports.includes(0)) return '--reserve: port 0 cannot be reserved';
     o.reserve = ports;
+  }
+  if (v['time-wait'] !== undefined) {
+    const t = parseWhole(v['time-wait'], 0, '--time-wait', 1, 3600);
+    if (typeof t === 'string') return t;
+    o.timeWaitSec = t;
   }
   if (v['no-tw-reuse']) o.noTwReuse = true;
   if (v.force) o.force = true;

@@ -1,13 +1,17 @@
 // Gathers the planner's input on this machine: two analysed samples (so rates are known), the listening
-// and bound ports from the socket table, the sysctl configuration files, and the environment.
+// and bound ports from the socket table, the sysctl configuration files (Linux) or LaunchDaemons (macOS),
+// the platform facts from the raw sources, and the environment. Or the same from a capture bundle.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sample } from '../../common/model.js';
 import { Analyzer } from '../engine/analyzer.js';
+import { readDarwinBootFiles } from '../../helper/darwin-store.js';
 import { readSysctlConfigFiles } from '../../helper/sysctl-config-files.js';
 import { createBackend, parseSnapshot } from '../platform/index.js';
-import type { Snapshot } from '../platform/types.js';
+import type { RawSnapshot, Snapshot } from '../platform/types.js';
+import { darwinFactsFromRaw, type DarwinTuningFacts } from './darwin-facts.js';
 import { detectEnvironment } from './environment.js';
 import { heldPortsFromTable, type PlanInput, type PlanOptions } from './plan-input.js';
+import { win32FactsFromRaw } from './win32-facts.js';
 
 /** How to gather. */
 export interface GatherOptions {
@@ -26,11 +30,13 @@ export interface GatherOptions {
 export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanInput; sample: Sample; snapshot: Snapshot }> {
   const backend = createBackend(process.platform, { owners: g.owners ?? false });
   const analyzer = new Analyzer();
+  let raw: RawSnapshot | null = null;
   const once = async (): Promise<{ sample: Sample; snapshot: Snapshot }> => {
     analyzer.addTick(await backend.readTick());
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const snapshot = parseSnapshot(await backend.readAll());
+    raw = await backend.readAll();
+    const snapshot = parseSnapshot(raw);
     const cpu = process.cpuUsage(cpu0);
     return { snapshot, sample: analyzer.analyze(snapshot, { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 }) };
   };
@@ -42,6 +48,7 @@ export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanIn
   const { listening, bound } = heldPortsFromTable(taken.snapshot.sockets);
   const files = process.platform === 'linux' ? await readSysctlConfigFiles(g.configRoot ?? '/') : null;
   const environment = g.assumeHost ? { container: false, kind: null, evidence: [] } : await detectEnvironment();
+  const bootFiles: DarwinTuningFacts['bootFiles'] = taken.snapshot.platform === 'darwin' ? await readDarwinBootFiles(g.configRoot ?? '/') : null;
   return {
     input: {
       platform: taken.snapshot.platform,
@@ -53,8 +60,49 @@ export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanIn
       sysctlFiles: files ? files.files : null,
       options: g.options,
       now: Date.now(),
+      ...platformFacts(raw!, bootFiles),
     },
     sample: taken.sample,
     snapshot: taken.snapshot,
   };
+}
+
+/**
+ * The PlanInput of the machine a capture bundle was taken on: its reads analysed in order (so rates are
+ * known when it has two), the last one's held ports and platform facts. What a bundle does not hold is
+ * unknown, never guessed: the sysctl files and LaunchDaemons (not captured) and the environment (taken
+ * as a host; a container's plan would say so only when planned there).
+ */
+export function planInputFromReads(reads: readonly RawSnapshot[], options: PlanOptions, now = Date.now()): { input: PlanInput; sample: Sample; snapshot: Snapshot } {
+  if (reads.length === 0) throw new Error('a capture bundle without reads');
+  const analyzer = new Analyzer();
+  let last: { sample: Sample; snapshot: Snapshot } | null = null;
+  for (const raw of reads) {
+    const snapshot = parseSnapshot(raw);
+    last = { snapshot, sample: analyzer.analyze(snapshot, { wallMs: 0, cpuMs: 0 }) };
+  }
+  const { snapshot, sample } = last!;
+  const { listening, bound } = heldPortsFromTable(snapshot.sockets);
+  return {
+    input: {
+      platform: snapshot.platform,
+      kernel: snapshot.kernel,
+      sample,
+      listeningPorts: listening,
+      boundPorts: bound,
+      environment: { container: false, kind: null, evidence: [] },
+      sysctlFiles: null,
+      options,
+      now,
+      ...platformFacts(reads[reads.length - 1]!, null),
+    },
+    sample,
+    snapshot,
+  };
+}
+
+function platformFacts(raw: RawSnapshot, bootFiles: DarwinTuningFacts['bootFiles']): Pick<PlanInput, 'darwin' | 'win32'> {
+  if (raw.platform === 'darwin') return { darwin: darwinFactsFromRaw(raw, bootFiles) };
+  if (raw.platform === 'win32') return { win32: win32FactsFromRaw(raw) };
+  return {};
 }

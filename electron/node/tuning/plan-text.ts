@@ -64,10 +64,11 @@ export function renderPlan(plan: TuningPlan): string {
 
 /** The review: commands, writes and file diffs. */
 export function renderReview(review: PlanReview, heading = 'What will run'): string {
-  const out: string[] = [`${heading}:`];
+  const out: string[] = review.commands.length ? [`${heading}:`] : [];
   for (const c of review.commands) out.push(`  $ ${c.display}`, `    ${c.why}`);
   if (review.helperCommands?.length) {
-    out.push('', 'Programs the helper runs, in order (after saving the old values in its journal), by absolute path, without a shell:');
+    if (out.length) out.push('');
+    out.push('Programs the helper runs, in order (after saving the old values in its journal), by absolute path, without a shell:');
     for (const c of review.helperCommands) out.push(`  ${c.display}`, `    ${c.why}`);
   }
   if (review.writes.length) {

@@ -48,7 +48,7 @@ export function reviewPlan(plan: TuningPlan, choice: ElevationChoice | null, pla
           : `it writes the values, reads them back, persists them in ${DROP_IN_PATH}`;
     commands.push({
       argv,
-      display: displayArgv(argv),
+      display: displayArgv(argv, plan.platform === 'win32' ? 'win32' : 'posix'),
       why: `${asks} Portwatch's helper: ${what}, and reverts after ${plan.helperPlan.confirmTimeoutSec} s unless you keep them${choice.method === 'uac' ? ' (type keep in its window)' : ''}.`,
     });
   }
@@ -87,7 +87,7 @@ export function helperProgramCommands(platform: TuningPlan['platform'], settings
       const family = s.key === 'win32.ipv6.dynamicport.tcp' ? 'ipv6' : 'ipv4';
       return {
         argv,
-        display: displayArgv(argv),
+        display: displayArgv(argv, 'win32'),
         why: s.key === 'win32.tcpip.TcpTimedWaitDelay' ? 'sets TcpTimedWaitDelay (read at the next boot), then reg query reads it back' : `sets the ${family} dynamic port range, then \`netsh int ${family} show dynamicport tcp\` reads it back`,
       };
     });
@@ -95,8 +95,9 @@ export function helperProgramCommands(platform: TuningPlan['platform'], settings
   return [];
 }
 
-/** argv shown one word at a time, quoting words that are not plain (for reading only). */
-export function displayArgv(argv: readonly string[]): string {
+/** argv shown one word at a time, quoting words that are not plain (for reading only; Windows words in double quotes). */
+export function displayArgv(argv: readonly string[], style: 'posix' | 'win32' = 'posix'): string {
+  if (style === 'win32') return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./\\-]+$/.test(a) ? a : `"${a.replace(/"/g, '\\"')}"`)).join(' ');
   return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
