@@ -90,7 +90,13 @@ export function renderReview(review: PlanReview, heading = 'What will run'): str
 export function renderResult(r: HelperResult): string {
   const out = [r.message];
   for (const c of r.changes) out.push(`  ${c.key}: ${show(c.before)} → ${show(c.wanted)} (now ${show(c.now)})`);
-  for (const o of r.overrides) out.push(`  ! ${o.path}:${o.line} sets ${o.key} = ${o.value} after Portwatch's file: it wins at boot (${o.readers.join(', ')}).`);
+  for (const o of r.overrides) {
+    out.push(
+      o.readers.includes('launchd')
+        ? `  ! ${o.path}:${o.line} also sets ${o.key} = ${o.value} at boot: launchd starts it in no fixed order with Portwatch's LaunchDaemon, so it may win.`
+        : `  ! ${o.path}:${o.line} sets ${o.key} = ${o.value} after Portwatch's file: it wins at boot (${o.readers.join(', ')}).`,
+    );
+  }
   if (r.verb === 'status' || r.outcome === 'status') {
     for (const h of r.history) out.push(`  ${h.txid}  ${h.kind}  ${h.state}  ${h.keys.join(', ')}`);
   }
