@@ -64,7 +64,9 @@ export class IpcChokepoint {
     }
     this.inFlight++;
     try {
-      return await this.opts.endpoint.handle(payload.request);
+      // Past the chokepoint the sender is the app's own window, main frame, own origin: the one caller
+      // allowed to ask for changes (the helper still asks the user for elevation).
+      return await this.opts.endpoint.handle(payload.request, { mayChange: true });
     } catch (err) {
       this.opts.log(`IPC ${method} failed in the monitor: ${err instanceof Error ? err.message : String(err)}`);
       return { id, ok: false, error: { code: 'internal', message: `${method} failed inside the monitor` } };

@@ -1,6 +1,6 @@
 // A monitor for main-process tests: the real MonitorService over a hand-driven sampler, with a spy on
 // every message that reaches it (what "nothing reaches the engine" is checked against).
-import type { MonitorEndpoint, MonitorEvent, ResponseMessage } from '../../electron/common/contract.js';
+import type { MonitorEndpoint, MonitorEvent, RequestContext, ResponseMessage } from '../../electron/common/contract.js';
 import type { Sample } from '../../electron/common/model.js';
 import type { MonitorControl } from '../../electron/node/desktop/monitor-control.js';
 import type { MonitorConfig } from '../../electron/node/desktop/reconfigurable-sampler.js';
@@ -13,14 +13,17 @@ export class FakeMonitor implements MonitorControl {
   readonly service = new MonitorService({ sampler: this.sampler, version: 'test', platform: 'linux', hostname: 'test-host' });
   /** Every message that reached the monitor's handle(). */
   readonly reached: unknown[] = [];
+  /** The context each of them came with (what the chokepoint vouched for). */
+  readonly contexts: (RequestContext | undefined)[] = [];
   readonly configs: MonitorConfig[] = [];
   readonly pauses: string[] = [];
   closed = false;
   private problemListener: ((p: string | null) => void) | null = null;
   readonly endpoint: MonitorEndpoint = {
-    handle: (message: unknown): Promise<ResponseMessage> => {
+    handle: (message: unknown, context?: RequestContext): Promise<ResponseMessage> => {
       this.reached.push(message);
-      return this.service.handle(message);
+      this.contexts.push(context);
+      return this.service.handle(message, context);
     },
     subscribe: (l: (e: MonitorEvent) => void) => this.service.subscribe(l),
   };

@@ -58,8 +58,8 @@ describe('IPC chokepoint', () => {
     expect([...ipc.handlers.keys()].every((c) => c.startsWith('portwatch:'))).toBe(true);
   });
 
-  // What the desktop monitor answers a valid request: tuning changes are refused because IPC does not vouch
-  // for changes (deny by default) and the monitor does not allow applying; a plan id it never made is a conflict.
+  // What this monitor answers a valid request: the chokepoint vouches for its own window (mayChange), but
+  // this test monitor has applying off, so tuning changes are still refused; a plan id it never made is a conflict.
   const answer = (method: MethodName): 'ok' | 'forbidden' | 'conflict' =>
     (STATE_CHANGING_METHODS as readonly string[]).includes(method) ? 'forbidden' : method === 'reviewTuning' ? 'conflict' : 'ok';
 
@@ -67,6 +67,7 @@ describe('IPC chokepoint', () => {
     const r = (await ipc.invoke(channel, ipcEvent(OWN, PAGE), validParams[method])) as ResponseMessage;
     expect(r.ok ? 'ok' : r.error.code).toBe(answer(method));
     expect(monitor.reached).toEqual([{ id: expect.any(Number), method, params: validParams[method] }]);
+    expect(monitor.contexts).toEqual([{ mayChange: true }]);
   });
 
   const foreign: [string, IpcInvokeEventLike][] = [

@@ -5,6 +5,8 @@ import { hostname } from 'node:os';
 import type { PlatformName } from '../../common/model.js';
 import { createSampler } from '../sampler/sampler.js';
 import { MonitorService } from '../service/monitor-service.js';
+import { machineTuning } from '../service/tuning-machine.js';
+import type { TuningHostOptions } from '../service/tuning-host.js';
 import type { MonitorControl } from './monitor-control.js';
 import { ReconfigurableSampler, type MonitorConfig, type SamplerLike } from './reconfigurable-sampler.js';
 
@@ -15,6 +17,8 @@ export interface LocalMonitorOptions {
   createSampler?: (config: MonitorConfig) => SamplerLike;
   platform?: PlatformName;
   hostname?: string;
+  /** The tuning host (default: this machine, applying allowed for the app's own window); null: none. */
+  tuning?: TuningHostOptions | null;
 }
 
 /** This machine's platform name as the model spells it. */
@@ -28,6 +32,9 @@ export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
   const sampler = new ReconfigurableSampler(create, opts.config);
   const service = new MonitorService({
     sampler,
+    // The desktop app applies through the helper with the system's elevation prompt; only requests the
+    // IPC chokepoint marked as coming from the app's own window may change anything.
+    tuning: opts.tuning === undefined ? machineTuning({ allowApply: true }, () => sampler.latest()) : opts.tuning,
     version: opts.version,
     platform: opts.platform ?? platformName(),
     hostname: opts.hostname ?? hostname(),

@@ -29,7 +29,7 @@ export function serveMonitorHost(port: MessagePortLike, factory: MonitorFactory,
         case 'request': {
           const ref = m.ref;
           if (!monitor) return send({ type: 'response', ref, response: { id: null, ok: false, error: { code: 'unavailable', message: 'the monitor has not started' } } });
-          void monitor.endpoint.handle(m.message).then((response) => send({ type: 'response', ref, response }));
+          void monitor.endpoint.handle(m.message, { mayChange: m.mayChange === true }).then((response) => send({ type: 'response', ref, response }));
           return;
         }
         case 'pause':

@@ -7,7 +7,7 @@ import type { MonitorConfig } from './reconfigurable-sampler.js';
 /** From the main process to the monitor host. */
 export type ToHost =
   | { type: 'start'; config: MonitorConfig; version: string }
-  | { type: 'request'; ref: number; message: RequestMessage }
+  | { type: 'request'; ref: number; message: RequestMessage; mayChange?: boolean }
   | { type: 'pause'; reason: string }
   | { type: 'resume' }
   | { type: 'configure'; config: MonitorConfig }
@@ -37,7 +37,7 @@ export function asToHost(m: unknown): ToHost | null {
     case 'start':
       return isObj(m.config) && typeof m.version === 'string' ? (m as ToHost) : null;
     case 'request':
-      return isRef(m.ref) && isObj(m.message) ? (m as ToHost) : null;
+      return isRef(m.ref) && isObj(m.message) && (m.mayChange === undefined || typeof m.mayChange === 'boolean') ? (m as ToHost) : null;
     case 'pause':
       return typeof m.reason === 'string' ? (m as ToHost) : null;
     case 'configure':

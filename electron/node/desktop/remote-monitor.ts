@@ -55,7 +55,7 @@ export class RemoteMonitor implements MonitorControl {
   constructor(private readonly opts: RemoteMonitorOptions) {
     this.config = opts.config;
     this.endpoint = {
-      handle: (message) => this.request(message),
+      handle: (message, context) => this.request(message, context?.mayChange === true),
       subscribe: (listener) => {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);
@@ -185,7 +185,7 @@ export class RemoteMonitor implements MonitorControl {
     }
   }
 
-  private request(message: unknown): Promise<ResponseMessage> {
+  private request(message: unknown, mayChange: boolean): Promise<ResponseMessage> {
     const id = idOf(message);
     if (!this.child || !this.ready) return Promise.resolve(unavailable(id, 'the monitor is not running'));
     const ref = this.nextRef++;
@@ -196,7 +196,7 @@ export class RemoteMonitor implements MonitorControl {
         resolve(unavailable(id, `no answer from the monitor within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(ref, { id, resolve, timer });
-      this.post({ type: 'request', ref, message: message as Extract<ToHost, { type: 'request' }>['message'] });
+      this.post({ type: 'request', ref, message: message as Extract<ToHost, { type: 'request' }>['message'], ...(mayChange ? { mayChange } : {}) });
     });
   }
 

@@ -63,6 +63,8 @@ describe('monitor host', () => {
 
   it('recognises each message kind and refuses malformed ones', () => {
     expect(asToHost({ type: 'request', ref: -1, message: {} })).toBeNull();
+    expect(asToHost({ type: 'request', ref: 1, message: {}, mayChange: 'yes' })).toBeNull();
+    expect(asToHost({ type: 'request', ref: 1, message: {}, mayChange: true })).not.toBeNull();
     expect(asToHost({ type: 'pause' })).toBeNull();
     expect(asToHost({ type: 'nope' })).toBeNull();
     expect(asToHost({ type: 'resume' })).toEqual({ type: 'resume' });
