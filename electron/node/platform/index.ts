@@ -9,6 +9,7 @@ import { parseLinuxSnapshot } from './linux/snapshot.js';
 import { createWin32Backend } from './win32/backend.js';
 import { parseWin32Snapshot } from './win32/snapshot.js';
 import type { Backend, RawSnapshot, Snapshot } from './types.js';
+import { NO_COUNTERS } from './no-counters.js';
 
 
 /** The backend for this machine (or the one named). */
@@ -28,7 +29,7 @@ function unsupportedBackend(name: PlatformName, actual: string): Backend {
     readAll: async () => ({ platform: name, time: Date.now(), sources: [{ name: 'sockets', status: 'unsupported', error, durationMs: 0 }] }),
     readTick: async () => ({
       time: Date.now(),
-      counters: { activeOpens: null, passiveOpens: null, currEstab: null, timeWaitOverflow: null, twRecycled: null, listenOverflows: null, listenDrops: null, sockstat: null, portAllocationFailures: null },
+      counters: { ...NO_COUNTERS },
       sources: [{ name: 'counters', status: 'unsupported', error, durationMs: 0 }],
     }),
   };

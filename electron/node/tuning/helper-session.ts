@@ -123,30 +123,8 @@ export async function startHelperSession(argv: readonly string[], opts: SessionO
     resize: (c, r) => {
       if (!ended) child.resize(c, r);
     },
-    waitForResult(match, timeoutMs = 120_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const r = results.find(match);
-          if (r) {
-            done();
-            resolve(r);
-          } else if (ended) {
-            done();
-            reject(new HelperSessionError(`the helper ended (${ended.exitCode ?? `signal ${ended.signal}`}) before the expected result`, transcript));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new HelperSessionError(`no result from the helper within ${timeoutMs} ms`, transcript));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    waitForResult: (match, timeoutMs = 120_000) =>
+      waitForHelperResult({ results, waiters, ended: () => ended, transcript: () => transcript }, match, timeoutMs),
     exited,
     interrupt: () => {
       if (!ended) child.kill('SIGTERM');
@@ -155,6 +133,42 @@ export async function startHelperSession(argv: readonly string[], opts: SessionO
 }
 
 /** The helper ended or went silent before the result a caller waited for; carries what it printed. */
+/** What a session has seen so far, for waitForHelperResult. */
+export interface HelperResultWatch {
+  results: readonly HelperResult[];
+  /** Checks registered here run whenever a result arrives or the helper ends. */
+  waiters: Set<() => void>;
+  ended: () => { exitCode: number | null; signal: number | null } | null;
+  transcript: () => string;
+}
+
+/** Resolves with the first result that matches; rejects when the helper ends first or time runs out. */
+export function waitForHelperResult(w: HelperResultWatch, match: (r: HelperResult) => boolean, timeoutMs: number): Promise<HelperResult> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const r = w.results.find(match);
+      const ended = w.ended();
+      if (r) {
+        done();
+        resolve(r);
+      } else if (ended) {
+        done();
+        reject(new HelperSessionError(`the helper ended (${ended.exitCode ?? `signal ${ended.signal}`}) before the expected result`, w.transcript()));
+      }
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new HelperSessionError(`no result from the helper within ${timeoutMs} ms`, w.transcript()));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      w.waiters.delete(check);
+    };
+    w.waiters.add(check);
+    check();
+  });
+}
+
 export class HelperSessionError extends Error {
   override readonly name = 'HelperSessionError';
   constructor(

@@ -6,7 +6,7 @@
 // or revert here runs `confirm` or `revert` elevated (a second UAC prompt); typing it in the helper's
 // own window works as well. Same interface as a terminal session (helper-session.ts).
 import { HELPER_EXIT, type HelperResult, type HelperVerb, type TransactionSummary } from '../../common/tuning.js';
-import { HelperSessionError, startHelperSession, type HelperSession } from './helper-session.js';
+import { startHelperSession, waitForHelperResult, type HelperSession } from './helper-session.js';
 
 /** What the detached session needs besides the argv. */
 export interface DetachedSessionOptions {
@@ -118,30 +118,8 @@ export async function startDetachedSession(argv: readonly string[], opts: Detach
       if (typed.length > 1024) typed = '';
     },
     resize: () => {},
-    waitForResult(match, timeoutMs = 120_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const r = results.find(match);
-          if (r) {
-            done();
-            resolve(r);
-          } else if (ended) {
-            done();
-            reject(new HelperSessionError(`the helper ended (${ended.exitCode ?? `signal ${ended.signal}`}) before the expected result`, transcript));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new HelperSessionError(`no result from the helper within ${timeoutMs} ms`, transcript));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    waitForResult: (match, timeoutMs = 120_000) =>
+      waitForHelperResult({ results, waiters, ended: () => ended, transcript: () => transcript }, match, timeoutMs),
     exited,
     // An elevated process cannot be signalled from here: a revert is asked for instead.
     interrupt: () => decide('revert'),

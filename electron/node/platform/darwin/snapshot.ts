@@ -8,19 +8,10 @@ import { darwinPortRange, darwinTimeWait, parseSysctlValues } from '../parse/dar
 import { SourceStatuses } from '../source-status.js';
 import type { RawSnapshot, Snapshot, SocketTable } from '../types.js';
 import { DARWIN_SOURCES } from './commands.js';
+import { NO_COUNTERS } from '../no-counters.js';
 
 /** Counters macOS does not have (TcpExt-style): null, never zero. */
-export const DARWIN_NO_COUNTER: KernelCounters = {
-  activeOpens: null,
-  passiveOpens: null,
-  currEstab: null,
-  timeWaitOverflow: null,
-  twRecycled: null,
-  listenOverflows: null,
-  listenDrops: null,
-  portAllocationFailures: null,
-  sockstat: null,
-};
+export const DARWIN_NO_COUNTER: Readonly<KernelCounters> = NO_COUNTERS;
 
 /** Parses every raw source of a macOS read; problems degrade the source they came from. */
 export function parseDarwinSnapshot(raw: RawSnapshot): Snapshot {

@@ -10,19 +10,10 @@ import { parseWin32TcpJson } from '../parse/win32-tcp-json.js';
 import { SourceStatuses } from '../source-status.js';
 import type { RawSnapshot, Snapshot, SocketTable } from '../types.js';
 import { WIN32_SOURCES } from './commands.js';
+import { NO_COUNTERS } from '../no-counters.js';
 
 /** No counter is read on Windows yet: null, never zero. */
-export const WIN32_NO_COUNTER: KernelCounters = {
-  activeOpens: null,
-  passiveOpens: null,
-  currEstab: null,
-  timeWaitOverflow: null,
-  twRecycled: null,
-  listenOverflows: null,
-  listenDrops: null,
-  portAllocationFailures: null,
-  sockstat: null,
-};
+export const WIN32_NO_COUNTER: Readonly<KernelCounters> = NO_COUNTERS;
 
 export const WIN32_NO_COUNTER_REASON =
   'Windows TCP counters (connections initiated per second) are not read yet: they need a long-lived PowerShell; connection rates are unknown';
