@@ -72,6 +72,22 @@ describe('monitor in another process', () => {
     }
   });
 
+  it('carries the chokepoint\'s word that a request may change things into the child, and only then', async () => {
+    const m = new RemoteMonitor({ spawn: spawnChild, config: CONFIG, version: '9.9.9' });
+    try {
+      await untilAnswered(m);
+      const apply = { id: 2, method: 'applyTuning', params: { planId: 'plan-0123456789abcdef0123', steps: ['widen-range'] } };
+      // Without the word, a state-changing request is refused before anything is planned…
+      const denied = await m.endpoint.handle(apply);
+      expect(!denied.ok && denied.error.code).toBe('forbidden');
+      // …with it, the desktop monitor goes on (and refuses a plan id it never made: nothing is applied).
+      const vouched = await m.endpoint.handle(apply, { mayChange: true });
+      expect(!vouched.ok && vouched.error.code).toBe('conflict');
+    } finally {
+      await m.close();
+    }
+  });
+
   it('when the process dies: requests in flight get "unavailable", the problem is reported, and it is restarted', async () => {
     const problems: (string | null)[] = [];
     let spawned = 0;
