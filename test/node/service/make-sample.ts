@@ -2,6 +2,7 @@
 // the namespace and end-to-end tests). Every field has a plausible value; overrides replace whole fields.
 import type { DestinationUsage, Sample, TickSample } from '../../../electron/common/model.js';
 import { ALL_TCP_STATES, type TcpStateName } from '../../../electron/common/tcp-state.js';
+import { linuxKernel } from '../engine/engine-fixtures.js';
 
 /** All states at zero, then the given counts. */
 export function stateCounts(counts: Partial<Record<TcpStateName, number>> = {}): Record<TcpStateName, number> {
@@ -42,19 +43,7 @@ export function makeSample(time: number, inUse = 10, over: Partial<Sample> = {})
     hostname: 'test-host',
     severity: 'ok',
     severityReason: 'the worst destination uses 0% of usable ports',
-    kernel: {
-      portRange: { low: 32768, high: 60999 },
-      reservedPorts: [],
-      unprivilegedPortStart: 1024,
-      twReuse: 2,
-      twReuseDelayMs: 1000,
-      timestamps: 1,
-      finTimeoutSec: 60,
-      maxTwBuckets: 262144,
-      timeWaitSec: 60,
-      timeWaitSource: 'fixed in the Linux kernel (TCP_TIMEWAIT_LEN)',
-      conntrack: null,
-    },
+    kernel: linuxKernel(),
     capacity: { rangeSize: 28232, reserved: 0, heldByListeners: 0, usable: 28232 },
     states: stateCounts({ ESTABLISHED: inUse, LISTEN: 1 }),
     totalSockets: inUse + 1,

@@ -1,25 +1,11 @@
 // Plain inputs for planner tests: Linux kernel settings, samples with diagnoses and destinations.
-import type { DestinationUsage, Diagnosis, KernelSettings, Sample } from '../../../electron/common/model.js';
+import type { DestinationUsage, Diagnosis, Sample } from '../../../electron/common/model.js';
 import type { TuningEnvironment } from '../../../electron/common/tuning.js';
 import type { PlanInput, PlanSample } from '../../../electron/node/tuning/plan-input.js';
+import { linuxKernel } from '../engine/engine-fixtures.js';
 
 /** Linux defaults (kernel 6.x), then the overrides. */
-export function kernel(over: Partial<KernelSettings> = {}): KernelSettings {
-  return {
-    portRange: { low: 32768, high: 60999 },
-    reservedPorts: [],
-    unprivilegedPortStart: 1024,
-    twReuse: 2,
-    twReuseDelayMs: 1000,
-    timestamps: 1,
-    finTimeoutSec: 60,
-    maxTwBuckets: 262144,
-    timeWaitSec: 60,
-    timeWaitSource: 'fixed in the Linux kernel (TCP_TIMEWAIT_LEN)',
-    conntrack: null,
-    ...over,
-  };
-}
+export const kernel = linuxKernel;
 
 /** A destination with the given states. */
 export function destination(states: DestinationUsage['states'], over: Partial<DestinationUsage> = {}): DestinationUsage {

@@ -9,6 +9,7 @@ import { SourceStatuses } from '../source-status.js';
 import type { RawSnapshot, Snapshot, SocketTable } from '../types.js';
 import { DARWIN_SOURCES } from './commands.js';
 import { NO_COUNTERS } from '../no-counters.js';
+import { nonLinuxKernel } from '../non-linux-kernel.js';
 
 /** Counters macOS does not have (TcpExt-style): null, never zero. */
 export const DARWIN_NO_COUNTER: Readonly<KernelCounters> = NO_COUNTERS;
@@ -27,19 +28,7 @@ export function parseDarwinSnapshot(raw: RawSnapshot): Snapshot {
   }
   const tw = darwinTimeWait(sysctl);
   if (tw.problem) st.degrade(S.sysctl, [`${S.sysctl}: ${tw.problem}`]);
-  const kernel: KernelSettings = {
-    portRange,
-    reservedPorts: null,
-    unprivilegedPortStart: null,
-    twReuse: null,
-    twReuseDelayMs: null,
-    timestamps: null,
-    finTimeoutSec: null,
-    maxTwBuckets: null,
-    timeWaitSec: tw.timeWaitSec,
-    timeWaitSource: tw.timeWaitSource,
-    conntrack: null,
-  };
+  const kernel: KernelSettings = nonLinuxKernel({ portRange, reservedPorts: null, timeWaitSec: tw.timeWaitSec, timeWaitSource: tw.timeWaitSource });
 
   const stats = st.parse(S.tcpStats, (d, n) => parseDarwinTcpStats(d.toString('utf8'), n));
   const counters: KernelCounters = { ...DARWIN_NO_COUNTER, ...(stats ?? {}) };

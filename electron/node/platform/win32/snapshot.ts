@@ -11,6 +11,7 @@ import { SourceStatuses } from '../source-status.js';
 import type { RawSnapshot, Snapshot, SocketTable } from '../types.js';
 import { WIN32_SOURCES } from './commands.js';
 import { NO_COUNTERS } from '../no-counters.js';
+import { nonLinuxKernel } from '../non-linux-kernel.js';
 
 /** No counter is read on Windows yet: null, never zero. */
 export const WIN32_NO_COUNTER: Readonly<KernelCounters> = NO_COUNTERS;
@@ -40,19 +41,12 @@ export function parseWin32Snapshot(raw: RawSnapshot): Win32Snapshot {
   const delay = st.parse(S.timedWaitDelay, parseTcpTimedWaitDelay);
   const tw = win32TimeWait(delay);
   if (tw.problem) st.degrade(S.timedWaitDelay, [`${S.timedWaitDelay}: ${tw.problem}`]);
-  const kernel: KernelSettings = {
+  const kernel: KernelSettings = nonLinuxKernel({
     portRange: dyn4?.range ?? dyn6?.range ?? null,
     reservedPorts: excluded ? excludedAsReserved(excluded) : null,
-    unprivilegedPortStart: null,
-    twReuse: null,
-    twReuseDelayMs: null,
-    timestamps: null,
-    finTimeoutSec: null,
-    maxTwBuckets: null,
     timeWaitSec: tw.timeWaitSec,
     timeWaitSource: tw.timeWaitSource,
-    conntrack: null,
-  };
+  });
 
   let sockets: SocketTable | null = st.parse(S.sockets, (d, n) => {
     const r = parseWin32TcpJson(d, n);
