@@ -101,7 +101,10 @@ async function exhaustAndReview(s: Stage, size: number, shots: boolean, allowApp
   await pollUntil(() => text(s.page, 'wizard-worst'), (t) => t.length > 0, LIVE_MS, 'the diagnosis');
   expect(await text(s.page, 'wizard-worst')).toBe(`${size} of ${size} usable ports in use (100.0 %)`);
   expect(await text(s.page, 'wizard-usable')).toBe(String(size));
-  expect(await s.page.getByTestId('wizard').textContent()).toContain(`the range 40000–${40000 + size - 1} (${size} ports)`);
+  // The plan part of this step loads after the live numbers ("Planning for this machine…"): wait for it.
+  const rangeText = `the range 40000–${40000 + size - 1} (${size} ports)`;
+  await pollUntil(async () => (await s.page.getByTestId('wizard').textContent()) ?? '', (t) => t.includes(rangeText), LIVE_MS, 'the plan');
+  expect(await s.page.getByTestId('wizard').textContent()).toContain(rangeText);
   if (shots) await shot(s.page, '1-diagnosis');
 
   // 2. Choose the fix: the cure is explained first; the wider range is chosen (only that).
