@@ -2,7 +2,7 @@
 // (not only its colour) tells the level: a disc with a check (ok), a triangle with "!" (warning), an
 // octagon with "!" (critical), a square with "×" (exhausted), a ring with "?" (no reading) and a ring with
 // pause bars (paused). Tray glyphs are drawn on a 32×32 grid so that 16 px halves land on whole pixels.
-import type { TrayIconName } from '../../electron/node/desktop/tray-state.js';
+import type { TrayIconName } from '../../electron/desktop/tray-state.js';
 
 /** One tray glyph: a base shape and a glyph on it. COLOR and INK are filled in per variant. */
 interface TrayArt {

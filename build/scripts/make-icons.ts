@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TRAY_ICON_NAMES } from '../../electron/node/desktop/tray-state.js';
+import { TRAY_ICON_NAMES } from '../../electron/desktop/tray-state.js';
 import { appIconSvg, trayColorSvg, trayTemplateSvg } from './icon-art.js';
 import { buildIcns } from './icns.js';
 

@@ -1,5 +1,5 @@
 // Chooses the settings store of the platform the helper runs on, in one place.
-import { systemRootOf } from '../node/platform/win32/commands.js';
+import { systemRootOf } from '../common/win32-paths.js';
 import { execRunner, type HelperRunner } from './command-runner.js';
 import { createDarwinStore } from './darwin-store.js';
 import type { HelperPaths } from './helper-config.js';

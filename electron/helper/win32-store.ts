@@ -6,8 +6,8 @@
 // registry is persistent, so nothing else is written; TcpTimedWaitDelay takes effect after a reboot.
 import { win32 } from 'node:path';
 import { WIN32_DYNAMIC_PORT_BOUNDS, WIN32_TUNABLE_KEYS, parseKernelText, type HelperPlanDocument, type TunableKey } from '../common/tuning.js';
-import { parseDynamicPort } from '../node/platform/parse/win32-netsh.js';
-import { parseTcpTimedWaitDelay } from '../node/platform/parse/win32-registry.js';
+import { parseDynamicPort } from '../common/parse/win32-netsh.js';
+import { parseTcpTimedWaitDelay } from '../common/parse/win32-registry.js';
 import { firstLine, type HelperRunner } from './command-runner.js';
 import { StoreWriteError, type LiveValues, type SettingsStore } from './settings-store.js';
 

@@ -3,8 +3,8 @@
 import * as electron from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_INDEX_URL, rendererDirBeside } from '../node/desktop/app-files.js';
-import { currentAttributionStatus } from '../node/desktop/attribution.js';
+import { APP_INDEX_URL, rendererDirBeside } from '../desktop/app-files.js';
+import { currentAttributionStatus } from '../desktop/attribution.js';
 import { createDesktopApp } from './desktop-app.js';
 import type { ElectronApi } from './electron-api.js';
 import { installE2eHook } from './e2e-hook.js';

@@ -3,8 +3,8 @@
 // the app's origin; then the arguments pass the contract's schema for that channel's method. Anything
 // else is refused, logged (bounded), and answered with an error that changes nothing.
 import type { MethodName, MonitorEndpoint, ResponseMessage } from '../common/contract.js';
-import { checkChannel, checkPayload, checkSender, type SenderFacts, type TrustedSender } from '../node/desktop/ipc-checks.js';
-import { EVENT_CHANNEL, IPC_PREFIX, REQUEST_CHANNELS } from '../preload/channels.js';
+import { checkChannel, checkPayload, checkSender, type SenderFacts, type TrustedSender } from '../desktop/ipc-checks.js';
+import { EVENT_CHANNEL, IPC_PREFIX, REQUEST_CHANNELS } from '../common/ipc-channels.js';
 import type { IpcInvokeEventLike, IpcMainLike, WebContentsLike } from './electron-api.js';
 
 /** How many refusals are logged per minute (a hostile page must not flood the log). */

@@ -13,10 +13,10 @@
 // 'main': everything in the main process (one process less); for small socket tables, and to compare.
 // PORTWATCH_MONITOR_PROCESS=main|utility overrides the switch.
 import { join } from 'node:path';
-import { startLocalMonitor } from '../node/desktop/local-monitor.js';
-import type { MonitorControl } from '../node/desktop/monitor-control.js';
-import type { MonitorConfig } from '../node/desktop/reconfigurable-sampler.js';
-import { RemoteMonitor, type MonitorChild } from '../node/desktop/remote-monitor.js';
+import { startLocalMonitor } from '../desktop/local-monitor.js';
+import type { MonitorControl } from '../desktop/monitor-control.js';
+import type { MonitorConfig } from '../desktop/reconfigurable-sampler.js';
+import { RemoteMonitor, type MonitorChild } from '../desktop/remote-monitor.js';
 import type { ElectronApi } from './electron-api.js';
 
 /** The switch. */

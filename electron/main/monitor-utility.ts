@@ -1,8 +1,8 @@
 // Entry point of the monitor's utility process (out/main/monitor-utility.js): serves a local monitor over
 // Electron's parentPort. It imports nothing from Electron; parentPort is a property of `process` there.
 import '../node/threadpool.js';
-import { startLocalMonitor } from '../node/desktop/local-monitor.js';
-import { serveMonitorHost } from '../node/desktop/monitor-host.js';
+import { startLocalMonitor } from '../desktop/local-monitor.js';
+import { serveMonitorHost } from '../desktop/monitor-host.js';
 
 interface ParentPort {
   postMessage(message: unknown): void;

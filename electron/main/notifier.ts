@@ -1,7 +1,7 @@
 // Shows the notifications the policy decides on. A click opens the app at the destination it names.
 // Shown notifications are kept referenced until closed or clicked: Electron drops the click handler of
 // a notification object that was garbage-collected.
-import type { NotificationDraft } from '../node/desktop/notification-policy.js';
+import type { NotificationDraft } from '../desktop/notification-policy.js';
 import type { ElectronApi, NotificationLike } from './electron-api.js';
 
 /** Most notifications kept referenced at once. */

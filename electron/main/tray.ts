@@ -3,8 +3,8 @@
 // rebuilt only when what they show changes (Linux trays flicker on every setContextMenu).
 import type { MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
-import type { AttributionStatus } from '../node/desktop/attribution.js';
-import type { TrayIconName, TrayState } from '../node/desktop/tray-state.js';
+import type { AttributionStatus } from '../desktop/attribution.js';
+import type { TrayIconName, TrayState } from '../desktop/tray-state.js';
 import type { ElectronApi, TrayLike } from './electron-api.js';
 
 /** What the menu's items do. */

@@ -1,8 +1,8 @@
 // Deny-by-default for everything web content could ask of the app: no navigation away from the app's
 // page, no new windows (allow-listed https links go to the OS browser instead), no <webview>, no
 // permission of any kind, and the CSP header on every response the session sees.
-import { DESKTOP_CSP } from '../node/desktop/app-files.js';
-import { isAllowedExternalUrl } from '../node/desktop/external-links.js';
+import { DESKTOP_CSP } from '../desktop/app-files.js';
+import { isAllowedExternalUrl } from '../desktop/external-links.js';
 import type { ElectronApi, SessionLike, WebContentsLike } from './electron-api.js';
 
 type Log = (line: string) => void;

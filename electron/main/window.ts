@@ -1,7 +1,7 @@
 // The app's one window: its options (the security settings are fixed here and checked by a test) and
 // how it is opened at a destination.
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { APP_INDEX_URL } from '../node/desktop/app-files.js';
+import { APP_INDEX_URL } from '../desktop/app-files.js';
 import type { BrowserWindowLike, ElectronApi } from './electron-api.js';
 
 /** The renderer is untrusted: isolated, sandboxed, without Node, without webviews. */

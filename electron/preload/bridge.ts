@@ -4,7 +4,7 @@
 // plain objects whole but strips custom fields from Error instances, and isContractError checks exactly
 // name and code.
 import type { MethodName, PortwatchBridge } from '../common/contract.js';
-import { EVENT_CHANNEL, REQUEST_CHANNELS } from './channels.js';
+import { EVENT_CHANNEL, REQUEST_CHANNELS } from '../common/ipc-channels.js';
 
 /** The part of ipcRenderer the bridge uses. */
 export interface IpcRendererLike {

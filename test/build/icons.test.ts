@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRAY_ICON_NAMES, type TrayIconName } from '../../electron/node/desktop/tray-state.js';
+import { TRAY_ICON_NAMES, type TrayIconName } from '../../electron/desktop/tray-state.js';
 import { buildIcns, ICNS_TYPES, readIcns } from '../../build/scripts/icns.js';
 import { appIconSvg, trayColorSvg, trayTemplateSvg } from '../../build/scripts/icon-art.js';
 import { APP_PNG_SIZES, ICO_SIZES, TRAY_SIZES } from '../../build/scripts/make-icons.js';

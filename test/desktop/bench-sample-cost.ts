@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MonitorEvent } from '../../electron/common/contract.js';
 import type { Sample } from '../../electron/common/model.js';
-import { startLocalMonitor } from '../../electron/node/desktop/local-monitor.js';
-import { RemoteMonitor, type MonitorChild } from '../../electron/node/desktop/remote-monitor.js';
-import { defaultSettings } from '../../electron/node/desktop/settings.js';
-import type { MonitorControl } from '../../electron/node/desktop/monitor-control.js';
+import { startLocalMonitor } from '../../electron/desktop/local-monitor.js';
+import { RemoteMonitor, type MonitorChild } from '../../electron/desktop/remote-monitor.js';
+import { defaultSettings } from '../../electron/desktop/settings.js';
+import type { MonitorControl } from '../../electron/desktop/monitor-control.js';
 import { withSocketSet } from '../bench/socket-set.js';
 
 const thisFile = fileURLToPath(import.meta.url);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDesktopApp, type DesktopApp, type DesktopOptions } from '../../electron/main/desktop-app.js';
-import type { AttributionStatus } from '../../electron/node/desktop/attribution.js';
+import type { AttributionStatus } from '../../electron/desktop/attribution.js';
 import { FakeElectron, type FakeOptions } from './fake-electron.js';
 import { FakeMonitor } from './fake-monitor.js';
 

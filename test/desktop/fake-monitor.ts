@@ -2,8 +2,8 @@
 // every message that reaches it (what "nothing reaches the engine" is checked against).
 import type { MonitorEndpoint, MonitorEvent, RequestContext, ResponseMessage } from '../../electron/common/contract.js';
 import type { Sample } from '../../electron/common/model.js';
-import type { MonitorControl } from '../../electron/node/desktop/monitor-control.js';
-import type { MonitorConfig } from '../../electron/node/desktop/reconfigurable-sampler.js';
+import type { MonitorControl } from '../../electron/desktop/monitor-control.js';
+import type { MonitorConfig } from '../../electron/desktop/reconfigurable-sampler.js';
 import { MonitorService } from '../../electron/node/service/monitor-service.js';
 import { ManualSampler } from '../node/service/make-sample.js';
 

@@ -1,8 +1,8 @@
 // The monitor's utility-process entry as a Node child process (Node's process IPC instead of Electron's
 // parentPort), so the out-of-process monitor runs for real in tests. Same serveMonitorHost as
 // electron/main/monitor-utility.ts.
-import { startLocalMonitor } from '../../electron/node/desktop/local-monitor.js';
-import { serveMonitorHost } from '../../electron/node/desktop/monitor-host.js';
+import { startLocalMonitor } from '../../electron/desktop/local-monitor.js';
+import { serveMonitorHost } from '../../electron/desktop/monitor-host.js';
 
 serveMonitorHost(
   { postMessage: (m) => process.send?.(m), onMessage: (l) => void process.on('message', l) },

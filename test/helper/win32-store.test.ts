@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { HELPER_EXIT, type HelperPlanDocument, type HelperSetting } from '../../electron/common/tuning.js';
 import { createWin32Store, win32TuningCommands } from '../../electron/helper/win32-store.js';
 import { applyPlan, confirmTransaction, recover, revertTransaction, type HelperContext } from '../../electron/helper/transaction.js';
-import { systemRootOf } from '../../electron/node/platform/win32/commands.js';
+import { systemRootOf } from '../../electron/common/win32-paths.js';
 import { CAPTURED_WINDOWS, createFakeWindows, type FakeWindowsOptions } from './win32-fake-system.js';
 
 const V4 = 'win32.ipv4.dynamicport.tcp';

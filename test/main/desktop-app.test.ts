@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVENT_CHANNEL } from '../../electron/preload/channels.js';
-import { APP_ORIGIN, DESKTOP_CSP } from '../../electron/node/desktop/app-files.js';
-import { AUTOSTART_FILE } from '../../electron/node/desktop/autostart-linux.js';
+import { EVENT_CHANNEL } from '../../electron/common/ipc-channels.js';
+import { APP_ORIGIN, DESKTOP_CSP } from '../../electron/desktop/app-files.js';
+import { AUTOSTART_FILE } from '../../electron/desktop/autostart-linux.js';
 import { severitySample } from '../desktop/samples.js';
 import { startHarness, T0, type Harness } from '../desktop/desktop-harness.js';
 import { ipcEvent } from '../desktop/fake-electron.js';

@@ -4,10 +4,10 @@ import { PARAMS_SCHEMAS, STATE_CHANGING_METHODS, type MethodName, type ResponseM
 import { validate, type Schema } from '../../electron/common/schema.js';
 import type { IpcInvokeEventLike } from '../../electron/main/electron-api.js';
 import { IpcChokepoint, senderFacts } from '../../electron/main/ipc-chokepoint.js';
-import { REQUEST_CHANNELS } from '../../electron/preload/channels.js';
+import { REQUEST_CHANNELS } from '../../electron/common/ipc-channels.js';
 import { FakeIpcMain, ipcEvent } from '../desktop/fake-electron.js';
 import { FakeMonitor } from '../desktop/fake-monitor.js';
-import { defaultSettings } from '../../electron/node/desktop/settings.js';
+import { defaultSettings } from '../../electron/desktop/settings.js';
 
 const OWN = { id: 7 };
 const PAGE = 'app://portwatch/index.html';

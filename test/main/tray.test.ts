@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TRAY_ICON_NAMES } from '../../electron/node/desktop/tray-state.js';
+import { TRAY_ICON_NAMES } from '../../electron/desktop/tray-state.js';
 import { TrayController, trayIconPath, trayMenuTemplate, type TrayActions, type TrayMenuState } from '../../electron/main/tray.js';
 import { FakeElectron } from '../desktop/fake-electron.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESKTOP_CSP } from '../../electron/node/desktop/app-files.js';
+import { DESKTOP_CSP } from '../../electron/desktop/app-files.js';
 import { hardenSession, hardenWebContents } from '../../electron/main/web-hardening.js';
 import { FakeElectron, FakeSession, FakeWebContents, preventable } from '../desktop/fake-electron.js';
 

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP_CSP, APP_RESPONSE_HEADERS } from '../../electron/node/desktop/app-files.js';
+import { DESKTOP_CSP, APP_RESPONSE_HEADERS } from '../../electron/desktop/app-files.js';
 import { pageUrl, WEB_PREFERENCES, windowOptions } from '../../electron/main/window.js';
 import { APP_SCHEME_PRIVILEGES } from '../../electron/main/desktop-app.js';
 
@@ -75,7 +75,7 @@ describe('window and CSP (static)', () => {
   });
 
   it('never requires the electron package from Node-side code (it would try to download the runtime)', () => {
-    for (const f of [...tsFiles('electron/node'), ...tsFiles('electron/server'), ...tsFiles('test/main'), ...tsFiles('test/node/desktop')]) {
+    for (const f of [...tsFiles('electron/node'), ...tsFiles('electron/cli'), ...tsFiles('electron/desktop'), ...tsFiles('electron/server'), ...tsFiles('test/main'), ...tsFiles('test/desktop')]) {
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/require\(['"]electron['"]\)|import\(['"]electron['"]\)|^import (?!type )[^;]*from 'electron';$/m);
     }
   });

@@ -1,5 +1,5 @@
 // Runs the Portwatch CLI inside a namespace, the way a user would on that machine:
-// `ip netns exec NS node --import tsx electron/node/cli/portwatch.ts <args>` from the repository root.
+// `ip netns exec NS node --import tsx electron/cli/portwatch.ts <args>` from the repository root.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import type { Namespace } from './netns.js';
 /** The repository root (this file is test/netns/portwatch-cli.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The CLI entry point, run from source through tsx. */
-export const CLI_ENTRY = 'electron/node/cli/portwatch.ts';
+export const CLI_ENTRY = 'electron/cli/portwatch.ts';
 
 /** What one CLI run produced. */
 export interface CliRun {

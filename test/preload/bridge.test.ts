@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isContractError, METHOD_NAMES } from '../../electron/common/contract.js';
 import { createBridge, type IpcRendererLike } from '../../electron/preload/bridge.js';
-import { EVENT_CHANNEL, IPC_PREFIX, REQUEST_CHANNELS } from '../../electron/preload/channels.js';
+import { EVENT_CHANNEL, IPC_PREFIX, REQUEST_CHANNELS } from '../../electron/common/ipc-channels.js';
 import { BridgeTransport, findBridge } from '../../renderer/src/api/bridge-transport.js';
 
 /** An ipcRenderer stand-in: invoke answers from a table; `emit` plays the main process sending an event. */
@@ -73,6 +73,6 @@ describe('preload bridge', () => {
   it('imports nothing but electron and its own channel list (a sandboxed preload can require only electron)', () => {
     const src = readFileSync(new URL('../../electron/preload/index.ts', import.meta.url), 'utf8') + readFileSync(new URL('../../electron/preload/bridge.ts', import.meta.url), 'utf8');
     const imports = [...src.matchAll(/^import (type )?.* from '([^']+)';$/gm)].map((m) => `${m[1] ?? ''}${m[2]}`);
-    expect(imports.sort()).toEqual(['./bridge.js', './channels.js', 'electron', 'type ../common/contract.js'].sort());
+    expect(imports.sort()).toEqual(['./bridge.js', '../common/ipc-channels.js', 'electron', 'type ../common/contract.js'].sort());
   });
 });

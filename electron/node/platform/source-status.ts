@@ -4,11 +4,8 @@
 import type { SourceStatus } from '../../common/model.js';
 import type { RawSnapshot, RawSource } from './types.js';
 
-/** A parser's answer: the value (null when nothing usable was read) and what could not be read. */
-export interface ParseResult<T> {
-  value: T | null;
-  problems: string[];
-}
+import type { ParseResult } from '../../common/parse-result.js';
+export type { ParseResult };
 
 const SHOWN_PROBLEMS = 5;
 

@@ -15,7 +15,7 @@
 // inside the embedded terminal where the user sees what runs: the least bad of what needs no native code.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { systemRootOf } from '../platform/win32/commands.js';
+import { systemRootOf } from '../../common/win32-paths.js';
 import { locateHelper, type HelperProgram } from './helper-location.js';
 import { powershellPath, powershellPrefix, uacScript } from './win32-uac.js';
 

@@ -3,7 +3,7 @@
 import { DARWIN_LAUNCHD_PLIST_PATH, DROP_IN_PATH, kernelText, type HelperSetting, type TuningPlan } from '../../common/tuning.js';
 import { sysctlWriteArgv } from '../../helper/darwin-launchd.js';
 import { win32TuningCommands } from '../../helper/win32-store.js';
-import { systemRootOf } from '../platform/win32/commands.js';
+import { systemRootOf } from '../../common/win32-paths.js';
 import type { ElevationChoice } from './elevation.js';
 import { helperArgv } from './elevation.js';
 

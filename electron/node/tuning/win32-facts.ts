@@ -4,8 +4,8 @@
 // bundle) with the sampling backend's parsers, which read netsh by shape in any language.
 import type { RawSnapshot } from '../platform/types.js';
 import { WIN32_SOURCES } from '../platform/win32/commands.js';
-import { parseDynamicPort, parseExcludedPortRanges, type DynamicPortRange, type ExcludedRange } from '../platform/parse/win32-netsh.js';
-import { parseTcpTimedWaitDelay } from '../platform/parse/win32-registry.js';
+import { parseDynamicPort, parseExcludedPortRanges, type DynamicPortRange, type ExcludedRange } from '../../common/parse/win32-netsh.js';
+import { parseTcpTimedWaitDelay } from '../../common/parse/win32-registry.js';
 
 /** Windows facts for the planner (null where not read). */
 export interface Win32TuningFacts {

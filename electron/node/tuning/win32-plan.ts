@@ -5,7 +5,7 @@
 // read at boot: after a reboot). netsh stores the range itself, so nothing else is persisted. Pure.
 import type { PortRange } from '../../common/model.js';
 import { TCP_TIMED_WAIT_DELAY_BOUNDS, WIN32_DYNAMIC_PORT_BOUNDS, mergePortRanges, type HelperSetting } from '../../common/tuning.js';
-import { WIN32_DEFAULT_TIME_WAIT_SEC } from '../platform/parse/win32-registry.js';
+import { WIN32_DEFAULT_TIME_WAIT_SEC } from '../../common/parse/win32-registry.js';
 import { count, seconds } from './plan-format.js';
 import type { PlanInput } from './plan-input.js';
 import { proposeUnreservedRange } from './plan-range-unreserved.js';

@@ -7,7 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
-import { findElectron } from '../../../electron/node/desktop/electron-runtime.js';
+import { findElectron } from '../../../electron/cli/electron-runtime.js';
 import type { E2eHook } from '../../../electron/main/e2e-hook.js';
 import { REPO_ROOT } from '../../netns/portwatch-cli.js';
 

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { METHOD_NAMES } from '../../../electron/common/contract.js';
-import { DESKTOP_CSP } from '../../../electron/node/desktop/app-files.js';
+import { DESKTOP_CSP } from '../../../electron/desktop/app-files.js';
 import { announceSkip, appCommand, E2E_SKIP_REASON, ensureDesktopBuilt, hook, launchApp, pollUntil, userDataDir, type TrayReport } from './launch.js';
 
 const SUITE = 'desktop app end to end: window, bridge, tray, single instance';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../../electron/common/model.js';
-import { runCheck } from '../../../electron/node/cli/check.js';
+import { runCheck } from '../../../electron/cli/check.js';
 import { readBundle, writeBundle } from '../../../electron/node/capture/bundle.js';
 import { Analyzer } from '../../../electron/node/engine/analyzer.js';
 import { parseSnapshot } from '../../../electron/node/platform/index.js';

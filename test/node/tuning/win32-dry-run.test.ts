@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writeBundle } from '../../../electron/node/capture/bundle.js';
-import { runTune } from '../../../electron/node/cli/tune.js';
+import { runTune } from '../../../electron/cli/tune.js';
 import type { RawSnapshot, RawSource } from '../../../electron/node/platform/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pw-tune-win-'));

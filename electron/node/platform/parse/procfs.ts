@@ -1,6 +1,7 @@
 // Pure parsers for the small Linux procfs/sysctl files. Each returns its value (or null) and the
 // problems it met, naming the file and what was wrong; none of them throws, whatever the input.
 import type { KernelCounters, PortRange } from '../../../common/model.js';
+import { mergeRanges } from '../../../common/port-ranges.js';
 
 /** A parse result: the value (null when nothing usable was read) and what could not be read. */
 export interface Parsed<T> {
@@ -66,17 +67,6 @@ export function parsePortList(text: string, file = 'ip_local_reserved_ports'): P
   return { value: mergeRanges(ranges), problems };
 }
 
-/** Sorts ranges and merges overlapping or adjacent ones. */
-export function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
-  const sorted = [...ranges].sort((a, b) => a.low - b.low);
-  const out: PortRange[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r.low <= last.high + 1) last.high = Math.max(last.high, r.high);
-    else out.push({ low: r.low, high: r.high });
-  }
-  return out;
-}
 
 /** Formats ranges the way the kernel writes ip_local_reserved_ports ("8080,9000-9010"). */
 export function formatPortList(ranges: readonly PortRange[]): string {

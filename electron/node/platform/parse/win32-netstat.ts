@@ -13,7 +13,7 @@ import { TCP_STATE } from '../../../common/tcp-state.js';
 import { SocketTableBuilder } from '../socket-table.js';
 import type { SocketTable } from '../types.js';
 import { ProblemLog } from './problem-log.js';
-import { netshText } from './win32-netsh.js';
+import { netshText } from '../../../common/parse/win32-netsh.js';
 
 /** State number for sockets whose state word is unknown and whose shape does not tell (not a TCP state). */
 export const UNKNOWN_STATE = 0;

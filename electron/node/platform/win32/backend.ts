@@ -6,7 +6,8 @@ import { hostname } from 'node:os';
 import { commandSource, execFileRunner, type CommandRunner } from '../command-source.js';
 import { readSource, type SourceSpec } from '../read-source.js';
 import type { Backend, RawSnapshot, Tick } from '../types.js';
-import { systemRootOf, win32Commands, WIN32_SOURCES } from './commands.js';
+import { systemRootOf } from '../../../common/win32-paths.js';
+import { win32Commands, WIN32_SOURCES } from './commands.js';
 import { WIN32_NO_COUNTER, WIN32_NO_COUNTER_REASON } from './snapshot.js';
 
 export interface Win32BackendOptions {

@@ -41,11 +41,6 @@ export const EVENTS_SCRIPT =
   "catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }); " +
   "ConvertTo-Json -Compress -InputObject @($e | Select-Object Id, @{ Name = 'TimeMs'; Expression = { [DateTimeOffset]::new($_.TimeCreated).ToUnixTimeMilliseconds() } })";
 
-/** %SystemRoot% when it is a plain absolute path, else the usual C:\Windows. */
-export function systemRootOf(env: NodeJS.ProcessEnv): string {
-  const root = env.SystemRoot ?? env.SYSTEMROOT;
-  return root && /^[A-Za-z]:\\[^"<>|?*]*$/.test(root) ? root : 'C:\\Windows';
-}
 
 /** Every command of the Windows backend, with programs under this %SystemRoot%. */
 export function win32Commands(systemRoot: string) {

@@ -2,10 +2,10 @@
 // same bytes give the same Snapshot on any machine.
 import type { KernelCounters, KernelSettings, PortRange } from '../../../common/model.js';
 import { parseTcpipEvents, type TcpipEventCounts } from '../parse/win32-events.js';
-import { excludedAsReserved, parseDynamicPort, parseExcludedPortRanges, type DynamicPortRange } from '../parse/win32-netsh.js';
+import { excludedAsReserved, parseDynamicPort, parseExcludedPortRanges, type DynamicPortRange } from '../../../common/parse/win32-netsh.js';
 import { parseWin32Netstat } from '../parse/win32-netstat.js';
 import { parseWin32ProcessesJson } from '../parse/win32-processes-json.js';
-import { parseTcpTimedWaitDelay, win32TimeWait } from '../parse/win32-registry.js';
+import { parseTcpTimedWaitDelay, win32TimeWait } from '../../../common/parse/win32-registry.js';
 import { parseWin32TcpJson } from '../parse/win32-tcp-json.js';
 import { SourceStatuses } from '../source-status.js';
 import type { RawSnapshot, Snapshot, SocketTable } from '../types.js';

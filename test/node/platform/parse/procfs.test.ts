@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { mergeRanges } from '../../../../electron/common/port-ranges.js';
 import {
   formatPortList,
-  mergeRanges,
   parseCounterPairs,
   parseNetnsLink,
   parsePortList,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../../../electron/node/platform/index.js';
-import { EVENTS_SCRIPT, PROCESSES_SCRIPT, systemRootOf, TCP_SCRIPT } from '../../../../electron/node/platform/win32/commands.js';
+import { EVENTS_SCRIPT, PROCESSES_SCRIPT, TCP_SCRIPT } from '../../../../electron/node/platform/win32/commands.js';
+import { systemRootOf } from '../../../../electron/common/win32-paths.js';
 import { createWin32Backend } from '../../../../electron/node/platform/win32/backend.js';
 import type { Win32Snapshot } from '../../../../electron/node/platform/win32/snapshot.js';
 import { fakeRunner, printed, type FakeAnswer } from '../fake-runner.js';

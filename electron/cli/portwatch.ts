@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// The `portwatch` command: check, capture, serve. Each subcommand parses its own flags strictly and
+// names the culprit of any bad argument.
+import '../node/threadpool.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runCheck } from './check.js';
+import { runCapture } from './capture.js';
+import { runTune } from './tune.js';
+import { EXIT } from './exit-codes.js';
+import type { Io } from './args.js';
+
+
+const USAGE = `Usage: portwatch <command> [options]
+
+Commands:
+  check [--json] [--watch] [--bundle DIR] [--interval SEC] [--no-owners]
+        [--warning RATIO] [--critical RATIO]
+      Is the ephemeral port range running out, toward which destination, why, and what to do.
+      Exit status: 0 ok, 1 warning, 2 critical or exhausted, 3 unknown.
+  capture --out DIR [--reads N] [--interval SEC] [--no-owners]
+      Save every raw source exactly as read (for \`check --bundle DIR\` on another machine).
+  tune [--dry-run | --apply [--yes] | --revert TXID | --status] ...
+      Plan a fix (application first, then kernel settings), apply it with keep-or-revert (see \`portwatch tune --help\`).
+  serve [--port N] [--host ADDR] [--open] ...
+      The dashboard and /metrics over HTTP on 127.0.0.1 (see \`portwatch serve --help\`).
+
+Options for every command: --help, --version
+`;
+
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    // Built layout (out/node/electron/cli) sits two levels deeper.
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+      return pkg.version ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+}
+
+/** Runs one portwatch command line; resolves to the exit status. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout.write(USAGE);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    case '--version':
+    case '-v':
+      io.stdout.write(`portwatch ${version()}\n`);
+      return EXIT.ok;
+    case 'check':
+      return runCheck(rest, io);
+    case 'capture':
+      return runCapture(rest, io, version());
+    case 'tune':
+      return runTune(rest, io);
+    case 'serve': {
+      const { runServe } = await import('../server/serve.js');
+      return runServe(rest, io);
+    }
+    default:
+      io.stderr.write(`portwatch: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`portwatch: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exitCode = EXIT.unknown;
+    },
+  );
+}

@@ -1,0 +1,67 @@
+// The monitor in this process: a reconfigurable sampler and the monitor service over it. The desktop app
+// runs it either in its main process or inside a utility process (monitor-host.ts); see
+// electron/main/monitor-process.ts for the choice.
+import { hostname } from 'node:os';
+import type { PlatformName } from '../common/model.js';
+import { createSampler } from '../node/sampler/sampler.js';
+import { MonitorService } from '../node/service/monitor-service.js';
+import { machineTuning } from '../node/service/tuning-machine.js';
+import type { TuningHostOptions } from '../node/service/tuning-host.js';
+import type { MonitorControl } from './monitor-control.js';
+import { ReconfigurableSampler, type MonitorConfig, type SamplerLike } from './reconfigurable-sampler.js';
+
+export interface LocalMonitorOptions {
+  config: MonitorConfig;
+  version: string;
+  /** Builds a sampler (default: the real one for this machine). */
+  createSampler?: (config: MonitorConfig) => SamplerLike;
+  platform?: PlatformName;
+  hostname?: string;
+  /** The tuning host (default: this machine, applying allowed for the app's own window); null: none. */
+  tuning?: TuningHostOptions | null;
+}
+
+/** This machine's platform name as the model spells it. */
+export function platformName(p: NodeJS.Platform = process.platform): PlatformName {
+  return p === 'darwin' || p === 'win32' ? p : 'linux';
+}
+
+/** Starts a sampler and a monitor service in this process. */
+export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
+  const create = opts.createSampler ?? ((c: MonitorConfig) => createSampler({ cpuBudget: c.cpuBudget, analysis: c.analysis }));
+  const sampler = new ReconfigurableSampler(create, opts.config);
+  const service = new MonitorService({
+    sampler,
+    // The desktop app applies through the helper with the system's elevation prompt; only requests the
+    // IPC chokepoint marked as coming from the app's own window may change anything.
+    tuning: opts.tuning === undefined ? machineTuning({ allowApply: true }, () => sampler.latest()) : opts.tuning,
+    version: opts.version,
+    platform: opts.platform ?? platformName(),
+    hostname: opts.hostname ?? hostname(),
+  });
+  sampler.start();
+  return {
+    endpoint: service,
+    get paused() {
+      return sampler.paused;
+    },
+    pause(reason) {
+      if (sampler.paused) return;
+      sampler.pause();
+      service.markGap(reason);
+    },
+    resume() {
+      sampler.resume();
+    },
+    configure(config) {
+      void sampler.configure(config).catch((err: unknown) => process.emitWarning(`Portwatch: could not apply the new sampling settings: ${String(err)}`));
+    },
+    onProblem() {
+      return () => undefined; // in-process: a failure of the monitor is a failure of this process
+    },
+    async close() {
+      await sampler.stop();
+      service.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The CLI as a user runs it (a real process on this machine), for what the namespace scenarios do not
+// cover: --watch, argument errors and capture's refusals.
+const CLI = ['--import', 'tsx', 'electron/cli/portwatch.ts'];
+const run = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('portwatch check', () => {
+  it('refreshes with --watch (one JSON document per line with --json) until interrupted', async () => {
+    const child = spawn(process.execPath, [...CLI, 'check', '--watch', '--json', '--no-owners'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const end = Date.now() + 30_000;
+    while (out.split('\n').filter(Boolean).length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    const docs = out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(docs.length).toBeGreaterThanOrEqual(2);
+    expect(docs[1].time).toBeGreaterThan(docs[0].time);
+    expect(docs.every((d) => d.schema === 1)).toBe(true);
+    expect([0, 1, 2]).toContain(code);
+  });
+
+  it.each([
+    [['check', '--warning', 'lots'], /--warning must be a ratio such as 0.8, got "lots"/],
+    [['check', '--warning', '0.95', '--critical', '0.9'], /warning/],
+    [['check', '--interval=-1'], /--interval must be a number of seconds from 0 to 3600, got "-1"/],
+    [['check', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['check', '--watch', '--bundle', '/nonexistent'], /--watch cannot be combined with --bundle/],
+  ])('exits 3 (unknown) and names the culprit for %j', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('portwatch capture', () => {
+  it('requires --out and refuses a directory that is not empty', () => {
+    const missing = run('capture');
+    expect(missing.status).toBe(64);
+    expect(missing.stderr).toMatch(/--out DIR is required/);
+    const dir = mkdtempSync(join(tmpdir(), 'pw-cap-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'keep.txt'), 'mine');
+    const full = run('capture', '--out', dir);
+    expect(full.status).toBe(64);
+    expect(full.stderr).toMatch(/is not empty/);
+  });
+
+  it('writes a bundle that check --bundle reads back', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'pw-cap-')), 'bundle');
+    dirs.push(dir);
+    const cap = run('capture', '--out', dir, '--reads', '2', '--interval', '0.2', '--no-owners');
+    expect(cap.status).toBe(0);
+    expect(cap.stdout).toMatch(/Captured 2 read\(s\)/);
+    const check = run('check', '--bundle', dir, '--json');
+    expect([0, 1, 2]).toContain(check.status);
+    const sample = JSON.parse(check.stdout);
+    expect(sample.kernel.portRange).not.toBeNull();
+    expect(sample.sources.find((s: { name: string }) => s.name === 'tcp-diag-inet').status).toBe('ok');
+  });
+});
+
+describe('portwatch', () => {
+  it('prints usage and names an unknown command', () => {
+    expect(run('--help').stdout).toMatch(/Usage: portwatch <command>/);
+    const r = run('frob');
+    expect(r.status).toBe(64);
+    expect(r.stderr).toMatch(/unknown command "frob"/);
+  });
+});
