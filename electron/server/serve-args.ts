@@ -9,6 +9,8 @@ export interface ServeOptions {
   port: number;
   open: boolean;
   metricsPublic: boolean;
+  /** Only /metrics: no dashboard, no WebSocket (token optional on loopback). */
+  metricsOnly?: boolean;
   allowRemote: boolean;
   /** More Host names to answer to (e.g. the machine's name when bound to 0.0.0.0 with --allow-remote). */
   allowHosts: string[];
@@ -33,6 +35,9 @@ Options:
   --allow-host NAME  Also answer to this Host name (repeatable; e.g. the name clients use
                      with --host 0.0.0.0 --allow-remote). Every other Host is refused.
   --metrics-public   Serve /metrics without the token (for a local Prometheus)
+  --metrics-only     An exporter only: /metrics, no dashboard, no WebSocket. Without a token on
+                     loopback; on another address (--allow-remote) the token is required unless
+                     --metrics-public (use --token-file for Prometheus' bearer token)
   --token-file PATH  Also write the token to PATH (mode 0600), e.g. for Prometheus bearer_token_file
   --open             Open the dashboard in the default browser
   --allow-apply      Let the tuning wizard apply its plan (kernel settings, through Portwatch's helper:
@@ -57,6 +62,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
         'allow-remote': { type: 'boolean' },
         'allow-host': { type: 'string', multiple: true },
         'metrics-public': { type: 'boolean' },
+        'metrics-only': { type: 'boolean' },
         'token-file': { type: 'string' },
         open: { type: 'boolean' },
         'allow-apply': { type: 'boolean' },
@@ -87,6 +93,9 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
   if (allowApply && (allowRemote || !isLoopback(host))) {
     return { ok: false, error: '--allow-apply is refused with --allow-remote: changing kernel settings is offered to a browser on this machine only (the dashboard is plain HTTP)' };
   }
+  const metricsOnly = v['metrics-only'] ?? false;
+  if (metricsOnly && allowApply) return { ok: false, error: '--allow-apply needs the dashboard: it cannot be combined with --metrics-only' };
+  if (metricsOnly && v.open) return { ok: false, error: '--open needs the dashboard: it cannot be combined with --metrics-only' };
   const tokenFile = v['token-file'] ?? null;
   if (tokenFile !== null && (tokenFile === '' || tokenFile.startsWith('-'))) return { ok: false, error: `--token-file: expected a file path, got ${JSON.stringify(tokenFile)}` };
   return {
@@ -95,7 +104,9 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
       host: host.replace(/^\[|\]$/g, ''),
       port,
       open: v.open ?? false,
-      metricsPublic: v['metrics-public'] ?? false,
+      // An exporter on loopback answers without the token, as node_exporter does.
+      metricsPublic: (v['metrics-public'] ?? false) || (metricsOnly && isLoopback(host)),
+      metricsOnly,
       allowRemote,
       allowHosts,
       tokenFile,

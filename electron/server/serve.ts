@@ -12,7 +12,8 @@ import type { HistoryStore } from '../node/history/history-store.js';
 import type { PlatformName } from '../common/model.js';
 import { newToken } from './auth.js';
 import { createDashboardServer, type DashboardServer } from './http-server.js';
-import { renderMetrics } from './metrics.js';
+import { PortwatchMetrics } from './metrics.js';
+import { createMetricsServer, type MetricsServer } from './metrics-server.js';
 import { loadStaticFiles } from './static-files.js';
 import { SERVE_USAGE, parseServeArgs, type ServeOptions } from './serve-args.js';
 import { openBrowser } from './open-browser.js';
@@ -59,7 +60,10 @@ export interface RunningServe {
   port: number;
   token: string;
   service: MonitorService;
-  server: DashboardServer;
+  /** The dashboard server, or the exporter with --metrics-only. */
+  server: DashboardServer | MetricsServer;
+  /** The families /metrics renders (other modules add theirs). */
+  metrics: PortwatchMetrics;
   close(): Promise<void>;
 }
 
@@ -75,26 +79,28 @@ export async function startServe(
     extra.tuning !== undefined
       ? extra.tuning
       : machineTuning({ allowApply, assumeHost: opts.assumeHost === true, ...(allowApply ? {} : { disabledReason: SERVE_APPLY_OFF }) }, () => sampler.latest());
+  const version = packageVersion();
   const service = new MonitorService({
     sampler,
     tuning,
     ...(extra.history ? { history: extra.history } : {}),
-    version: packageVersion(),
+    version,
     platform: extra.platform ?? (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux'),
     hostname: hostname(),
   });
-  const rendererDir = extra.rendererDir === undefined ? findRendererDir() : extra.rendererDir;
-  const files = rendererDir ? loadStaticFiles(rendererDir) : null;
-  // The exposition text is rebuilt only when a new sample or tick arrived.
-  let cache: { key: unknown; tick: unknown; text: string } | null = null;
-  let latestTick: Parameters<typeof renderMetrics>[1] = null;
+  const portwatchMetrics = new PortwatchMetrics({ version });
+  let latestTick: Parameters<PortwatchMetrics['render']>[1] = null;
   sampler.onTick((t) => (latestTick = t));
-  const metrics = (): string => {
-    const s = sampler.latest();
-    if (!cache || cache.key !== s || cache.tick !== latestTick) cache = { key: s, tick: latestTick, text: renderMetrics(s, latestTick, Date.now()) };
-    return cache.text;
-  };
-  const server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, allowApply, files });
+  // Rendered per scrape (sample age moves on); cheap next to a sample.
+  const metrics = (): string => portwatchMetrics.render(sampler.latest(), latestTick, Date.now());
+  let server: DashboardServer | MetricsServer;
+  if (opts.metricsOnly) {
+    server = createMetricsServer({ metrics, token, host: opts.host, allowHosts: opts.allowHosts, public: opts.metricsPublic });
+  } else {
+    const rendererDir = extra.rendererDir === undefined ? findRendererDir() : extra.rendererDir;
+    const files = rendererDir ? loadStaticFiles(rendererDir) : null;
+    server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, allowApply, files });
+  }
   const port = await server.listen(opts.port);
   sampler.start?.();
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -105,6 +111,7 @@ export async function startServe(
     token,
     service,
     server,
+    metrics: portwatchMetrics,
     close: async () => {
       await server.close();
       await sampler.stop?.();
@@ -157,9 +164,14 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
       return EXIT_USAGE;
     }
   }
-  if (!findRendererDir()) io.stderr.write('portwatch serve: the dashboard is not built (npm run build:renderer); /metrics and /ws work meanwhile.\n');
-  io.stdout.write(`Portwatch dashboard: ${running.url}\n`);
-  io.stdout.write(`Metrics: http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${running.port}/metrics${opts.metricsPublic ? ' (public)' : ' (token required: Authorization: Bearer <token>)'}\n`);
+  const metricsUrl = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${running.port}/metrics`;
+  if (opts.metricsOnly) {
+    io.stdout.write(`Portwatch exporter: ${metricsUrl}${opts.metricsPublic ? ' (no token needed)' : ` (token required: Authorization: Bearer <token>${opts.tokenFile ? `, the token is in ${opts.tokenFile}` : ''})`}\n`);
+  } else {
+    if (!findRendererDir()) io.stderr.write('portwatch serve: the dashboard is not built (npm run build:renderer); /metrics and /ws work meanwhile.\n');
+    io.stdout.write(`Portwatch dashboard: ${running.url}\n`);
+    io.stdout.write(`Metrics: ${metricsUrl}${opts.metricsPublic ? ' (public)' : ' (token required: Authorization: Bearer <token>)'}\n`);
+  }
   if (opts.allowApply) io.stdout.write('Applying is ON (--allow-apply): the tuning wizard on this dashboard page may change kernel settings through Portwatch\'s helper; every change reverts by itself unless kept.\n');
   if (opts.open && !(await openBrowser(running.url))) io.stderr.write('portwatch serve: could not start a browser; open the URL above by hand.\n');
 

@@ -8,6 +8,7 @@ import { checkJson } from '../netns/portwatch-cli.js';
 import { ssSockets } from '../netns/ss.js';
 import { fetchInNamespace, startServeInNamespace, type ServeInNs } from './serve-in-netns.js';
 import { parseExposition } from '../server/exposition.js';
+import { promtoolCheckMetrics, promtoolUnavailable, startExporterInNamespace } from '../fleet/exporter.js';
 
 const RANGE = { low: 41000, high: 41099 };
 
@@ -58,13 +59,36 @@ describeNetns('/metrics in a namespace', () => {
     expect(m.get('portwatch_port_range_low')).toBe(RANGE.low);
     expect(m.get('portwatch_port_range_high')).toBe(RANGE.high);
     expect(m.get('portwatch_usable_ports')).toBe(check.capacity.usable);
-    expect(m.get('portwatch_port_range_size')).toBe(check.capacity.rangeSize);
+    expect(m.get('portwatch_port_range_ports')).toBe(check.capacity.rangeSize);
     const ssListen = ss.filter((s) => s.state === 'LISTEN').length;
     expect(m.get('portwatch_sockets{state="LISTEN"}')).toBe(ssListen);
     expect(check.states.LISTEN).toBe(ssListen);
     expect(m.get(`portwatch_severity{level="${check.severity}"}`)).toBe(1);
     expect(m.get('portwatch_destinations')).toBeGreaterThanOrEqual(2);
+    expect(m.get('portwatch_connections_opened_total')).toBeGreaterThanOrEqual(49);
   }, 180_000);
+
+  it.skipIf(promtoolUnavailable() !== null)('passes promtool check metrics on a real scrape', async () => {
+    const body = (await fetchInNamespace(ns, `http://127.0.0.1:${serve.port}/metrics`)).body;
+    expect(body).toContain('portwatch_destination_in_use{');
+    expect(promtoolCheckMetrics(body)).toEqual({ status: 0, output: '' });
+    // The lint itself is live: the old gauge name is reported.
+    expect(promtoolCheckMetrics('# HELP portwatch_sockets_total x\n# TYPE portwatch_sockets_total gauge\nportwatch_sockets_total 1\n').status).not.toBe(0);
+  }, 60_000);
+
+  it('serve --metrics-only: /metrics without a token on loopback, no dashboard, no WebSocket', async () => {
+    const exporter = await startExporterInNamespace(ns, 18083);
+    try {
+      expect(exporter.url).toBe('http://127.0.0.1:18083/metrics');
+      const r = await fetchInNamespace(ns, exporter.url);
+      expect(r.status).toBe(200);
+      expect(parseExposition(r.body).has('portwatch_up')).toBe(true);
+      expect((await fetchInNamespace(ns, 'http://127.0.0.1:18083/index.html')).status).toBe(404);
+      expect((await fetchInNamespace(ns, 'http://127.0.0.1:18083/ws')).status).toBe(404);
+    } finally {
+      exporter.process.kill();
+    }
+  }, 60_000);
 
   it('is refused without the token when not opened with --metrics-public', async () => {
     const guarded = await startServeInNamespace(ns, 18082);

@@ -3,7 +3,7 @@ import { parseServeArgs } from '../../electron/server/serve-args.js';
 
 describe('parseServeArgs', () => {
   it('binds 127.0.0.1 on a random port by default', () => {
-    expect(parseServeArgs([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, allowRemote: false, allowHosts: [], tokenFile: null, allowApply: false, assumeHost: false, help: false } });
+    expect(parseServeArgs([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: 0, open: false, metricsPublic: false, metricsOnly: false, allowRemote: false, allowHosts: [], tokenFile: null, allowApply: false, assumeHost: false, help: false } });
   });
   it('names an unknown flag', () => {
     const r = parseServeArgs(['--admin']);
@@ -53,5 +53,20 @@ describe('--allow-apply', () => {
       ok: false,
       error: '--allow-apply is refused with --allow-remote: changing kernel settings is offered to a browser on this machine only (the dashboard is plain HTTP)',
     });
+  });
+});
+
+describe('--metrics-only', () => {
+  it('makes /metrics public on loopback only, as node_exporter users expect', () => {
+    const local = parseServeArgs(['--metrics-only']);
+    expect(local.ok && local.options).toMatchObject({ metricsOnly: true, metricsPublic: true });
+    const remote = parseServeArgs(['--metrics-only', '--host', '0.0.0.0', '--allow-remote']);
+    expect(remote.ok && remote.options).toMatchObject({ metricsOnly: true, metricsPublic: false });
+    const opened = parseServeArgs(['--metrics-only', '--host', '0.0.0.0', '--allow-remote', '--metrics-public']);
+    expect(opened.ok && opened.options.metricsPublic).toBe(true);
+  });
+  it('refuses the flags that need the dashboard, naming them', () => {
+    expect(parseServeArgs(['--metrics-only', '--allow-apply'])).toEqual({ ok: false, error: '--allow-apply needs the dashboard: it cannot be combined with --metrics-only' });
+    expect(parseServeArgs(['--metrics-only', '--open'])).toEqual({ ok: false, error: '--open needs the dashboard: it cannot be combined with --metrics-only' });
   });
 });
