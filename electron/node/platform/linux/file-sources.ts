@@ -12,7 +12,8 @@ export interface LinuxPaths {
 
 export const DEFAULT_LINUX_PATHS: LinuxPaths = { proc: '/proc' };
 
-const SYSCTLS: readonly { key: string; optional?: boolean }[] = [
+/** The sysctls every Linux sample reads (optional ones are absent on some kernels). */
+export const LINUX_SYSCTLS: readonly { key: string; optional?: boolean }[] = [
   { key: 'net.ipv4.ip_local_port_range' },
   { key: 'net.ipv4.ip_local_reserved_ports' },
   { key: 'net.ipv4.ip_unprivileged_port_start' },
@@ -37,7 +38,7 @@ function fileSpec(name: string, path: string, optional = false): SourceSpec {
 /** Sources read on every full sample (besides the sockets). */
 export function fullFileSources(paths: LinuxPaths = DEFAULT_LINUX_PATHS): SourceSpec[] {
   return [
-    ...SYSCTLS.map((s) => fileSpec(s.key, sysctlPath(paths, s.key), s.optional ?? false)),
+    ...LINUX_SYSCTLS.map((s) => fileSpec(s.key, sysctlPath(paths, s.key), s.optional ?? false)),
     ...tickFileSources(paths),
     fileSpec('proc-net-netstat', join(paths.proc, 'net', 'netstat')),
     {

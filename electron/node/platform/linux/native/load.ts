@@ -14,6 +14,21 @@ export interface SockDiagAddon {
   scanSocketOwners(): Promise<Buffer>;
 }
 
+/** The namespace half of the addon (sock_diag.c readNetns / scanNetns); an older build lacks it. */
+export interface NetnsAddon {
+  /** Reads one namespace from a thread inside it: framed parts (dump v4, dump v6, each file). */
+  readNetns(nsPath: string, stateMask: number, files: string[], timeoutMs: number): Promise<Buffer>;
+  /** "pid\tcomm\tnetns inode\n" per process. */
+  scanNetns(): Promise<Buffer>;
+}
+
+/** The addon's namespace functions, or null when this build has none. */
+export function netnsAddon(addon: SockDiagLoadResult): NetnsAddon | null {
+  if ('unavailable' in addon) return null;
+  const a = addon as Partial<NetnsAddon>;
+  return typeof a.readNetns === 'function' && typeof a.scanNetns === 'function' ? (a as NetnsAddon) : null;
+}
+
 /** The addon, or the reason it cannot be used. */
 export type SockDiagLoadResult = SockDiagAddon | { unavailable: string };
 

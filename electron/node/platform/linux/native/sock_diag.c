@@ -28,7 +28,23 @@
 //     and a tab or newline would break the line format). Processes that vanish or cannot be read
 //     (without root only one's own are readable) are skipped silently.
 //
-// Both run as napi async work on the libuv thread pool, never on the JavaScript thread.
+//   readNetns(nsPath: string, stateMask: number, files: string[], timeoutMs: number): Promise<Buffer>
+//     Reads one network namespace from inside it: a fresh thread opens nsPath (/run/netns/NAME or
+//     /proc/<pid>/ns/net), setns(fd, CLONE_NEWNET) (setns changes only the calling thread, and this
+//     thread ends with the read, so no pool thread is ever left in another namespace), then makes the
+//     IPv4 and IPv6 dumps as dumpTcp does and reads each of `files` whole. Files under /proc/sys/net
+//     and /proc/thread-self/net follow the namespace of the reading thread (the sysctl lookup and the
+//     proc_net entries use the current task's nsproxy), so they are read from that same thread. The
+//     result is one part per item, in order (dump v4, dump v6, then the files), each framed as
+//     int32 errno (0 when read) + uint32 length + the bytes. A namespace that is gone (ENOENT, or
+//     EINVAL when the path is no longer a namespace) or refused (EPERM) rejects with that code; a read
+//     within it that fails only fails its part. timeoutMs bounds each netlink receive.
+//
+//   scanNetns(): Promise<Buffer>
+//     One text line per process: `pid\tcomm\tinode\n` (comm sanitised as above), inode being that of /proc/<pid>/ns/net
+//     (readlink "net:[N]"); processes that vanish or cannot be read are skipped.
+//
+// All run as napi async work on the libuv thread pool, never on the JavaScript thread.
 #define _GNU_SOURCE
 #include <node_api.h>
 
@@ -39,12 +55,15 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -99,6 +118,10 @@ struct job {
   int family;
   uint32_t states;
   bytes_t out;
+  char *ns_path;    // readNetns: the namespace file
+  char **files;     // readNetns: files to read inside it
+  uint32_t nfiles;
+  uint32_t timeout_ms;
   int err;          // errno of the failure, 0 when none
   char what[160];   // what failed, e.g. "recv(NETLINK_SOCK_DIAG)"
 };
@@ -172,6 +195,15 @@ static const char *errno_code(int e) {
   }
 }
 
+static void free_job_inputs(job_t *j) {
+  for (uint32_t i = 0; i < j->nfiles; i++) free(j->files[i]);
+  free(j->files);
+  free(j->ns_path);
+  j->files = NULL;
+  j->ns_path = NULL;
+  j->nfiles = 0;
+}
+
 static void job_complete(napi_env env, napi_status status, void *data) {
   job_t *j = data;
   if (status != napi_ok) {
@@ -190,12 +222,14 @@ static void job_complete(napi_env env, napi_status status, void *data) {
   }
   free(j->out.data);
   napi_delete_async_work(env, j->work);
+  free_job_inputs(j);
   free(j);
 }
 
 static napi_value start_job(napi_env env, job_t *j, const char *name) {
   napi_value promise, resource_name;
   if (napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
+    free_job_inputs(j);
     free(j);
     napi_throw_error(env, NULL, "sock_diag: could not create a promise");
     return NULL;
@@ -203,10 +237,12 @@ static napi_value start_job(napi_env env, job_t *j, const char *name) {
   napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name);
   if (napi_create_async_work(env, NULL, resource_name, job_execute, job_complete, j, &j->work) != napi_ok) {
     reject_with(env, j, "sock_diag: could not create the read", "EIO");
+    free_job_inputs(j);
     free(j);
   } else if (napi_queue_async_work(env, j->work) != napi_ok) {
     reject_with(env, j, "sock_diag: could not queue the read", "EIO");
     napi_delete_async_work(env, j->work);
+    free_job_inputs(j);
     free(j);
   }
   return promise;
@@ -228,13 +264,15 @@ static bool chunk_ends_dump(const char *from, const char *to) {
   return false;
 }
 
-static void run_dump(job_t *j) {
+// One dump of one family into `out`, in the calling thread's network namespace. Returns 0 or an errno
+// and sets *what to the failing call.
+static int dump_family(bytes_t *out, int family, uint32_t states, uint32_t timeout_ms, const char **what) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) {
-    job_fail(j, errno, "socket(AF_NETLINK, NETLINK_SOCK_DIAG)");
-    return;
+    *what = "socket(AF_NETLINK, NETLINK_SOCK_DIAG)";
+    return errno;
   }
-  struct timeval tv = {.tv_sec = RECV_TIMEOUT_SEC, .tv_usec = 0};
+  struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
   struct {
@@ -246,10 +284,10 @@ static void run_dump(job_t *j) {
   request.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
   request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   request.nlh.nlmsg_seq = 1;
-  request.req.sdiag_family = (uint8_t)j->family;
+  request.req.sdiag_family = (uint8_t)family;
   request.req.sdiag_protocol = IPPROTO_TCP;
   request.req.idiag_ext = 0;  // no extensions: every message stays a bare inet_diag_msg (+ a few attributes)
-  request.req.idiag_states = j->states;
+  request.req.idiag_states = states;
 
   struct sockaddr_nl kernel;
   memset(&kernel, 0, sizeof kernel);
@@ -259,34 +297,46 @@ static void run_dump(job_t *j) {
     sent = sendto(fd, &request, sizeof request, 0, (struct sockaddr *)&kernel, sizeof kernel);
   } while (sent < 0 && errno == EINTR);
   if (sent < 0) {
-    job_fail(j, errno, "sendto(NETLINK_SOCK_DIAG)");
+    int e = errno;
+    *what = "sendto(NETLINK_SOCK_DIAG)";
     close(fd);
-    return;
+    return e;
   }
 
+  int result = 0;
   for (;;) {
-    if (!bytes_reserve(&j->out, RECV_SPACE, MAX_DUMP_BYTES)) {
-      job_fail(j, E2BIG, "sock_diag dump larger than 1 GiB, or out of memory");
+    if (!bytes_reserve(out, RECV_SPACE, MAX_DUMP_BYTES)) {
+      *what = "sock_diag dump larger than 1 GiB, or out of memory";
+      result = E2BIG;
       break;
     }
-    size_t space = j->out.cap - j->out.len;
+    size_t space = out->cap - out->len;
     // MSG_TRUNC: the datagram's real length comes back even when it did not fit (it never should)
-    ssize_t n = recv(fd, j->out.data + j->out.len, space, MSG_TRUNC);
+    ssize_t n = recv(fd, out->data + out->len, space, MSG_TRUNC);
     if (n < 0) {
       if (errno == EINTR) continue;
-      job_fail(j, errno, errno == EAGAIN ? "recv(NETLINK_SOCK_DIAG) timed out" : "recv(NETLINK_SOCK_DIAG)");
+      result = errno;
+      *what = errno == EAGAIN ? "recv(NETLINK_SOCK_DIAG) timed out" : "recv(NETLINK_SOCK_DIAG)";
       break;
     }
     if (n == 0) break;
     if ((size_t)n > space) {
-      job_fail(j, EMSGSIZE, "recv(NETLINK_SOCK_DIAG): a netlink message larger than the receive buffer");
+      *what = "recv(NETLINK_SOCK_DIAG): a netlink message larger than the receive buffer";
+      result = EMSGSIZE;
       break;
     }
-    const char *chunk = j->out.data + j->out.len;
-    j->out.len += (size_t)n;
+    const char *chunk = out->data + out->len;
+    out->len += (size_t)n;
     if (chunk_ends_dump(chunk, chunk + n)) break;
   }
   close(fd);
+  return result;
+}
+
+static void run_dump(job_t *j) {
+  const char *what = "";
+  int e = dump_family(&j->out, j->family, j->states, RECV_TIMEOUT_SEC * 1000, &what);
+  if (e) job_fail(j, e, what);
 }
 
 static napi_value dump_tcp(napi_env env, napi_callback_info info) {
@@ -410,12 +460,194 @@ static napi_value scan_socket_owners(napi_env env, napi_callback_info info) {
   return start_job(env, j, "portwatch:scanSocketOwners");
 }
 
+
+// ---------------------------------------------------------------------------------------------------
+// readNetns
+
+// Appends one framed part: int32 errno, uint32 length, the bytes (native byte order).
+static bool append_part(bytes_t *out, int32_t err, const char *data, size_t len) {
+  if (len > UINT32_MAX) return false;
+  uint32_t n = (uint32_t)len;
+  if (!bytes_reserve(out, 8 + len, MAX_DUMP_BYTES)) return false;
+  memcpy(out->data + out->len, &err, 4);
+  memcpy(out->data + out->len + 4, &n, 4);
+  if (len) memcpy(out->data + out->len + 8, data, len);
+  out->len += 8 + len;
+  return true;
+}
+
+// A whole procfs/sysctl file (size 0 in stat: read until EOF); 0 or an errno.
+static int read_whole(bytes_t *b, const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  for (;;) {
+    if (!bytes_reserve(b, 64 * 1024, (size_t)64 << 20)) {
+      close(fd);
+      return E2BIG;
+    }
+    ssize_t n = read(fd, b->data + b->len, b->cap - b->len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      close(fd);
+      return e;
+    }
+    if (n == 0) break;
+    b->len += (size_t)n;
+  }
+  close(fd);
+  return 0;
+}
+
+static void *netns_thread(void *arg) {
+  job_t *j = arg;
+  int nsfd = open(j->ns_path, O_RDONLY | O_CLOEXEC);
+  if (nsfd < 0) {
+    job_fail(j, errno, "open(namespace)");
+    return NULL;
+  }
+  // This thread only: the rest of the process stays in its own namespace.
+  if (setns(nsfd, CLONE_NEWNET) != 0) {
+    int e = errno;
+    close(nsfd);
+    job_fail(j, e, "setns(CLONE_NEWNET)");
+    return NULL;
+  }
+  close(nsfd);
+  bytes_t part = {0};
+  for (int k = 0; k < 2 + (int)j->nfiles; k++) {
+    part.len = 0;
+    const char *what = "";
+    int e = k < 2 ? dump_family(&part, k == 0 ? AF_INET : AF_INET6, j->states, j->timeout_ms, &what)
+                  : read_whole(&part, j->files[k - 2]);
+    // a failed dump keeps nothing: a half dump would parse as a short table
+    if (e) part.len = 0;
+    if (!append_part(&j->out, e, part.data, part.len)) {
+      job_fail(j, E2BIG, "readNetns: result larger than 1 GiB, or out of memory");
+      break;
+    }
+  }
+  free(part.data);
+  return NULL;
+}
+
+static void run_netns(job_t *j) {
+  pthread_t t;
+  int e = pthread_create(&t, NULL, netns_thread, j);
+  if (e) {
+    job_fail(j, e, "pthread_create");
+    return;
+  }
+  pthread_join(t, NULL);
+}
+
+static char *string_arg(napi_env env, napi_value v) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok || len == 0 || len > 4096) return NULL;
+  char *s = malloc(len + 1);
+  if (!s) return NULL;
+  napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  if (strlen(s) != len) {  // an embedded NUL would name another file
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+static napi_value read_netns(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  const char *usage = "readNetns(nsPath: string, stateMask: number, files: string[], timeoutMs: number)";
+  uint32_t states = 0, timeout_ms = 0, nfiles = 0;
+  bool is_array = false;
+  if (argc < 4 || napi_get_value_uint32(env, argv[1], &states) != napi_ok || napi_is_array(env, argv[2], &is_array) != napi_ok ||
+      !is_array || napi_get_array_length(env, argv[2], &nfiles) != napi_ok || nfiles > 256 ||
+      napi_get_value_uint32(env, argv[3], &timeout_ms) != napi_ok || timeout_ms == 0 || timeout_ms > 600000) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  job_t *j = calloc(1, sizeof *j);
+  if (!j) {
+    napi_throw_error(env, NULL, "sock_diag: out of memory");
+    return NULL;
+  }
+  j->run = run_netns;
+  j->states = states;
+  j->timeout_ms = timeout_ms;
+  j->ns_path = string_arg(env, argv[0]);
+  j->files = calloc(nfiles ? nfiles : 1, sizeof *j->files);
+  bool ok = j->ns_path != NULL && j->files != NULL;
+  for (uint32_t i = 0; ok && i < nfiles; i++) {
+    napi_value item;
+    ok = napi_get_element(env, argv[2], i, &item) == napi_ok && (j->files[i] = string_arg(env, item)) != NULL;
+    if (ok) j->nfiles = i + 1;
+  }
+  if (!ok) {
+    free_job_inputs(j);
+    free(j);
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  return start_job(env, j, "portwatch:readNetns");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// scanNetns
+
+static void run_scan_netns(job_t *j) {
+  int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (proc_fd < 0) {
+    job_fail(j, errno, "open(/proc)");
+    return;
+  }
+  DIR *proc = fdopendir(dup(proc_fd));
+  if (!proc) {
+    job_fail(j, errno, "opendir(/proc)");
+    close(proc_fd);
+    return;
+  }
+  struct dirent *pe;
+  while ((pe = readdir(proc)) != NULL) {
+    if (!all_digits(pe->d_name) || strlen(pe->d_name) > 20) continue;
+    char path[64], link[64];
+    snprintf(path, sizeof path, "%.20s/ns/net", pe->d_name);
+    ssize_t n = readlinkat(proc_fd, path, link, sizeof link - 1);
+    // "net:[4026531840]"
+    if (n < 7 || memcmp(link, "net:[", 5) != 0 || link[n - 1] != ']') continue;
+    link[n - 1] = '\0';
+    size_t start = j->out.len;
+    bool ok = append_process_head(&j->out, proc_fd, pe->d_name) && bytes_append(&j->out, link + 5, strlen(link + 5)) &&
+              bytes_append(&j->out, "\n", 1);
+    if (!ok) {
+      j->out.len = start;
+      job_fail(j, ENOMEM, "scanNetns: out of memory");
+      break;
+    }
+  }
+  closedir(proc);
+  close(proc_fd);
+}
+
+static napi_value scan_netns(napi_env env, napi_callback_info info) {
+  (void)info;
+  job_t *j = calloc(1, sizeof *j);
+  if (!j) {
+    napi_throw_error(env, NULL, "sock_diag: out of memory");
+    return NULL;
+  }
+  j->run = run_scan_netns;
+  return start_job(env, j, "portwatch:scanNetns");
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"dumpTcp", NULL, dump_tcp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"scanSocketOwners", NULL, scan_socket_owners, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"readNetns", NULL, read_netns, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scanNetns", NULL, scan_netns, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -1,0 +1,92 @@
+// `portwatch check` on a host with every namespace: the namespaces worst first (who lives in each),
+// then the ordinary report of the worst one. The JSON document is that namespace's Sample (so every
+// consumer of `check --json` keeps working) with a `host` member listing every namespace.
+import { namespaceLabel, worstNamespace, type HostSample, type NamespaceIdentity, type NamespaceSample, type NamespaceStatus } from '../common/host-sample.js';
+import type { DestinationUsage, PortRange, Sample, SeverityOrUnknown } from '../common/model.js';
+import { cell, formatPercent, hostPort } from './format.js';
+import { renderReport } from './report.js';
+
+/** One namespace in `check --json`'s `host.namespaces`. */
+export interface NamespaceSummary {
+  identity: NamespaceIdentity;
+  status: NamespaceStatus;
+  error?: string;
+  severity: SeverityOrUnknown;
+  severityReason: string;
+  portRange: PortRange | null;
+  totalSockets: number;
+  worst: DestinationUsage | null;
+}
+
+/** What `check --json` prints on a host: the worst namespace's Sample plus every namespace. */
+export type HostCheckDocument = Sample & {
+  host: { scope: 'host'; namespace: NamespaceIdentity; vanished: number; namespaces: NamespaceSummary[] };
+};
+
+/** The summary of one namespace. */
+export function summarizeNamespace(n: NamespaceSample): NamespaceSummary {
+  const s = n.sample;
+  return {
+    identity: n.identity,
+    status: n.status,
+    ...(n.error ? { error: n.error } : {}),
+    severity: s?.severity ?? 'unknown',
+    severityReason: s?.severityReason ?? n.error ?? '',
+    portRange: s?.kernel.portRange ?? null,
+    totalSockets: s?.totalSockets ?? 0,
+    worst: s?.worst ?? null,
+  };
+}
+
+/** The JSON document, or null when no namespace could be read (the caller then reports its own). */
+export function hostCheckDocument(host: HostSample): HostCheckDocument | null {
+  const worst = worstNamespace(host);
+  if (!worst?.sample) return null;
+  return {
+    ...worst.sample,
+    host: { scope: 'host', namespace: worst.identity, vanished: host.vanished, namespaces: host.namespaces.map(summarizeNamespace) },
+  };
+}
+
+// Names from /run/netns are any file name: no control character reaches the terminal.
+const printable = (t: string): string => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+/** Who lives in a namespace besides its label: containers, ip-netns names, processes. */
+export function describeResidents(id: NamespaceIdentity): string {
+  const parts: string[] = [];
+  const containers = id.containers.slice(0, 3).map((c) => printable(c.name ?? c.id.slice(0, 12)));
+  if (containers.length) parts.push(`${id.containers[0]!.runtime} container${containers.length > 1 ? 's' : ''} ${containers.join(', ')}`);
+  if (id.names.length && !namespaceLabel(id).startsWith('netns ')) parts.push(`netns ${printable(id.names.join(', '))}`);
+  const procs = id.processes.slice(0, 3).map((p) => `${printable(p.name)}(${p.pid})`);
+  if (procs.length) parts.push(`process${id.processCount === 1 ? '' : 'es'} ${procs.join(', ')}${id.processCount > 3 ? ` +${id.processCount - 3}` : ''}`);
+  return parts.join(' · ');
+}
+
+/** The text report: every namespace worst first, then the worst namespace's full report. */
+export function renderHostReport(host: HostSample): string {
+  const out: string[] = [];
+  const worst = worstNamespace(host);
+  out.push(`Network namespaces: ${host.namespaces.length}${host.vanished ? ` (${host.vanished} vanished while sampling)` : ''}, worst first`);
+  out.push(`  ${cell('SEVERITY', 9)} ${cell('RANGE', 11)} ${cell('SOCKETS', 7)} ${cell('WORST', 22)} ${cell('USE', 5)} NAMESPACE`);
+  for (const n of host.namespaces.slice(0, 20)) {
+    const s = n.sample;
+    const range = s?.kernel.portRange ? `${s.kernel.portRange.low}-${s.kernel.portRange.high}` : '—';
+    const w = s?.worst;
+    out.push(
+      `  ${cell(s ? s.severity.toUpperCase() : n.status.toUpperCase(), 9)} ${cell(range, 11)} ${cell(String(s?.totalSockets ?? '—'), 7)} ${cell(w ? hostPort(w.remoteAddress, w.remotePort) : '—', 22)} ${cell(w ? formatPercent(w.utilization) : '—', 5)} ${printable(namespaceLabel(n.identity))}`,
+    );
+    const who = describeResidents(n.identity);
+    if (who) out.push(`      ${who}`);
+    if (n.error) out.push(`      ${printable(n.error)}`);
+  }
+  if (host.namespaces.length > 20) out.push(`  … and ${host.namespaces.length - 20} more`);
+  out.push('');
+  if (!worst?.sample) {
+    out.push('No namespace could be read.');
+    return out.join('\n') + '\n';
+  }
+  const top = worst.sample.worst?.processes[0];
+  out.push(`Worst namespace: ${printable(namespaceLabel(worst.identity))} (${worst.identity.id})${top ? `, most of it by ${printable(top.name)}(${top.pid})` : ''}`);
+  out.push('');
+  return out.join('\n') + '\n' + renderReport(worst.sample);
+}

@@ -1,0 +1,125 @@
+// Samples every network namespace of the host: one Analyzer per namespace (each keeps its own trends,
+// owner memory and hysteresis), dropped when its namespace is gone. The unit stays the single-namespace
+// Sample; the HostSample wraps them worst first.
+import { hostname } from 'node:os';
+import { compareNamespaces, hostSeverity, type HostSample, type NamespaceSample } from '../../common/host-sample.js';
+import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/config.js';
+import { Analyzer } from '../engine/analyzer.js';
+import { parseLinuxSnapshot } from '../platform/linux/snapshot.js';
+import { readHost, type HostReadOptions } from '../platform/linux/host-read.js';
+import { adviseForNamespace } from './namespace-advice.js';
+
+/** Options: how to read the host, and the analysis settings every namespace shares. */
+export interface HostSamplerOptions extends HostReadOptions {
+  analysis?: AnalysisConfig;
+}
+
+type Listener = (host: HostSample) => void;
+
+/** Reads and analyses every namespace; sampleOnce for one-shot use, start/stop for a loop. */
+export class HostSampler {
+  private readonly analyzers = new Map<number, Analyzer>();
+  private readonly listeners = new Set<Listener>();
+  private latestHost: HostSample | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private inFlight: Promise<unknown> | null = null;
+
+  constructor(private readonly opts: HostSamplerOptions = {}) {}
+
+  /** The latest HostSample, or null before the first. */
+  latest(): HostSample | null {
+    return this.latestHost;
+  }
+
+  /** How many namespaces hold analysis state now (bounded by the namespaces that exist). */
+  analyzerCount(): number {
+    return this.analyzers.size;
+  }
+
+  /** Calls listener with every HostSample; returns the unsubscribe function. */
+  onSample(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Samples every `intervalMs` (never two at once) until stop(). */
+  start(intervalMs: number): void {
+    if (this.running) return;
+    this.running = true;
+    const loop = (): void => {
+      const run = this.sampleOnce().then(
+        (h) => {
+          for (const l of this.listeners) {
+            try {
+              l(h);
+            } catch (err) {
+              process.emitWarning(`Portwatch listener failed: ${err instanceof Error ? err.message : String(err)}`);
+            }
+          }
+        },
+        (err: unknown) => process.emitWarning(`Portwatch host sample failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      this.inFlight = run;
+      void run.finally(() => {
+        if (this.running) this.timer = setTimeout(loop, intervalMs);
+      });
+    };
+    loop();
+  }
+
+  /** Stops the loop and waits for a sample in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  /** Reads and analyses every namespace once. */
+  async sampleOnce(): Promise<HostSample> {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const read = await readHost(this.opts);
+    const seen = new Set<number>();
+    const namespaces: NamespaceSample[] = [];
+    let vanished = 0;
+    for (const ns of read.namespaces) {
+      if (ns.status === 'vanished') {
+        vanished++;
+        continue;
+      }
+      seen.add(ns.identity.inode);
+      if (!ns.raw) {
+        namespaces.push({ identity: ns.identity, status: ns.status, ...(ns.error ? { error: ns.error } : {}), sample: null });
+        continue;
+      }
+      let analyzer = this.analyzers.get(ns.identity.inode);
+      if (!analyzer) this.analyzers.set(ns.identity.inode, (analyzer = new Analyzer(this.opts.analysis ?? DEFAULT_ANALYSIS_CONFIG)));
+      const n0 = performance.now();
+      const c0 = process.cpuUsage();
+      const snapshot = parseLinuxSnapshot(ns.raw);
+      const c1 = process.cpuUsage(c0);
+      const sample = analyzer.analyze(snapshot, { wallMs: performance.now() - n0, cpuMs: (c1.user + c1.system) / 1000 });
+      sample.diagnoses = adviseForNamespace(sample.diagnoses, ns.identity);
+      namespaces.push({ identity: ns.identity, status: 'ok', sample });
+    }
+    // A namespace that is gone takes its analysis state with it (inodes are reused by the kernel).
+    for (const inode of this.analyzers.keys()) if (!seen.has(inode)) this.analyzers.delete(inode);
+    namespaces.sort(compareNamespaces);
+    const worst = namespaces.find((n) => n.sample) ?? null;
+    const cpu = process.cpuUsage(cpu0);
+    const host: HostSample = {
+      schema: 1,
+      time: read.time,
+      hostname: hostname(),
+      scope: 'host',
+      namespaces,
+      vanished,
+      worst: worst?.identity.id ?? null,
+      severity: hostSeverity(namespaces),
+      cost: { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 },
+    };
+    this.latestHost = host;
+    return host;
+  }
+}
