@@ -6,6 +6,7 @@ import { writeBundle } from '../node/capture/bundle.js';
 import { createBackend } from '../node/platform/index.js';
 import type { RawSnapshot } from '../node/platform/types.js';
 import { EXIT } from './exit-codes.js';
+import { terminalSafeIo } from './terminal-io.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { parseSeconds, parseWhole } from './args.js';
 
@@ -24,7 +25,8 @@ const HELP = `Usage: portwatch capture --out DIR [--reads N] [--interval SEC] [-
   --no-owners      do not save the socket → process table
 `;
 
-export async function runCapture(args: string[], io: Io, portwatchVersion: string): Promise<number> {
+export async function runCapture(args: string[], rawIo: Io, portwatchVersion: string): Promise<number> {
+  const io = terminalSafeIo(rawIo);
   const v = parseCommandArgs('capture', args, OPTIONS, io);
   if (!v) return EXIT.usage;
   if (v.help) {

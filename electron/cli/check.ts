@@ -10,6 +10,8 @@ import { Sampler } from '../node/sampler/sampler.js';
 import { EXIT, severityExitCode } from './exit-codes.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { renderReport } from './report.js';
+import { cleanTerminalFields, terminalSafeJson } from '../common/terminal-text.js';
+import { TERMINAL_CONTROL, terminalSafeIo, writeTerminalControl } from './terminal-io.js';
 import { parseSeconds } from './args.js';
 import { HostSampler } from '../node/sampler/host-sampler.js';
 import type { HostSample } from '../common/host-sample.js';
@@ -42,7 +44,8 @@ Exit status: 0 ok, 1 warning, 2 critical or exhausted, 3 unknown (also for bad a
 `;
 
 /** Runs `portwatch check`; resolves to the exit status. */
-export async function runCheck(args: string[], io: Io, signal?: AbortSignal): Promise<number> {
+export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal): Promise<number> {
+  const io = terminalSafeIo(rawIo);
   const v = parseCommandArgs('check', args, OPTIONS, io);
   if (!v) return EXIT.unknown;
   if (v.help) {
@@ -57,7 +60,8 @@ export async function runCheck(args: string[], io: Io, signal?: AbortSignal): Pr
     return EXIT.unknown;
   }
   const emit = (s: Sample): void => {
-    io.stdout.write(v.json ? JSON.stringify(s) + (v.watch ? '\n' : '') : renderReport(s));
+    // Every string of the sample came from outside: cleaned field by field, so none can even start a line.
+    io.stdout.write(v.json ? terminalSafeJson(s) + (v.watch ? '\n' : '') : renderReport(cleanTerminalFields(s)));
   };
   if (v.bundle !== undefined) {
     if (v.watch) {
@@ -134,7 +138,7 @@ async function checkBundle(dir: string, config: AnalysisConfig, io: Io, emit: (s
 async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: boolean, signal?: AbortSignal): Promise<number> {
   const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
   sampler.onSample((s) => {
-    if (!json && tty) io.stdout.write('\x1b[H\x1b[2J'); // home + clear: refresh in place
+    if (!json && tty) writeTerminalControl(io.stdout, TERMINAL_CONTROL.homeAndClear); // refresh in place
     emit(s);
     if (!json && !tty) io.stdout.write('\n');
   });

@@ -9,6 +9,7 @@ import { runCapture } from './capture.js';
 import { runTune } from './tune.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './args.js';
+import { terminalSafeIo } from './terminal-io.js';
 
 
 const USAGE = `Usage: portwatch <command> [options]
@@ -45,7 +46,8 @@ function version(): string {
 }
 
 /** Runs one portwatch command line; resolves to the exit status. */
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const io = terminalSafeIo(rawIo); // every command's output passes the one cleaning layer
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:

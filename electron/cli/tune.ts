@@ -16,6 +16,8 @@ import type { HelperSession } from '../node/tuning/helper-session.js';
 import { parseSeconds, parseWhole } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { parseCommandArgs, type Io } from './args.js';
+import { cleanTerminalField, cleanTerminalFields } from '../common/terminal-text.js';
+import { terminalSafeIo } from './terminal-io.js';
 
 const OPTIONS = {
   'dry-run': { type: 'boolean' },
@@ -71,7 +73,8 @@ Exit status: 0 done (kept, nothing to change), 1 reverted, 2 refused or failed, 
 type Values = NonNullable<ReturnType<typeof parseCommandArgs<typeof OPTIONS>>>;
 
 /** Runs `portwatch tune`; resolves to the exit status. */
-export async function runTune(args: string[], io: Io, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
+export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
+  const io = terminalSafeIo(rawIo);
   const v = parseCommandArgs('tune', args, OPTIONS, io);
   if (!v) return TUNE_EXIT.usage;
   if (v.help) {
@@ -146,8 +149,9 @@ export async function runTune(args: string[], io: Io, stdin: NodeJS.ReadStream =
 }
 
 function writeHappening(sample: { severity: string; severityReason: string; diagnoses: { title: string; summary: string }[] }, io: Io): void {
-  io.stdout.write(`What is happening: ${sample.severity} — ${sample.severityReason}\n`);
-  for (const d of sample.diagnoses) io.stdout.write(`  - ${d.title}: ${d.summary}\n`);
+  const s = cleanTerminalFields(sample);
+  io.stdout.write(`What is happening: ${s.severity} — ${s.severityReason}\n`);
+  for (const d of s.diagnoses) io.stdout.write(`  - ${d.title}: ${d.summary}\n`);
   io.stdout.write('\n');
 }
 
@@ -179,7 +183,7 @@ async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, js
     return TUNE_EXIT.ok;
   }
   const when = new Date(snapshot.time).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  io.stdout.write(`Planned from the capture ${dir} (${plan.platform}${snapshot.hostname ? `, ${snapshot.hostname}` : ''}, read at ${when}): the values and commands are that machine's; nothing is applied from here.\n\n`);
+  io.stdout.write(`Planned from the capture ${dir} (${plan.platform}${snapshot.hostname ? `, ${cleanTerminalField(snapshot.hostname)}` : ''}, read at ${when}): the values and commands are that machine's; nothing is applied from here.\n\n`);
   writeHappening(sample, io);
   io.stdout.write(renderPlan(plan));
   if (!dryRun) return TUNE_EXIT.ok;
@@ -278,7 +282,8 @@ function relay(session: HelperSession, io: Io, stdin: NodeJS.ReadStream, show: b
       visible.push(held);
       held = '';
     }
-    if (visible.length) io.stdout.write(visible.join(''));
+    // The pty ends lines with CR LF; a CR of its own would let text overwrite a line, so only LF is kept.
+    if (visible.length) io.stdout.write(visible.join('').replace(/\r+(?=\n)|^\r+/gm, ''));
   });
   const tty = stdin.isTTY === true;
   const onKey = (d: Buffer): void => session.write(d.toString('utf8'));

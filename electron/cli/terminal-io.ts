@@ -1,0 +1,38 @@
+// The CLI's output layer: every byte a command prints passes through cleanTerminalText, so text from
+// outside can never drive the terminal, whatever field it came in. Our own control sequences (the
+// --watch refresh) go through writeTerminalControl, which names each one it allows.
+import { cleanTerminalText } from '../common/terminal-text.js';
+import type { Io } from './args.js';
+
+const raw = new WeakMap<object, NodeJS.WritableStream>();
+
+/** The only control sequences the CLI itself writes. */
+export const TERMINAL_CONTROL = { homeAndClear: '\x1b[H\x1b[2J' } as const;
+
+/** The stream with write() cleaned; every other property (isTTY, columns, on …) is the stream's own. */
+export function terminalSafeStream<S extends NodeJS.WritableStream>(stream: S): S {
+  if (raw.has(stream)) return stream;
+  const write = (chunk: unknown, ...rest: unknown[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
+    return (stream.write as (c: string, ...r: unknown[]) => boolean)(cleanTerminalText(text), ...rest);
+  };
+  const safe = new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'write') return write;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  raw.set(safe, stream);
+  return safe;
+}
+
+/** Io whose stdout and stderr are both terminal-safe. */
+export function terminalSafeIo(io: Io): Io {
+  return { stdout: terminalSafeStream(io.stdout), stderr: terminalSafeStream(io.stderr) };
+}
+
+/** Writes one of our own TERMINAL_CONTROL sequences past the cleaning. */
+export function writeTerminalControl(stream: NodeJS.WritableStream, sequence: (typeof TERMINAL_CONTROL)[keyof typeof TERMINAL_CONTROL]): void {
+  (raw.get(stream) ?? stream).write(sequence);
+}
