@@ -1,25 +1,26 @@
-// Small formatting helpers for the human report (numbers a person reads at a glance).
+// Formatting for the human report: the shared module (common/format.ts) with "—" for a missing value, and
+// fixed-width cells.
+import { formatCount, formatDuration as duration, formatHostPort, formatPercent as percent, formatRate as rate } from '../common/format.js';
 
-/** "4 min", "2 h 5 min", "45 s", "now". */
+/** "4 min", "2 h 5 min", "45 s", "now"; "—" when unknown. */
 export function formatDuration(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '—';
-  if (sec <= 0) return 'now';
-  if (sec < 90) return `${Math.round(sec)} s`;
-  const min = Math.round(sec / 60);
-  if (min < 120) return `${min} min`;
-  const h = Math.floor(min / 60);
-  return `${h} h ${min % 60} min`;
+  return sec <= 0 ? 'now' : duration(sec);
 }
 
-/** "3.2/s", "—". */
+/** "3.2/s", "1,470/s", "—". */
 export function formatRate(perSec: number | null): string {
-  if (perSec === null || !Number.isFinite(perSec)) return '—';
-  return perSec >= 100 ? `${Math.round(perSec)}/s` : `${perSec.toFixed(1)}/s`;
+  return perSec === null ? '—' : rate(perSec);
 }
 
-/** "96 %". */
+/** "96 %" (a share below 1 never shows as 100 %). */
 export function formatPercent(ratio: number): string {
-  return `${Math.round(ratio * 100)} %`;
+  return percent(ratio);
+}
+
+/** "28,232"; "—" when unknown. */
+export function formatNumber(n: number | null): string {
+  return n === null ? '—' : formatCount(n);
 }
 
 /** Pads/cuts text into a fixed-width table cell. */
@@ -29,5 +30,5 @@ export function cell(text: string, width: number): string {
 
 /** "[::1]:443" for IPv6, "10.0.0.1:443" for IPv4. */
 export function hostPort(addr: string, port: number): string {
-  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+  return formatHostPort(addr, port);
 }

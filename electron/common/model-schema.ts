@@ -85,6 +85,7 @@ const destination: Schema<DestinationUsage> = obj<DestinationUsage>(
     sustainablePerSec: nonNeg,
     timeToExhaustionSec: nullable(nonNeg),
     processes: arr(obj({ pid: num({ integer: true }), name: str({ maxLength: 1000 }), sockets: count }, lenient), { maxLength: 10_000 }),
+    severity: optional(oneOf('ok', 'warning', 'critical', 'exhausted')),
   },
   lenient,
 );
@@ -132,6 +133,7 @@ export const sampleSchema: Schema<Sample> = obj<Sample>(
     hostname: str({ maxLength: 1000 }),
     severity: oneOf('unknown', 'ok', 'warning', 'critical', 'exhausted'),
     severityReason: text,
+    thresholds: optional(obj({ warning: nonNeg, critical: nonNeg }, lenient)),
     kernel: kernelSettings,
     capacity: obj(
       { rangeSize: nullable(count), reserved: count, heldByListeners: count, usable: nullable(num()) },

@@ -113,6 +113,8 @@ export interface DestinationUsage {
   timeToExhaustionSec: number | null;
   /** Owning processes, most sockets first (TIME-WAIT attributed to former owners). */
   processes: { pid: number; name: string; sockets: number }[];
+  /** Its level by the user's thresholds and its time to exhaustion (no hysteresis); absent in older captures. */
+  severity?: Severity;
 }
 
 /** Evidence-backed statement about what is happening, with what to do. */
@@ -146,6 +148,8 @@ export interface Sample {
   severity: SeverityOrUnknown;
   /** One sentence saying why the severity is what it is. */
   severityReason: string;
+  /** The utilization thresholds this sample was judged by (the user's own); absent in older captures. */
+  thresholds?: { warning: number; critical: number };
   kernel: KernelSettings;
   capacity: {
     /** Ports in the range (high - low + 1), or null when the range is unknown. */

@@ -1,50 +1,40 @@
-// Formatting for people: percentages, durations, rates, times. Pure.
+// Formatting for the dashboard: the shared module (electron/common/format.ts) with "—" for a missing value.
+import { formatClock, formatCount, formatDuration, formatHostPort, formatPercentFixed, formatRate } from '../../electron/common/format.js';
 
-// One formatter for all numbers: toLocaleString() builds a new one per call, costly on every update.
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+type Maybe = number | null | undefined;
+const known = (n: Maybe): n is number => n !== null && n !== undefined && Number.isFinite(n);
 
 /** 12345 → "12,345" (rounded). */
 export function int(n: number): string {
-  return INT.format(Math.round(n));
+  return formatCount(n);
 }
 
 /** 0.4567 → "45.7 %". */
-export function percent(ratio: number | null | undefined, digits = 1): string {
-  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
-  return `${(ratio * 100).toFixed(digits)} %`;
+export function percent(ratio: Maybe, digits = 1): string {
+  return known(ratio) ? formatPercentFixed(ratio, digits) : '—';
 }
 
 /** 12345 → "12,345". */
-export function count(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return int(n);
+export function count(n: Maybe): string {
+  return known(n) ? formatCount(n) : '—';
 }
 
-/** A rate per second with sensible precision. */
-export function rate(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return n >= 100 ? `${int(n)}/s` : `${n.toFixed(n >= 10 ? 1 : 2)}/s`;
+/** A rate per second: "1,470/s", "2.5/s". */
+export function rate(n: Maybe): string {
+  return known(n) ? formatRate(n) : '—';
 }
 
-/** 3725 → "1 h 2 min"; 42 → "42 s". */
-export function duration(sec: number | null | undefined): string {
-  if (sec === null || sec === undefined || !Number.isFinite(sec)) return '—';
-  const s = Math.max(0, Math.round(sec));
-  if (s === 0) return 'now';
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60 ? `${s % 60} s` : ''}`.trim();
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+/** 7500 → "2 h 5 min"; 42 → "42 s". */
+export function duration(sec: Maybe): string {
+  return known(sec) ? formatDuration(sec) : '—';
 }
 
 /** Epoch ms → "14:03:07" (local time). */
 export function clock(ms: number, seconds = true): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return seconds ? `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` : `${p(d.getHours())}:${p(d.getMinutes())}`;
+  return formatClock(ms, seconds);
 }
 
 /** "10.0.0.2:80" with IPv6 in brackets. */
 export function endpoint(addr: string, port: number): string {
-  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+  return formatHostPort(addr, port);
 }

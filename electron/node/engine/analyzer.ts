@@ -128,6 +128,8 @@ export class Analyzer {
     }
     this.trends.prune(snapshot.time);
     const destinations = details.map((x) => x.usage);
+    // Each destination's own level, so the dashboard colours by the user's thresholds, not the defaults.
+    for (const u of destinations) u.severity = assessLevels(u.utilization, u.timeToExhaustionSec, cfg).raw;
     const worst = destinations[0] ?? null;
 
     const global: GlobalPressure | null =
@@ -203,6 +205,7 @@ export class Analyzer {
       hostname: snapshot.hostname,
       severity,
       severityReason: severityReasonText,
+      thresholds: { warning: cfg.thresholds.warning, critical: cfg.thresholds.critical },
       kernel,
       capacity: {
         rangeSize: capacity?.rangeSize ?? null,

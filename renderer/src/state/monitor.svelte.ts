@@ -19,6 +19,9 @@ export class MonitorState {
   events = $state.raw<TimelineEvent[]>([]);
   windowSec = $state.raw(300);
   error = $state.raw<string | null>(null);
+  /** When the connection to the monitor was lost (epoch ms), null while connected or never connected. */
+  disconnectedSince = $state.raw<number | null>(null);
+  private everOpen = false;
   readonly history = new HistoryModel();
   private readonly off: (() => void)[] = [];
   private loadSeq = 0;
@@ -27,7 +30,13 @@ export class MonitorState {
     this.off.push(
       client.onState((s) => {
         this.connection = s;
-        if (s === 'open') void this.load();
+        if (s === 'open') {
+          this.everOpen = true;
+          this.disconnectedSince = null;
+          void this.load();
+        } else if (this.everOpen && this.disconnectedSince === null) {
+          this.disconnectedSince = Date.now();
+        }
       }),
       client.onEvent((e) => {
         switch (e.event) {
