@@ -2,7 +2,8 @@
 // Layout: DIR/manifest.json and DIR/<read index>/<source name>. Reading one back never trusts it:
 // names are checked (no paths), sizes bounded, checksums verified, and errors name the culprit.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPlatformName } from '../../common/platform.js';
 import type { RawSnapshot, RawSource } from '../platform/types.js';
@@ -12,6 +13,11 @@ export const CAPTURE_VERSION = 1;
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/;
 const MAX_SOURCE_BYTES = 512 * 1024 * 1024;
 const MAX_READS = 100;
+/** manifest.json is checked against this before a byte is read (100 reads of a few dozen sources fit easily). */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+// Never follow a link: a bundle is someone else's folder, and a link inside it could point anywhere.
+// O_NONBLOCK: opening a FIFO planted in a bundle must not hang (it is then refused as not a regular file).
+const OPEN_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const STATUSES = new Set(['ok', 'degraded', 'failed', 'timeout', 'unsupported']);
 
 /** What manifest.json holds for one source. */
@@ -62,12 +68,7 @@ export async function writeBundle(dir: string, reads: RawSnapshot[], createdBy: 
 /** Reads a bundle back into raw reads; throws BundleError naming the culprit on anything malformed. */
 export async function readBundle(dir: string): Promise<RawSnapshot[]> {
   const manifestPath = join(dir, 'manifest.json');
-  let text: string;
-  try {
-    text = await readFile(manifestPath, 'utf8');
-  } catch (err) {
-    throw new BundleError(`${manifestPath}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)}); is ${dir} a Portwatch capture?`);
-  }
+  const text = (await readRegularFile(manifestPath, MAX_MANIFEST_BYTES, `is ${dir} a Portwatch capture?`)).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -78,13 +79,15 @@ export async function readBundle(dir: string): Promise<RawSnapshot[]> {
   const reads: RawSnapshot[] = [];
   for (const [i, read] of manifest.reads.entries()) {
     const sources: RawSource[] = [];
+    let folderChecked = false;
     for (const s of read.sources) {
       const src: RawSource = { name: s.name, status: s.status, durationMs: s.durationMs, ...(s.error ? { error: s.error } : {}) };
       if (s.bytes !== undefined) {
-        const file = join(dir, String(i), s.name);
-        const size = await stat(file).then((st) => st.size, () => -1);
-        if (size !== s.bytes) throw new BundleError(`${file}: expected ${s.bytes} bytes, found ${size < 0 ? 'no file' : size}`);
-        const data = await readFile(file);
+        const folder = join(dir, String(i));
+        if (!folderChecked) await checkRealFolder(folder);
+        folderChecked = true;
+        const file = join(folder, s.name);
+        const data = await readRegularFile(file, s.bytes, null);
         const sum = createHash('sha256').update(data).digest('hex');
         if (sum !== s.sha256) throw new BundleError(`${file}: checksum does not match the manifest (file changed after capture)`);
         src.data = data;
@@ -94,6 +97,45 @@ export async function readBundle(dir: string): Promise<RawSnapshot[]> {
     reads.push({ platform: read.platform, time: read.time, sources });
   }
   return reads;
+}
+
+/** A read folder must be a folder of the bundle itself, not a link to one elsewhere. */
+async function checkRealFolder(folder: string): Promise<void> {
+  const st = await lstat(folder).catch((err: NodeJS.ErrnoException) => {
+    throw new BundleError(`${folder}: cannot read (${err.code ?? String(err)})`);
+  });
+  if (st.isSymbolicLink()) throw new BundleError(`${folder}: is a symbolic link; a bundle's folders must be its own`);
+  if (!st.isDirectory()) throw new BundleError(`${folder}: is not a folder`);
+}
+
+/**
+ * Opens path without following a link, accepts only a regular file, and reads it only when its size is
+ * right: exactly `size` bytes for a source (from the manifest), at most `size` for the manifest (hint set).
+ */
+async function readRegularFile(path: string, size: number, manifestHint: string | null): Promise<Buffer> {
+  const handle = await open(path, OPEN_NO_FOLLOW).catch((err: NodeJS.ErrnoException) => {
+    // ELOOP is what O_NOFOLLOW gives for a link (EMLINK on some BSDs).
+    if (err.code === 'ELOOP' || err.code === 'EMLINK') throw new BundleError(`${path}: is a symbolic link; a bundle's files must be its own`);
+    if (manifestHint === null && err.code === 'ENOENT') throw new BundleError(`${path}: expected ${size} bytes, found no file`);
+    throw new BundleError(`${path}: cannot read (${err.code ?? String(err)})${manifestHint ? `; ${manifestHint}` : ''}`);
+  });
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new BundleError(`${path}: is not a regular file`);
+    if (manifestHint !== null && st.size > size) throw new BundleError(`${path}: ${st.size} bytes is more than a manifest may hold (${size})`);
+    if (manifestHint === null && st.size !== size) throw new BundleError(`${path}: expected ${size} bytes, found ${st.size}`);
+    const data = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const { bytesRead } = await handle.read(data, got, st.size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    if (got !== st.size) throw new BundleError(`${path}: changed while being read`);
+    return data;
+  } finally {
+    await handle.close();
+  }
 }
 
 function checkManifest(j: unknown, where: string): Manifest {

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BundleError, readBundle, writeBundle } from '../../../electron/node/capture/bundle.js';
+import { BundleError, MAX_MANIFEST_BYTES, readBundle, writeBundle } from '../../../electron/node/capture/bundle.js';
 import type { RawSnapshot } from '../../../electron/node/platform/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pw-bundle-'));
@@ -69,5 +70,61 @@ describe('capture bundles', () => {
     await writeBundle(dir, reads, 'test');
     writeFileSync(join(dir, 'manifest.json'), text);
     await expectBundleError(dir, pattern);
+  });
+
+  describe('never follow a link out of the bundle', () => {
+    // A file outside the bundle whose size equals what the manifest claims: a follower would read it.
+    const outside = join(root, 'outside-secret');
+    writeFileSync(outside, '40000\t40009\n');
+
+    it('refuse a source file that is a symbolic link, without telling anything about its target', async () => {
+      const dir = fresh();
+      await writeBundle(dir, reads, 'test');
+      const f = join(dir, '0', 'net.ipv4.ip_local_port_range');
+      unlinkSync(f);
+      symlinkSync('/etc/shadow', f);
+      await expectBundleError(dir, /0\/net.ipv4.ip_local_port_range: is a symbolic link/);
+      unlinkSync(f);
+      symlinkSync(outside, f); // same size and content as captured: still refused
+      await expectBundleError(dir, /is a symbolic link/);
+    });
+
+    it('refuse manifest.json as a symbolic link', async () => {
+      const dir = fresh();
+      await writeBundle(dir, reads, 'test');
+      const other = fresh();
+      await writeBundle(other, reads, 'test');
+      unlinkSync(join(dir, 'manifest.json'));
+      symlinkSync(join(other, 'manifest.json'), join(dir, 'manifest.json'));
+      await expectBundleError(dir, /manifest.json: is a symbolic link/);
+    });
+
+    it('refuse a read folder that is a symbolic link', async () => {
+      const dir = fresh();
+      await writeBundle(dir, reads, 'test');
+      const elsewhere = fresh();
+      renameSync(join(dir, '0'), elsewhere);
+      symlinkSync(elsewhere, join(dir, '0'));
+      await expectBundleError(dir, /\/0: is a symbolic link/);
+    });
+
+    it('refuse a FIFO or a folder where a file should be, without hanging', async () => {
+      const dir = fresh();
+      await writeBundle(dir, reads, 'test');
+      const f = join(dir, '0', 'net.ipv4.ip_local_port_range');
+      unlinkSync(f);
+      execFileSync('mkfifo', [f]);
+      await expectBundleError(dir, /net.ipv4.ip_local_port_range: is not a regular file/);
+      unlinkSync(f);
+      mkdirSync(f);
+      await expectBundleError(dir, /net.ipv4.ip_local_port_range: is not a regular file/);
+    });
+  });
+
+  it('refuse a manifest larger than the cap before reading it (a 300 MB sparse file)', async () => {
+    const dir = fresh();
+    await writeBundle(dir, reads, 'test');
+    truncateSync(join(dir, 'manifest.json'), 300 * 1024 * 1024);
+    await expectBundleError(dir, new RegExp(`manifest.json: 314572800 bytes is more than a manifest may hold \\(${MAX_MANIFEST_BYTES}\\)`));
   });
 });
