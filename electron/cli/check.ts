@@ -86,6 +86,7 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
     await sleep(interval * 1000);
     sample = await sampler.sampleOnce();
   }
+  await sampler.stop(); // closes the backend's kept-open handles
   emit(sample);
   if (v.json) io.stdout.write('\n');
   return severityExitCode(sample.severity);
@@ -156,12 +157,12 @@ async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: 
 
 function emitHost(host: HostSample, io: Io, json: boolean): void {
   if (!json) {
-    io.stdout.write(renderHostReport(host));
+    io.stdout.write(renderHostReport(cleanTerminalFields(host)));
     return;
   }
   const doc = hostCheckDocument(host);
   // no namespace could be read: the host document itself says why, namespace by namespace
-  io.stdout.write(JSON.stringify(doc ?? host));
+  io.stdout.write(terminalSafeJson(doc ?? host));
 }
 
 async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number): Promise<number> {
@@ -178,7 +179,7 @@ async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: 
 async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: number, signal?: AbortSignal): Promise<number> {
   const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
   sampler.onSample((h) => {
-    if (!json && tty) io.stdout.write('\x1b[H\x1b[2J');
+    if (!json && tty) writeTerminalControl(io.stdout, TERMINAL_CONTROL.homeAndClear);
     emitHost(h, io, json);
     io.stdout.write('\n');
   });

@@ -77,4 +77,6 @@ export interface Backend {
   readAll(signal?: AbortSignal): Promise<RawSnapshot>;
   /** Reads only the cheap counters; never throws. */
   readTick(signal?: AbortSignal): Promise<Tick>;
+  /** Releases what the backend keeps open between reads (file handles); a later read opens them again. */
+  close?(): Promise<void>;
 }

@@ -91,6 +91,7 @@ export class Sampler {
     this.running = false;
     this.halt();
     await this.inFlight?.catch(() => undefined);
+    await this.backend.close?.();
   }
 
   pause(): void {

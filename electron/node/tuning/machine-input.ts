@@ -40,10 +40,15 @@ export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanIn
     const cpu = process.cpuUsage(cpu0);
     return { snapshot, sample: analyzer.analyze(snapshot, { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 }) };
   };
-  let taken = await once();
-  if (g.intervalSec > 0) {
-    await sleep(g.intervalSec * 1000);
+  let taken: Awaited<ReturnType<typeof once>>;
+  try {
     taken = await once();
+    if (g.intervalSec > 0) {
+      await sleep(g.intervalSec * 1000);
+      taken = await once();
+    }
+  } finally {
+    await backend.close?.(); // the tick's kept-open handles; left to GC they print a warning
   }
   const { listening, bound } = heldPortsFromTable(taken.snapshot.sockets);
   const files = process.platform === 'linux' ? await readSysctlConfigFiles(g.configRoot ?? '/') : null;

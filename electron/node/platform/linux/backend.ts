@@ -21,7 +21,8 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
   const fileTimeoutMs = opts.fileTimeoutMs ?? 1000;
   const socketTimeoutMs = opts.socketTimeoutMs ?? 10_000;
   const owners = opts.owners ?? true;
-  const tickSources = keptOpenTickSources(paths);
+  const kept = keptOpenTickSources(paths);
+  const tickSources = kept.sources;
   return {
     platform: 'linux',
     async readAll(signal?: AbortSignal): Promise<RawSnapshot> {
@@ -45,5 +46,6 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
       const snmp = snmpSrc!.data ? parseCounterPairs(snmpSrc!.data.toString('utf8'), 'proc-net-snmp').value : null;
       return { time, counters: pickCounters(snmp, null, sockstat), sources };
     },
+    close: () => kept.close(),
   };
 }
