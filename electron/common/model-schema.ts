@@ -14,6 +14,7 @@ import type {
   TickSample,
 } from './model.js';
 import { ALL_TCP_STATES } from './tcp-state.js';
+import { recentExhaustionSchema } from './recent-exhaustion-schema.js';
 import { arr, fullRecord, nullable, num, obj, oneOf, optional, partialRecord, str, type Schema } from './schema.js';
 
 const lenient = { strict: false } as const;
@@ -159,6 +160,7 @@ export const sampleSchema: Schema<Sample> = obj<Sample>(
       lenient,
     ),
     timeToExhaustionSec: nullable(nonNeg),
+    recentExhaustion: optional(nullable(recentExhaustionSchema)),
     diagnoses: arr(diagnosis, { maxLength: 1000 }),
     counters: kernelCounters,
     sources: arr(sourceStatus, { maxLength: 1000 }),

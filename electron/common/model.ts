@@ -1,5 +1,6 @@
 // The analysed picture of one moment: what `portwatch check --json` prints, what the dashboard draws,
 // what /metrics exports. Pure data (JSON-safe): no Maps, no typed arrays, no Dates.
+import type { RecentExhaustion } from './recent-exhaustion.js';
 import type { TcpStateName } from './tcp-state.js';
 
 /** How close the system is to running out of ephemeral ports, worst first at the end. */
@@ -194,6 +195,8 @@ export interface Sample {
   };
   /** Seconds until the first listed destination runs out (the soonest, not always the worst now), when the trend or the rate says one will. */
   timeToExhaustionSec: number | null;
+  /** The fullest moment within the last TIME-WAIT length, from TIME-WAIT timers (bursts between samples); null when none. */
+  recentExhaustion?: RecentExhaustion | null;
   diagnoses: Diagnosis[];
   counters: KernelCounters;
   sources: SourceStatus[];

@@ -22,6 +22,7 @@ import { severityReason } from './severity-reason.js';
 import { DestinationTrends, fitTrend, type TrackedDestination, type TrendPoint } from './trend.js';
 import { remapFirstTwo, TripleMap } from './triple-map.js';
 import { holdSeconds, twReuseApplies } from './tw-reuse.js';
+import { RecentExhaustionMemory } from './recent-exhaustion.js';
 
 /** What the previous sample leaves for the next one. */
 interface PreviousSample {
@@ -47,6 +48,7 @@ export class Analyzer {
   private windowStart: CounterReading | null = null;
   private previous: PreviousSample | null = null;
   private compactAbove = 65_536;
+  private readonly recent: RecentExhaustionMemory;
 
   constructor(config: AnalysisConfig = DEFAULT_ANALYSIS_CONFIG) {
     // Normalised (bad fields fall back to defaults) and copied, so later mutation of `config` changes nothing.
@@ -54,6 +56,7 @@ export class Analyzer {
     this.owners = new OwnerMemory(this.config.ownerMemory);
     this.trends = new DestinationTrends(this.config.trendWindowSec, Math.max(16, 2 * this.config.topDestinations));
     this.hysteresis = new SeverityHysteresis(this.config.recoverSamples);
+    this.recent = new RecentExhaustionMemory(this.config);
   }
 
   /** Turns a 1 Hz counter reading into a rate (ActiveOpens delta since the previous reading) and keeps it in a short history. */
@@ -198,7 +201,7 @@ export class Analyzer {
 
     this.remember(snapshot, agg, ids);
 
-    return {
+    const sample: Sample = {
       schema: 1,
       time: snapshot.time,
       platform: snapshot.platform,
@@ -232,6 +235,7 @@ export class Analyzer {
       sources: snapshot.sources,
       cost,
     };
+    return this.recent.apply(snapshot, sample);
   }
 
   // Stable address ids of every destination row, and the rows indexed by those ids.

@@ -7,6 +7,7 @@ import { Analyzer } from '../engine/analyzer.js';
 import { createBackend, parseSnapshot } from '../platform/index.js';
 import type { Backend } from '../platform/types.js';
 import { DEFAULT_SCHEDULE, checkCpuBudget, nextFullIntervalMs } from './schedule.js';
+import { isBurst } from './burst-trigger.js';
 
 export interface SamplerOptions {
   /** Share of one core the monitor may use (default 0.02). */
@@ -40,6 +41,8 @@ export class Sampler {
   private tickInFlight = false;
   private abort = new AbortController();
   private tickCpuMsPerSec = 0;
+  private fullRunning = false;
+  private lastFullStartedAt = -Infinity;
 
   constructor(opts: SamplerOptions = {}) {
     const budget = opts.cpuBudget ?? DEFAULT_SCHEDULE.cpuBudget;
@@ -133,10 +136,13 @@ export class Sampler {
   }
 
   private scheduleFull(delayMs: number): void {
+    clearTimeout(this.fullTimer);
     this.fullTimer = setTimeout(() => {
       const gen = this.generation;
       const started = performance.now();
-      const run = this.full(gen);
+      this.fullRunning = true;
+      this.lastFullStartedAt = Date.now();
+      const run = this.full(gen).finally(() => (this.fullRunning = false));
       this.inFlight = run;
       void run.then((s) => {
         if (!this.running || this.isPaused || gen !== this.generation) return;
@@ -160,6 +166,10 @@ export class Sampler {
       ts.cost = { wallMs: performance.now() - t0, cpuMs };
       this.tickCpuMsPerSec = 0.8 * this.tickCpuMsPerSec + 0.2 * (cpuMs * (1000 / this.tickIntervalMs));
       this.emit(this.tickListeners, ts);
+      // A burst above what the range sustains: sample now, while its TIME-WAIT timers tell the story.
+      if (this.running && !this.isPaused && !this.fullRunning && isBurst(ts, this.latestSample, this.lastFullStartedAt, this.schedule.minIntervalMs)) {
+        this.scheduleFull(0);
+      }
     } finally {
       this.tickInFlight = false;
     }

@@ -132,3 +132,35 @@ describe('the sampler', () => {
     expect(() => new Sampler({ cpuBudget: 5 })).toThrow(/got 5/);
   });
 });
+
+describe('the burst trigger', () => {
+  it('takes a full sample at once when a tick sees new connections above what the range sustains', async () => {
+    const real = createBackend('linux', { owners: false });
+    let bump = 0;
+    let reads = 0;
+    const backend: Backend = {
+      platform: 'linux',
+      // the real counters, with ActiveOpens raised by `bump` once the test says a burst happens
+      async readTick(signal) {
+        const t = await real.readTick(signal);
+        return { ...t, counters: { ...t.counters, activeOpens: (t.counters.activeOpens ?? 0) + bump } };
+      },
+      async readAll(signal) {
+        reads++;
+        return real.readAll(signal);
+      },
+    };
+    // A budget so small that the schedule alone would wait the full minute before the second sample.
+    const s = new Sampler({ backend, cpuBudget: 0.000_01, minFullIntervalMs: 200, maxFullIntervalMs: 60_000, tickIntervalMs: 100 });
+    const samples: Sample[] = [];
+    s.onSample((x) => samples.push(x));
+    s.start();
+    await until(() => samples.length === 1);
+    await wait(600); // quiet ticks: no extra sample
+    expect(samples.length).toBe(1);
+    bump = 100_000_000; // far above usable / hold of any range
+    await until(() => samples.length === 2, 5_000);
+    await s.stop();
+    expect(reads).toBe(2);
+  });
+});

@@ -1,0 +1,49 @@
+// The kernel as the oracle for exhaustion between samples, on loopback with tcp_tw_reuse=2: a burst fills
+// a 50-port range and ends; a second later every port is reusable again and the socket table alone looks
+// healthy. Portwatch must still say the range was exhausted (the right peak, exit 2), and the workload
+// must really have been refused (EADDRNOTAVAIL).
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeNetns } from '../netns/describe-netns.js';
+import { createNamespace, type Namespace } from '../netns/netns.js';
+import { checkJson } from '../netns/portwatch-cli.js';
+import { churn, startServer } from '../netns/workloads.js';
+
+describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
+  let ns: Namespace;
+  beforeEach(async () => {
+    ns = await createNamespace('ttburstlo');
+    await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40049');
+    await ns.sysctl('net.ipv4.tcp_tw_reuse', 2);
+    await ns.sysctl('net.ipv4.tcp_tw_reuse_delay', 1000);
+  });
+  afterEach(async () => {
+    await ns?.destroy();
+  });
+
+  it('reports the exhaustion that the burst caused and exits 2, although every port is free again', async () => {
+    await startServer(ns, ['127.0.0.1:8080']);
+    // 120 connects in 0.3 s toward one destination with 50 ports that are held 1 s after each close.
+    const burst = await churn(ns, '127.0.0.1:8080', 400, 300);
+    // the kernel's word: it refused connects for want of a port
+    expect(burst.codes.EADDRNOTAVAIL ?? 0).toBeGreaterThan(0);
+    expect(burst.ok).toBe(50);
+    await new Promise((r) => setTimeout(r, 2_000)); // the burst is over and every port reusable again
+    const { sample, exitCode, stdout } = await checkJson(ns, ['--interval', '0']);
+    expect(sample.worst?.blocking ?? 0).toBe(0); // what the table says of now
+    expect(sample.recentExhaustion, stdout.slice(0, 2000)).toMatchObject({ exhausted: true, peak: 50, capacity: 50, reuse: true, holdSec: 1, basis: 'timers', remotePort: 8080 });
+    expect(sample.recentExhaustion!.closeSpanSec).toBeLessThan(1);
+    expect(Date.now() - sample.recentExhaustion!.time).toBeLessThan(30_000);
+    expect(sample.severity).toBe('critical');
+    expect(sample.severityReason).toMatch(/^Exhausted \d+ s ago toward 127\.0\.0\.1:8080: 50 of 50 ports held at once/);
+    expect(exitCode).toBe(2);
+  });
+
+  it('a slow churn that never fills the range is not called an exhaustion', async () => {
+    await startServer(ns, ['127.0.0.1:8080']);
+    const slow = await churn(ns, '127.0.0.1:8080', 20, 1_500); // 20/s against 50/s sustainable
+    expect(slow.failed).toBe(0);
+    const { sample, exitCode } = await checkJson(ns, ['--interval', '0']);
+    expect(sample.recentExhaustion ?? null).toBeNull();
+    expect(exitCode).toBe(0);
+  });
+});
