@@ -12,6 +12,7 @@ import { parseCommandArgs, type Io } from './args.js';
 import { renderReport } from './report.js';
 import { cleanTerminalFields, terminalSafeJson } from '../common/terminal-text.js';
 import { TERMINAL_CONTROL, terminalSafeIo, writeTerminalControl } from './terminal-io.js';
+import { checkOverSsh } from './check-ssh.js';
 import { parseSeconds } from './args.js';
 import { HostSampler } from '../node/sampler/host-sampler.js';
 import type { HostSample } from '../common/host-sample.js';
@@ -22,6 +23,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   watch: { type: 'boolean' },
   bundle: { type: 'string' },
+  ssh: { type: 'string' },
+  'ssh-config': { type: 'string' },
   interval: { type: 'string' },
   'no-owners': { type: 'boolean' },
   netns: { type: 'string' },
@@ -34,6 +37,9 @@ const HELP = `Usage: portwatch check [options]
   --json            print one JSON document (the Sample; see README) instead of the report
   --watch           keep sampling; refresh the report in place (with --json: one JSON document per line)
   --bundle DIR      analyse a capture made by \`portwatch capture\` instead of this machine
+  --ssh [USER@]HOST[:PORT]
+                    check a remote host over your own ssh (nothing installed there; see README)
+  --ssh-config FILE with --ssh: the ssh configuration file to use (ssh -F FILE)
   --interval SEC    seconds between the two samples a check takes, so rates are known (default 1; 0 = one sample)
   --no-owners       do not look up owning processes (faster; no per-process view)
   --netns SCOPE     host: every network namespace (containers, pods), worst first; self: only this
@@ -63,6 +69,17 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
     // Every string of the sample came from outside: cleaned field by field, so none can even start a line.
     io.stdout.write(v.json ? terminalSafeJson(s) + (v.watch ? '\n' : '') : renderReport(cleanTerminalFields(s)));
   };
+  if (v['ssh-config'] !== undefined && v.ssh === undefined) {
+    io.stderr.write('portwatch check: --ssh-config needs --ssh HOST\n');
+    return EXIT.unknown;
+  }
+  if (v.ssh !== undefined) {
+    if (v.watch || v.bundle !== undefined || v.netns !== undefined) {
+      io.stderr.write(`portwatch check: --ssh cannot be combined with ${v.watch ? '--watch' : v.bundle !== undefined ? '--bundle' : '--netns (a remote host is read in the namespace of the login)'}\n`);
+      return EXIT.unknown;
+    }
+    return checkOverSsh({ host: v.ssh, configFile: v['ssh-config'], config, interval, emit, json: v.json === true }, io);
+  }
   if (v.bundle !== undefined) {
     if (v.watch) {
       io.stderr.write('portwatch check: --watch cannot be combined with --bundle (a capture does not change)\n');

@@ -16,7 +16,7 @@ const USAGE = `Usage: portwatch <command> [options]
 
 Commands:
   check [--json] [--watch] [--bundle DIR] [--interval SEC] [--no-owners]
-        [--warning RATIO] [--critical RATIO]
+        [--warning RATIO] [--critical RATIO] [--ssh [USER@]HOST[:PORT] [--ssh-config FILE]]
       Is the ephemeral port range running out, toward which destination, why, and what to do.
       Exit status: 0 ok, 1 warning, 2 critical or exhausted, 3 unknown.
   capture --out DIR [--reads N] [--interval SEC] [--no-owners]
