@@ -23,16 +23,34 @@ export const SAMPLE_FIELDS = [
 /** Fields of the tick track. */
 export const TICK_FIELDS = ['newConnectionsPerSec', 'sockstatInuse', 'sockstatTw'] as const;
 
-/** Field names of a track. */
-export function trackFields(track: HistoryTrack): readonly string[] {
-  return track === 'sample' ? SAMPLE_FIELDS : TICK_FIELDS;
+/** A field of the sample track. */
+export type SampleField = (typeof SAMPLE_FIELDS)[number];
+/** A field of the tick track. */
+export type TickField = (typeof TICK_FIELDS)[number];
+/** The fields of each track, by track: a field name that is not in its track does not compile. */
+export interface TrackFields {
+  sample: SampleField;
+  tick: TickField;
 }
 
-/** The index of a field in its track's points (throws on a typo: a programming error). */
-export function fieldIndex(track: HistoryTrack, field: string): number {
-  const i = trackFields(track).indexOf(field);
-  if (i < 0) throw new Error(`unknown history field ${field} in track ${track}`);
-  return i;
+const FIELDS_OF: { readonly [T in HistoryTrack]: readonly TrackFields[T][] } = { sample: SAMPLE_FIELDS, tick: TICK_FIELDS };
+
+/** Field names of a track, in the order of every point and frame. */
+export function trackFields<T extends HistoryTrack>(track: T): readonly TrackFields[T][] {
+  return FIELDS_OF[track];
+}
+
+/** The index of a field in its track's points (the field's type is checked by the compiler). */
+export function fieldIndex<T extends HistoryTrack>(track: T, field: TrackFields[T]): number {
+  return trackFields(track).indexOf(field);
+}
+
+/** Where the value of each field of a track comes from: one extractor per field, no field left out. */
+export type FieldExtractors<T extends HistoryTrack, Source> = { readonly [F in TrackFields[T]]: (source: Source) => number | null };
+
+/** The values of one point, in the track's field order, read through its extractor table. */
+export function extractValues<T extends HistoryTrack, Source>(track: T, extractors: FieldExtractors<T, Source>, source: Source): (number | null)[] {
+  return trackFields(track).map((f) => extractors[f](source));
 }
 
 /** One recorded moment. A gap marker has no values: sampling failed or stopped there. */
