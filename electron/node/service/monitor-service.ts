@@ -52,6 +52,10 @@ export interface MonitorServiceOptions {
 
 type Listener = (e: MonitorEvent) => void;
 
+/** Answers one method's validated parameters; mayChange: the transport vouched that this channel may change the system. */
+type Handler<M extends MethodName> = (params: Params<M>, mayChange: boolean) => Result<M> | Promise<Result<M>>;
+type Handlers = { readonly [M in MethodName]: Handler<M> };
+
 /** Implements the contract over a sampler. */
 export class MonitorService implements MonitorEndpoint {
   private readonly history: HistoryStore;
@@ -115,63 +119,46 @@ export class MonitorService implements MonitorEndpoint {
     }
   }
 
-  /** Answers one validated request. */
+  /** Answers one validated request through the handler of its method. */
   private async dispatch<M extends MethodName>(method: M, params: Params<M>, mayChange: boolean): Promise<Result<M>> {
-    switch (method) {
-      case 'getInfo':
-        return this.info() as Result<M>;
-      case 'getSnapshot':
-        return { sample: this.opts.sampler.latest(), tick: this.latestTick } as Result<M>;
-      case 'getHistory': {
-        const { windowSec, buckets } = params as Params<'getHistory'>;
-        const now = this.clock();
-        return {
-          now,
-          sample: this.history.frame('sample', windowSec * 1000, buckets, now),
-          tick: this.history.frame('tick', windowSec * 1000, buckets, now),
-        } as Result<M>;
-      }
-      case 'getEvents': {
-        const limit = (params as Params<'getEvents'>).limit ?? 200;
-        return this.events.slice(-limit) as Result<M>;
-      }
-    }
-    return (await this.dispatchTuning(method, params, mayChange)) as Result<M>;
+    const handler: Handler<M> = this.handlers[method];
+    return handler(params, mayChange);
   }
 
-  /** The tuning methods: read-only ones always; state-changing ones after the host's check. */
-  private async dispatchTuning(method: MethodName, params: unknown, mayChange: boolean): Promise<unknown> {
-    const t = this.tuning;
-    if (!t) throw new ContractError('unavailable', `${method}: this monitor has no tuning planner`);
-    switch (method) {
-      case 'getTuningPlan':
-        return t.plan();
-      case 'reviewTuning':
-        return t.review(params as Params<'reviewTuning'>);
-      case 'getTuningStatus':
-        return t.status();
-      default:
-        break;
-    }
+  /** One handler per contract method: a method without a handler, or a handler of the wrong type, does not compile. */
+  private readonly handlers: Handlers = {
+    getInfo: () => this.info(),
+    getSnapshot: () => ({ sample: this.opts.sampler.latest(), tick: this.latestTick }),
+    getHistory: ({ windowSec, buckets }) => {
+      const now = this.clock();
+      return {
+        now,
+        sample: this.history.frame('sample', windowSec * 1000, buckets, now),
+        tick: this.history.frame('tick', windowSec * 1000, buckets, now),
+      };
+    },
+    getEvents: ({ limit }) => this.events.slice(-(limit ?? 200)),
+    getTuningPlan: () => this.tuningFor('getTuningPlan').plan(),
+    reviewTuning: (p) => this.tuningFor('reviewTuning').review(p),
+    getTuningStatus: () => this.tuningFor('getTuningStatus').status(),
+    applyTuning: (p, mayChange) => this.changingTuning('applyTuning', mayChange).apply(p),
+    writeTuningTerminal: (p, mayChange) => this.changingTuning('writeTuningTerminal', mayChange).write(p.sessionId, p.data),
+    resizeTuningTerminal: (p, mayChange) => this.changingTuning('resizeTuningTerminal', mayChange).resize(p.sessionId, p.cols, p.rows),
+    keepTuning: (p, mayChange) => this.changingTuning('keepTuning', mayChange).keep(p.sessionId),
+    revertTuning: (p, mayChange) => this.changingTuning('revertTuning', mayChange).revert(p),
+  };
+
+  /** The tuning host for a read-only tuning method ('unavailable' when this monitor has none). */
+  private tuningFor(method: MethodName): TuningHost {
+    if (!this.tuning) throw new ContractError('unavailable', `${method}: this monitor has no tuning planner`);
+    return this.tuning;
+  }
+
+  /** The tuning host for a state-changing method, after the host's check that this channel may change the system. */
+  private changingTuning(method: MethodName, mayChange: boolean): TuningHost {
+    const t = this.tuningFor(method);
     t.assertMayChange(method, mayChange);
-    switch (method) {
-      case 'applyTuning':
-        return t.apply(params as Params<'applyTuning'>);
-      case 'writeTuningTerminal': {
-        const p = params as Params<'writeTuningTerminal'>;
-        return t.write(p.sessionId, p.data);
-      }
-      case 'resizeTuningTerminal': {
-        const p = params as Params<'resizeTuningTerminal'>;
-        return t.resize(p.sessionId, p.cols, p.rows);
-      }
-      case 'keepTuning':
-        return t.keep((params as Params<'keepTuning'>).sessionId);
-      case 'revertTuning':
-        return t.revert(params as Params<'revertTuning'>);
-      default:
-        throw new Error(`no handler for ${String(method)}`);
-    }
+    return t;
   }
 
   private info(): MonitorInfo {
