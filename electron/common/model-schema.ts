@@ -15,6 +15,7 @@ import type {
 } from './model.js';
 import { ALL_TCP_STATES } from './tcp-state.js';
 import { recentExhaustionSchema } from './recent-exhaustion-schema.js';
+import { DIAGNOSIS_IDS } from './diagnosis-id.js';
 import { arr, fullRecord, nullable, num, obj, oneOf, optional, partialRecord, str, type Schema } from './schema.js';
 
 const lenient = { strict: false } as const;
@@ -102,7 +103,7 @@ const recommendation: Schema<Recommendation> = obj<Recommendation>(
 
 const diagnosis: Schema<Diagnosis> = obj<Diagnosis>(
   {
-    id: str({ maxLength: 200 }),
+    id: oneOf(...DIAGNOSIS_IDS),
     severity: oneOf('info', 'warning', 'critical'),
     title: text,
     summary: text,

@@ -2,6 +2,7 @@
 // what /metrics exports. Pure data (JSON-safe): no Maps, no typed arrays, no Dates.
 import type { RecentExhaustion } from './recent-exhaustion.js';
 import type { TcpStateName } from './tcp-state.js';
+import type { DiagnosisId } from './diagnosis-id.js';
 
 /** How close the system is to running out of ephemeral ports, worst first at the end. */
 export type Severity = 'ok' | 'warning' | 'critical' | 'exhausted';
@@ -120,8 +121,8 @@ export interface DestinationUsage {
 
 /** Evidence-backed statement about what is happening, with what to do. */
 export interface Diagnosis {
-  /** Stable id, e.g. "time-wait-churn", "close-wait-leak", "bind-before-connect". */
-  id: string;
+  /** Stable id, e.g. "time-wait-churn", "close-wait-leak", "bind-before-connect" (diagnosis-id.ts). */
+  id: DiagnosisId;
   severity: 'info' | 'warning' | 'critical';
   title: string;
   /** One or two plain sentences. */

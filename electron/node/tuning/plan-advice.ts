@@ -1,6 +1,7 @@
 // Application-level fixes, first in every plan because they are the cure (domain.md "Widening the range
 // is relief, not a cure"). Explained, never applied. Chosen by the diagnosis ids of the sample.
 import type { PlatformName } from '../../common/model.js';
+import type { DiagnosisId } from '../../common/diagnosis-id.js';
 import type { AdviceStep } from '../../common/tuning.js';
 import type { PlanSample } from './plan-input.js';
 import { count } from './plan-format.js';
@@ -76,7 +77,8 @@ function catalog(id: AdviceId, usable: number | null, platform: PlatformName, ho
   }
 }
 
-const BY_DIAGNOSIS: Record<string, AdviceId[]> = {
+/** The cure for each diagnosis (none: the diagnosis is a look-alike or has no application fix; see lookAlikeNotes). */
+const BY_DIAGNOSIS: { readonly [D in DiagnosisId]: readonly AdviceId[] } = {
   'time-wait-churn': ['connection-reuse', 'more-source-addresses'],
   'bind-before-connect': ['bind-address-no-port'],
   'established-growth': ['bounded-pool'],
@@ -84,6 +86,8 @@ const BY_DIAGNOSIS: Record<string, AdviceId[]> = {
   'reserved-or-listeners-eat-range': ['move-listeners'],
   'narrow-range': ['connection-reuse'],
   'kernel-counters': ['connection-reuse'],
+  'port-allocation-failures': [],
+  'conntrack-near-full': [],
 };
 
 /** Application advice for the sample's diagnoses (the generic cure when it is under pressure with no specific diagnosis). */
@@ -96,7 +100,7 @@ export function adviceFor(sample: PlanSample | null, usable: number | null, plat
       if (!a.forDiagnoses.includes(from)) a.forDiagnoses.push(from);
     } else out.set(id, { ...catalog(id, usable, platform, holdSec), forDiagnoses: [from] });
   };
-  for (const d of sample.diagnoses) for (const id of BY_DIAGNOSIS[d.id] ?? []) add(id, d.id);
+  for (const d of sample.diagnoses) for (const id of BY_DIAGNOSIS[d.id]) add(id, d.id);
   const pressure = sample.severity === 'warning' || sample.severity === 'critical' || sample.severity === 'exhausted';
   if (pressure && out.size === 0) {
     add('connection-reuse', 'severity');

@@ -4,6 +4,7 @@
 // PlanInput. The guard rails live in plan-range.ts and plan-tw-reuse.ts (Linux), darwin-plan.ts and
 // win32-plan.ts (macOS, Windows, with plan-range-unreserved.ts); the helper checks them again.
 import type { PortRange } from '../../common/model.js';
+import type { DiagnosisId } from '../../common/diagnosis-id.js';
 import {
   DEFAULT_CONFIRM_TIMEOUT_SEC,
   TUNABLE_KEYS,
@@ -29,7 +30,7 @@ import { proposeWin32 } from './win32-plan.js';
 import { whatIfOf, type TunableState } from './what-if.js';
 
 /** Diagnoses for which kernel relief (range, reserved ports, tw_reuse) is worth proposing. */
-const RELIEF_DIAGNOSES = new Set(['time-wait-churn', 'narrow-range', 'reserved-or-listeners-eat-range', 'bind-before-connect', 'kernel-counters', 'port-allocation-failures']);
+const RELIEF_DIAGNOSES: ReadonlySet<DiagnosisId> = new Set<DiagnosisId>(['time-wait-churn', 'narrow-range', 'reserved-or-listeners-eat-range', 'bind-before-connect', 'kernel-counters', 'port-allocation-failures']);
 
 /** Proposes a plan for one machine (see the file comment). */
 export function planTuning(input: PlanInput): TuningPlan {

@@ -1,5 +1,6 @@
 // Plain inputs for planner tests: Linux kernel settings, samples with diagnoses and destinations.
 import type { DestinationUsage, Diagnosis, Sample } from '../../../electron/common/model.js';
+import type { DiagnosisId } from '../../../electron/common/diagnosis-id.js';
 import type { TuningEnvironment } from '../../../electron/common/tuning.js';
 import type { PlanInput, PlanSample } from '../../../electron/node/tuning/plan-input.js';
 import { linuxKernel } from '../engine/engine-fixtures.js';
@@ -33,7 +34,7 @@ export function destination(states: DestinationUsage['states'], over: Partial<De
 }
 
 /** A diagnosis with just an id (the planner reads ids). */
-export function diagnosis(id: string): Diagnosis {
+export function diagnosis(id: DiagnosisId): Diagnosis {
   return { id, severity: 'warning', title: id, summary: id, evidence: [], recommendations: [] };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DIAGNOSIS_IDS } from '../../../electron/common/diagnosis-id.js';
 import fc from 'fast-check';
 import type { DestinationUsage, KernelSettings, PortRange } from '../../../electron/common/model.js';
 import { DROP_IN_PATH, TUNABLE_KEYS, inRanges, parseHelperPlanDocument, rangesCover, type HelperSetting, type TuningPlan } from '../../../electron/common/tuning.js';
@@ -195,7 +196,8 @@ const addressArb = fc.constantFrom('10.0.0.1', '127.0.0.1', '::1', '192.0.2.7', 
 const destinationArb: fc.Arbitrary<DestinationUsage> = fc
   .record({ tw: fc.nat(30000), est: fc.nat(30000), local: addressArb, remote: addressArb, port: portArb })
   .map(({ tw, est, local, remote, port }) => destination({ 'TIME-WAIT': tw, ESTABLISHED: est }, { localAddress: local, remoteAddress: remote, remotePort: port }));
-const diagnosisIds = ['time-wait-churn', 'narrow-range', 'bind-before-connect', 'close-wait-leak', 'conntrack-near-full', 'established-growth', 'kernel-counters', 'reserved-or-listeners-eat-range', 'made-up'];
+// Every id the engine can make (an id outside the union is refused by the sample schema before it reaches a plan).
+const diagnosisIds = [...DIAGNOSIS_IDS];
 const inputArb: fc.Arbitrary<PlanInput> = fc
   .record({
     platform: fc.constantFrom('linux', 'linux', 'linux', 'darwin', 'win32'),
