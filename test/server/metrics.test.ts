@@ -84,7 +84,7 @@ describe('renderMetrics', () => {
 });
 
 describe('PortwatchMetrics across samples', () => {
-  const diag = (id: string, severity: Diagnosis['severity']): Diagnosis => ({ id, severity, title: id, summary: '', evidence: [], recommendations: [] });
+  const diag = (id: Diagnosis['id'], severity: Diagnosis['severity']): Diagnosis => ({ id, severity, title: id, summary: '', evidence: [], recommendations: [] });
 
   it('counts samples, CPU and exhaustion episodes (entering exhausted, not staying there)', () => {
     const pm = new PortwatchMetrics({ version: 'v' });
