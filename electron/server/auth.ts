@@ -48,3 +48,24 @@ export function isAuthorized(req: IncomingMessage, url: URL, port: number, token
   const p = presentedToken(req, url, port);
   return p !== null && sameSecret(p.token, token);
 }
+
+// The page credential: a second per-launch secret that only the dashboard page holds. It is set only as
+// an HttpOnly, SameSite=Strict cookie, in exchange for the launch key of the URL that serve prints (never
+// written to the token file), and read only from that cookie: a Bearer header or a query never carries it.
+// So the token (which Prometheus holds) reads everything and changes nothing.
+
+/** The cookie name of the page credential for a server on this port. */
+export function pageCookieName(port: number): string {
+  return `portwatch_page_${port}`;
+}
+
+/** The Set-Cookie value that gives a page the credential. */
+export function pageCookie(port: number, secret: string): string {
+  return `${pageCookieName(port)}=${secret}; HttpOnly; SameSite=Strict; Path=/`;
+}
+
+/** True when the request carries the page credential, in its cookie and nowhere else. */
+export function hasPageCredential(req: IncomingMessage, port: number, secret: string): boolean {
+  const c = readCookie(req.headers.cookie, pageCookieName(port));
+  return c !== undefined && sameSecret(c, secret);
+}

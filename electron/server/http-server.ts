@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { MonitorEndpoint } from '../common/contract.js';
-import { cookieName, isAuthorized, presentedToken, sameSecret } from './auth.js';
+import { cookieName, hasPageCredential, isAuthorized, newToken, pageCookie, presentedToken, sameSecret } from './auth.js';
+import { ConnectionGuard, DEFAULT_GUARD_LIMITS, type ConnectionGuardLimits } from './connection-guard.js';
 import { setSecurityHeaders } from './headers.js';
 import { allowedHosts, hostAllowed, originAllowed } from './origin-check.js';
 import type { StaticFile } from './static-files.js';
@@ -25,8 +26,12 @@ export interface DashboardServerOptions {
   allowHosts?: readonly string[];
   /** Serve /metrics without the token. */
   metricsPublic: boolean;
-  /** Let WebSockets opened by a page of this server (own Origin, token) send state-changing requests. */
+  /** Let WebSockets opened by a page of this server (own Origin, token, page credential) send state-changing requests. */
   allowApply?: boolean;
+  /** The launch key of the printed URL (`&page=`), exchanged once per browser for the page credential cookie. */
+  launchKey?: string;
+  /** Slowloris limits (header deadline, per-peer and total caps, slots for proven clients). */
+  guardLimits?: ConnectionGuardLimits;
   /** The built renderer (null: not built; the page says how to build it). */
   files: Map<string, StaticFile> | null;
   maxConnections?: number;
@@ -40,6 +45,7 @@ export interface DashboardServerOptions {
 export interface DashboardServer {
   server: Server;
   bridge: WebSocketBridge;
+  guard: ConnectionGuard;
   /** Starts listening; resolves to the bound port. */
   listen(port: number): Promise<number>;
   close(): Promise<void>;
@@ -54,6 +60,9 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
   const maxWebSockets = o.maxWebSockets ?? 16;
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes ?? 64 * 1024, perMessageDeflate: false, clientTracking: false });
   const bridge = new WebSocketBridge(o.endpoint, o.bridgeLimits);
+  const guard = new ConnectionGuard(o.guardLimits ?? DEFAULT_GUARD_LIMITS);
+  // The page credential's value never appears in a URL, a file or a log: the launch key is traded for it.
+  const pageSecret = newToken();
 
   const answer = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
     res.statusCode = status;
@@ -82,14 +91,21 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
       return answer(res, 400, 'Bad Request: unreadable URL\n');
     }
     if (url.pathname === '/metrics') {
-      if (!o.metricsPublic && !isAuthorized(req, url, port, o.token)) return unauthorized(res);
+      const ok = isAuthorized(req, url, port, o.token);
+      if (ok) guard.prove(req.socket);
+      if (!o.metricsPublic && !ok) return unauthorized(res);
       return answer(res, 200, o.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
     }
     const presented = presentedToken(req, url, port);
     if (!presented || !sameSecret(presented.token, o.token)) return unauthorized(res);
+    guard.prove(req.socket);
     if (presented.via === 'query') {
-      // Trade the token in the address bar for a cookie, and take it out of the address bar and history.
-      res.setHeader('Set-Cookie', `${cookieName(port)}=${o.token}; HttpOnly; SameSite=Strict; Path=/`);
+      // Trade the token in the address bar for a cookie, and take it out of the address bar and history;
+      // with the launch key too, the page credential as well.
+      const cookies = [`${cookieName(port)}=${o.token}; HttpOnly; SameSite=Strict; Path=/`];
+      const key = url.searchParams.get('page');
+      if (o.allowApply === true && o.launchKey !== undefined && key !== null && sameSecret(key, o.launchKey)) cookies.push(pageCookie(port, pageSecret));
+      res.setHeader('Set-Cookie', cookies);
       res.setHeader('Location', url.pathname);
       return answer(res, 303, 'See Other\n');
     }
@@ -125,13 +141,18 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
     if (origin !== undefined && !originAllowed(origin, allowed)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (!isAuthorized(req, url, port, o.token)) return rejectUpgrade(socket, 401, 'Unauthorized');
     if (bridge.size >= maxWebSockets) return rejectUpgrade(socket, 503, 'Service Unavailable');
-    // Changes only from a browser page of this server: a client without an Origin stays read-only.
-    const mayChange = o.allowApply === true && origin !== undefined && originAllowed(origin, allowed);
+    // Changes only from the dashboard page of this server: its Origin and its page credential cookie. The
+    // token alone (a Prometheus bearer token, say), with any Origin, stays read-only.
+    const mayChange = o.allowApply === true && origin !== undefined && originAllowed(origin, allowed) && hasPageCredential(req, port, pageSecret);
     wss.handleUpgrade(req, socket, head, (ws) => bridge.accept(ws, { mayChange }));
   };
 
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 }, onRequest);
-  server.maxConnections = o.maxConnections ?? 64;
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 });
+  // The guard first: it sees the end of the headers before the handler may prove the token.
+  guard.attach(server);
+  server.on('request', onRequest);
+  // A backstop only: the guard keeps the count far below (a full Node cap would refuse the real client).
+  server.maxConnections = o.maxConnections ?? 1024;
   server.keepAliveTimeout = 5_000;
   server.on('upgrade', onUpgrade);
   server.on('clientError', (_err, socket) => {
@@ -142,6 +163,7 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
   return {
     server,
     bridge,
+    guard,
     listen: (p) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isAuthorized } from './auth.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { setSecurityHeaders } from './headers.js';
 import { allowedHosts, hostAllowed, isLoopback } from './origin-check.js';
 
@@ -57,7 +58,9 @@ export function createMetricsServer(o: MetricsServerOptions): MetricsServer {
     }
     if (url.pathname === '/') return answer(res, 200, INDEX);
     if (url.pathname !== '/metrics') return answer(res, 404, 'Not Found: this is a metrics-only exporter (serve --metrics-only); see /metrics\n');
-    if (!o.public && !isAuthorized(req, url, port, o.token)) return answer(res, 401, 'Unauthorized: send Authorization: Bearer <token> (the file given to --token-file)\n');
+    const authorized = isAuthorized(req, url, port, o.token);
+    if (authorized) guard.prove(req.socket);
+    if (!o.public && !authorized) return answer(res, 401, 'Unauthorized: send Authorization: Bearer <token> (the file given to --token-file)\n');
     let text: string;
     try {
       text = o.metrics();
@@ -72,8 +75,12 @@ export function createMetricsServer(o: MetricsServerOptions): MetricsServer {
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   };
 
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 }, onRequest);
-  server.maxConnections = o.maxConnections ?? 64;
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 });
+  // Slowloris: the same guard as the dashboard (own header deadline, per-peer cap, slots for the token).
+  const guard = new ConnectionGuard();
+  guard.attach(server);
+  server.on('request', onRequest);
+  server.maxConnections = o.maxConnections ?? 1024;
   server.keepAliveTimeout = 5_000;
   server.on('upgrade', onUpgrade);
   server.on('clientError', (_err, socket) => {

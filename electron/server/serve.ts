@@ -58,7 +58,10 @@ function packageVersion(): string {
 export interface RunningServe {
   url: string;
   port: number;
+  /** Reads everything (the page, /ws, /metrics); written to --token-file; changes nothing. */
   token: string;
+  /** With --allow-apply: the key in the printed URL that gives a browser the page credential (never in a file). */
+  launchKey: string;
   service: MonitorService;
   /** The dashboard server, or the exporter with --metrics-only. */
   server: DashboardServer | MetricsServer;
@@ -74,6 +77,7 @@ export async function startServe(
   extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore; tuning?: TuningHostOptions | null } = {},
 ): Promise<RunningServe> {
   const token = newToken();
+  const launchKey = newToken();
   const allowApply = opts.allowApply === true;
   const tuning =
     extra.tuning !== undefined
@@ -99,16 +103,17 @@ export async function startServe(
   } else {
     const rendererDir = extra.rendererDir === undefined ? findRendererDir() : extra.rendererDir;
     const files = rendererDir ? loadStaticFiles(rendererDir) : null;
-    server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, allowApply, files });
+    server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, allowApply, launchKey, files });
   }
   const port = await server.listen(opts.port);
   sampler.start?.();
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const url = `http://${shownHost}:${port}/?token=${token}`;
+  const url = `http://${shownHost}:${port}/?token=${token}${allowApply && !opts.metricsOnly ? `&page=${launchKey}` : ''}`;
   return {
     url,
     port,
     token,
+    launchKey,
     service,
     server,
     metrics: portwatchMetrics,

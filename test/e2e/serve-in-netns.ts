@@ -35,7 +35,7 @@ export interface ServeInNs {
 export async function startServeInNamespace(ns: Namespace, port: number, extra: string[] = []): Promise<ServeInNs> {
   const p = ns.spawn([process.execPath, '--import', 'tsx', CLI_ENTRY, 'serve', '--port', String(port), ...extra], { cwd: REPO_ROOT });
   const line = await p.waitForLine(/Portwatch dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=/, 30_000);
-  const m = /(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))/.exec(line)!;
+  const m = /(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)(?:&page=[A-Za-z0-9_-]+)?)/.exec(line)!;
   return { process: p, url: m[1]!, port: Number(m[2]), token: m[3]! };
 }
 

@@ -61,7 +61,7 @@ async function stage(range: { low: number; high: number }, port: number, allowAp
   const serve = ns.spawn([process.execPath, '--import', 'tsx', CLI_ENTRY, 'serve', '--port', String(port), ...(allowApply ? ['--allow-apply'] : []), '--assume-host'], { cwd: REPO_ROOT, env });
   const line = await serve.waitForLine(/Portwatch dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=/, 30_000);
   if (allowApply) await serve.waitForLine(/Applying is ON \(--allow-apply\)/, 5_000);
-  const url = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(line)![1]!;
+  const url = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+(?:&page=[A-Za-z0-9_-]+)?)/.exec(line)![1]!;
   const browser = await launchChromiumIn(ns);
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })).newPage();
   const messages: string[] = [];

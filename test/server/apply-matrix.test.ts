@@ -1,18 +1,22 @@
 // `portwatch serve --allow-apply` against the real server: which requests may change the system. Without
 // the flag every state-changing request is refused (and says how to enable it); with it, only a WebSocket
-// opened by a page of this server (its own Origin) with the token may apply, keep or revert. No token,
-// a foreign Origin, another port's page, a rebinding Host, a client without an Origin, or any HTTP
-// method but GET/HEAD: refused, and nothing is written.
+// opened by the dashboard page of this server (its own Origin, the token, and the page credential cookie
+// that only the printed URL's launch key gives) may apply, keep or revert. No token, a foreign Origin,
+// another port's page, a rebinding Host, a client without an Origin, the token alone with a forged Origin
+// (a stolen Prometheus token), the page credential anywhere but its cookie, or any HTTP method but
+// GET/HEAD: refused, and nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieName } from '../../electron/server/auth.js';
+import { cookieName, pageCookieName } from '../../electron/server/auth.js';
 import { SERVE_APPLY_OFF } from '../../electron/server/serve.js';
 import type { TuningPlanView, TuningSession } from '../../electron/common/tuning-contract.js';
 import { createTuningMachine, type TuningMachine } from '../node/service/tuning-world.js';
-import { FrameLog, rawHttp, rawWebSocket, startFixture, type Fixture } from './serve-fixture.js';
+import { FrameLog, openPrintedUrl, rawHttp, rawWebSocket, startFixture, type Fixture } from './serve-fixture.js';
 
 const canRunAsRoot = process.getuid?.() === 0;
 
-const page = (f: Fixture) => ({ Origin: `http://127.0.0.1:${f.port}`, Cookie: `${cookieName(f.port)}=${f.token}` });
+// What the dashboard page sends: its Origin and the cookies the printed URL gave it.
+const pageCookies = new Map<number, string>();
+const page = (f: Fixture) => ({ Origin: `http://127.0.0.1:${f.port}`, Cookie: pageCookies.get(f.port) ?? `${cookieName(f.port)}=${f.token}` });
 
 describe('without --allow-apply', () => {
   let f: Fixture;
@@ -55,6 +59,9 @@ describe.skipIf(!canRunAsRoot)('with --allow-apply (helper run directly as root 
   beforeAll(async () => {
     m = await createTuningMachine({ allowApply: true });
     f = await startFixture({ allowApply: true }, m.tuning);
+    const opened = await openPrintedUrl(f);
+    expect(opened.names).toEqual([cookieName(f.port), pageCookieName(f.port)]);
+    pageCookies.set(f.port, opened.cookie);
   });
   afterAll(async () => {
     await f.close();
@@ -127,5 +134,62 @@ describe.skipIf(!canRunAsRoot)('with --allow-apply (helper run directly as root 
     expect(terminal).toContain('Writing net.ipv4.ip_local_port_range = 32768 65535');
     expect(terminal).toContain('old values back (reverted on request)');
     ws.socket.destroy();
+  });
+
+  describe('the token alone changes nothing (a stolen Prometheus token, forged Origins)', () => {
+    const origin = () => `http://127.0.0.1:${f.port}`;
+    const tokenCookie = () => `${cookieName(f.port)}=${f.token}`;
+    const pageValue = () => pageCookies.get(f.port)!.split('; ').find((c) => c.startsWith(pageCookieName(f.port)))!.split('=')[1]!;
+
+    const refusedToChange = async (headers: Record<string, string>, path = '/ws'): Promise<void> => {
+      const ws = await rawWebSocket(f.port, path, headers);
+      if (ws.status !== 101) {
+        // Refused at the handshake (a Bearer page credential is a wrong token): nothing to change either.
+        expect([headers, ws.status]).toEqual([headers, 401]);
+        ws.socket.destroy();
+        return;
+      }
+      const c = new FrameLog(ws.socket);
+      const plan = (await c.call('getTuningPlan', {})).result as TuningPlanView;
+      for (const [method, params] of [
+        ['applyTuning', { planId: plan.planId, steps: ['widen-range'] }],
+        ['keepTuning', { sessionId: 'ts-0123456789ab' }],
+        ['revertTuning', { txid: '20261124T101500Z-a1b2c3' }],
+        ['writeTuningTerminal', { sessionId: 'ts-0123456789ab', data: 'password\r' }],
+      ] as const) {
+        expect([headers, await c.call(method, params)]).toMatchObject([headers, { ok: false, error: { code: 'forbidden' } }]);
+      }
+      ws.socket.destroy();
+    };
+
+    it('refuses every change to the token as a Bearer header or a cookie, with the page\'s own Origin forged', async () => {
+      await refusedToChange({ Origin: origin(), Authorization: `Bearer ${f.token}` });
+      await refusedToChange({ Origin: origin(), Cookie: tokenCookie() });
+      await refusedToChange({ Origin: `http://localhost:${f.port}`, Cookie: tokenCookie() });
+      expect(await m.readSysctl('ip_local_port_range')).toBe('32768\t60999\n');
+    });
+
+    it('never takes the page credential from a query, a Bearer header or a wrong cookie', async () => {
+      await refusedToChange({ Origin: origin(), Cookie: tokenCookie() }, `/ws?page=${pageValue()}`);
+      await refusedToChange({ Origin: origin(), Cookie: tokenCookie() }, `/ws?token=${pageValue()}`);
+      await refusedToChange({ Origin: origin(), Cookie: tokenCookie(), Authorization: `Bearer ${pageValue()}` });
+      await refusedToChange({ Origin: origin(), Cookie: `${tokenCookie()}; ${pageCookieName(f.port)}=${'A'.repeat(43)}` });
+      await refusedToChange({ Origin: origin(), Cookie: `${tokenCookie()}; ${pageCookieName(f.port + 1)}=${pageValue()}` });
+      expect(await m.readSysctl('ip_local_port_range')).toBe('32768\t60999\n');
+    });
+
+    it('gives the page credential only for the launch key of the printed URL, never for the token alone', async () => {
+      const names = async (path: string): Promise<string[]> =>
+        ([] as string[]).concat((await rawHttp(f.port, 'GET', path)).headers['set-cookie'] ?? []).map((c) => c.split('=')[0]!);
+      expect(await names(`/?token=${f.token}`)).toEqual([cookieName(f.port)]);
+      expect(await names(`/?token=${f.token}&page=${f.token}`)).toEqual([cookieName(f.port)]);
+      expect(await names(`/?token=${f.token}&page=${'A'.repeat(43)}`)).toEqual([cookieName(f.port)]);
+      expect(await names(`/?page=${f.launchKey}`)).toEqual([]);
+      expect(await names(`/?token=${f.token}&page=${f.launchKey}`)).toEqual([cookieName(f.port), pageCookieName(f.port)]);
+      const set = ([] as string[]).concat((await rawHttp(f.port, 'GET', `/?token=${f.token}&page=${f.launchKey}`)).headers['set-cookie'] ?? []);
+      expect(set[1]).toMatch(/; HttpOnly; SameSite=Strict; Path=\/$/);
+      expect(set[1]).not.toContain(f.launchKey);
+      expect(set[1]).not.toContain(f.token);
+    });
   });
 });

@@ -200,3 +200,12 @@ export class FrameLog {
     return this.waitFor((m) => m.id === id);
   }
 }
+
+/** What the printed URL gives a browser: the cookies of the token exchange (`name=value` pairs joined for a Cookie header). */
+export async function openPrintedUrl(f: RunningServe): Promise<{ status: number; cookie: string; names: string[] }> {
+  const u = new URL(f.url);
+  const r = await rawHttp(f.port, 'GET', `${u.pathname}${u.search}`);
+  const set = ([] as string[]).concat(r.headers['set-cookie'] ?? []);
+  const pairs = set.map((c) => c.split(';')[0]!);
+  return { status: r.status, cookie: pairs.join('; '), names: pairs.map((p) => p.split('=')[0]!) };
+}
