@@ -33,42 +33,65 @@ export function netnsAddon(addon: SockDiagLoadResult): NetnsAddon | null {
 export type SockDiagLoadResult = SockDiagAddon | { unavailable: string };
 
 const ADDON_FILE = join('build', 'Release', 'sock_diag.node');
+/** The prebuilt addon of this architecture, as node-gyp-build and prebuildify lay it out. */
+export const PREBUILT_FILE = join('prebuilds', `${process.platform}-${process.arch}`, 'sock_diag.napi.node');
 // From electron/node/platform/linux/native/ (source) or out/node/electron/... (compiled) up to the
 // package root; in a packaged app the root is app.asar, whose .node files Electron reads unpacked.
 const MAX_LEVELS_UP = 10;
 
 let cached: SockDiagLoadResult | undefined;
 
-/** The package root's addon path: the first build/Release/sock_diag.node found walking up from here. */
-export function findAddon(from: string = dirname(fileURLToPath(import.meta.url))): string | null {
+/**
+ * The addon files to try, best first, at the first package root found walking up from here: a local build
+ * (build/Release, made for exactly this Node), then the prebuilt one for this platform and architecture —
+ * node-gyp-build's order.
+ */
+export function findAddons(from: string = dirname(fileURLToPath(import.meta.url))): string[] {
   let dir = from;
   for (let i = 0; i < MAX_LEVELS_UP; i++) {
-    const candidate = join(dir, ADDON_FILE);
-    if (existsSync(candidate)) return candidate;
+    const found = [ADDON_FILE, PREBUILT_FILE].map((f) => join(dir, f)).filter((f) => existsSync(f));
+    if (found.length > 0) return found;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  return null;
+  return [];
 }
 
-/** Loads the addon from `path` (default: found by findAddon); the result is cached when no path is given. */
+/** The package root's first addon file (see findAddons), or null. */
+export function findAddon(from?: string): string | null {
+  return findAddons(from)[0] ?? null;
+}
+
+/** Loads the addon from `path` (default: the first of findAddons that loads); cached when no path is given. */
 export function loadSockDiag(path?: string): SockDiagLoadResult {
   if (path === undefined && cached) return cached;
-  const result = load(path);
+  const result = path === undefined ? loadFirst() : loadFile(path);
   if (path === undefined) cached = result;
   return result;
 }
 
-function load(path: string | undefined): SockDiagLoadResult {
+function loadFirst(): SockDiagLoadResult {
   if (process.platform !== 'linux') return { unavailable: `sock_diag is Linux-only (this is ${process.platform})` };
-  let file: string | null;
+  let files: string[];
   try {
-    file = path ?? findAddon();
+    files = findAddons();
   } catch (err) {
     return { unavailable: `could not look for ${ADDON_FILE}: ${message(err)}` };
   }
-  if (file === null) return { unavailable: `${ADDON_FILE} not found (not built: run npm install, or node-gyp rebuild)` };
+  if (files.length === 0) return { unavailable: `neither ${ADDON_FILE} nor ${PREBUILT_FILE} found (no prebuilt addon for ${process.platform}-${process.arch}, and not built: run npm install, or node-gyp rebuild)` };
+  // Every reason is kept: a local build for another Node and a prebuilt file that fails say different things.
+  const reasons: string[] = [];
+  for (const f of files) {
+    const r = loadFile(f);
+    if (!('unavailable' in r)) return r;
+    reasons.push(r.unavailable);
+  }
+  return { unavailable: reasons.join('; ') };
+}
+
+function loadFile(file: string): SockDiagLoadResult {
+  if (process.platform !== 'linux') return { unavailable: `sock_diag is Linux-only (this is ${process.platform})` };
   try {
     const addon: unknown = createRequire(import.meta.url)(file);
     if (isAddon(addon)) return addon;
