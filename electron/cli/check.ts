@@ -17,7 +17,7 @@ import { parseSeconds } from './args.js';
 import { HostSampler } from '../node/sampler/host-sampler.js';
 import type { HostSample } from '../common/host-sample.js';
 import { hostCheckDocument, renderHostReport } from './host-report.js';
-import { resolveNetnsScope } from './netns-scope.js';
+import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
 
 const OPTIONS = {
   json: { type: 'boolean' },

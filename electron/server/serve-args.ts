@@ -20,6 +20,8 @@ export interface ServeOptions {
   allowApply?: boolean;
   /** Plan for this network namespace even when it looks like a container. */
   assumeHost?: boolean;
+  /** --netns: "host" (every namespace in /metrics), "self", or undefined (host when root on the host). */
+  netns?: string;
   help: boolean;
 }
 
@@ -40,6 +42,9 @@ Options:
                      --metrics-public (use --token-file for Prometheus' bearer token)
   --token-file PATH  Also write the token to PATH (mode 0600), e.g. for Prometheus bearer_token_file
   --open             Open the dashboard in the default browser
+  --netns SCOPE      host: /metrics also covers every network namespace (containers, pods:
+                     portwatch_netns_* with netns, pod, namespace, container labels, the worst 20
+                     plus "other"); self: only this one (default: host when root on the host)
   --allow-apply      Let the tuning wizard apply its plan (kernel settings, through Portwatch's helper:
                      directly when run as root, else pkexec or sudo, whose prompt shows in the wizard's
                      terminal). Only from the dashboard page itself: the WebSocket it opens with this
@@ -67,6 +72,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
         open: { type: 'boolean' },
         'allow-apply': { type: 'boolean' },
         'assume-host': { type: 'boolean' },
+        netns: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -112,6 +118,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
       tokenFile,
       allowApply,
       assumeHost: v['assume-host'] ?? false,
+      ...(v.netns === undefined ? {} : { netns: v.netns }),
       help: v.help ?? false,
     },
   };

@@ -13,6 +13,8 @@ import type { PlatformName } from '../common/model.js';
 import { newToken } from './auth.js';
 import { createDashboardServer, type DashboardServer } from './http-server.js';
 import { PortwatchMetrics } from './metrics.js';
+import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
+import { startHostWideMetrics } from './netns-serve.js';
 import { createMetricsServer, type MetricsServer } from './metrics-server.js';
 import { loadStaticFiles } from './static-files.js';
 import { SERVE_USAGE, parseServeArgs, type ServeOptions } from './serve-args.js';
@@ -149,6 +151,11 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
     io.stdout.write(SERVE_USAGE);
     return EXIT_OK;
   }
+  const scope = await resolveNetnsScope(opts.netns);
+  if ('error' in scope) {
+    io.stderr.write(`portwatch serve: ${scope.error}\nRun \`portwatch serve --help\` for usage.\n`);
+    return EXIT_USAGE;
+  }
   const sampler = createSampler();
   let running: RunningServe;
   try {
@@ -169,6 +176,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
       return EXIT_USAGE;
     }
   }
+  const hostWide = scope.scope === 'host' ? startHostWideMetrics(running.metrics.registry) : null;
   const metricsUrl = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${running.port}/metrics`;
   if (opts.metricsOnly) {
     io.stdout.write(`Portwatch exporter: ${metricsUrl}${opts.metricsPublic ? ' (no token needed)' : ` (token required: Authorization: Bearer <token>${opts.tokenFile ? `, the token is in ${opts.tokenFile}` : ''})`}\n`);
@@ -192,6 +200,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
     process.once('SIGTERM', done);
     signal?.addEventListener('abort', done);
   });
+  await hostWide?.stop();
   await running.close();
   if (opts.tokenFile) {
     try {

@@ -18,6 +18,9 @@ import { describeNetns } from '../../../netns/describe-netns.js';
 import { createNamespace, type Namespace, type NsProcess } from '../../../netns/netns.js';
 import { REPO_ROOT, CLI_ENTRY } from '../../../netns/portwatch-cli.js';
 import { connectHold, startServer } from '../../../netns/workloads.js';
+import { MetricsRegistry } from '../../../../electron/server/metrics-registry.js';
+import { addNamespaceFamilies } from '../../../../electron/server/netns-metrics.js';
+import { spawnSync } from 'node:child_process';
 
 /** Where a cgroup hierarchy is mounted, from mountinfo (never assumed). */
 function cgroupMount(match: (fsType: string, superOptions: string) => boolean): string | null {
@@ -176,6 +179,28 @@ describeNetns('every network namespace of the host (real kernel)', () => {
     expect(host.severity).toBe('exhausted');
     expect(host.namespaces[0]!.sample!.severity).toBe('exhausted');
     expect(host.namespaces.indexOf(p)).toBeLessThan(host.namespaces.indexOf(i));
+  }, 30_000);
+
+  it('/metrics: a series per namespace labelled with its pod and container, the rest folded into "other"; promtool accepts it', async () => {
+    const sampler = new HostSampler({ workloadRoots: { varLogPods: join(root, 'var/log/pods'), varLogContainers: join(root, 'var/log/containers'), kubeletPods: join(root, 'var/lib/kubelet/pods'), dockerContainers: join(root, 'var/lib/docker/containers') } });
+    const host = await sampler.sampleOnce();
+    const podId = `net:[${inodeOf(`/run/netns/${pod.name}`)}]`;
+    const full = addNamespaceFamilies(new MetricsRegistry<null>(), () => host).render(null);
+    expect(full).toContain(`portwatch_netns_level{netns="${podId}",pod="checkout-7d4f",namespace="shop",container="`);
+    expect(full).toMatch(new RegExp(`portwatch_netns_utilization_ratio\\{netns="${podId.replace(/[[\]]/g, '\\$&')}",pod="checkout-7d4f",namespace="shop",container="[^"]+"\\} 1\\n`));
+    expect(full).toContain('portwatch_netns_port_range_ports{netns="host",pod="",namespace="",container=""}');
+    expect(full).not.toContain('netns="other"');
+    // bounded: the worst two keep their own series, everything else is one "other" series per family
+    const bounded = addNamespaceFamilies(new MetricsRegistry<null>(), () => host, 2).render(null);
+    const levels = bounded.split('\n').filter((l) => l.startsWith('portwatch_netns_level{'));
+    expect(levels).toHaveLength(3);
+    expect(levels[0]).toContain(' 4');
+    expect(levels[2]).toMatch(/^portwatch_netns_level\{netns="other",pod="",namespace="",container=""\} [0-4]$/);
+    const folded = host.namespaces.slice(2).reduce((n, x) => n + (x.sample?.totalSockets ?? 0), 0);
+    expect(bounded).toContain(`portwatch_netns_sockets{netns="other",pod="",namespace="",container=""} ${folded}\n`);
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: full, encoding: 'utf8', timeout: 10_000 });
+    expect(check.error).toBeUndefined();
+    expect(check.status, check.stdout + check.stderr).toBe(0);
   }, 30_000);
 
   it('counts namespaces that vanish between enumeration and reading, and samples the rest', async () => {

@@ -2,8 +2,8 @@
 // (only the one Portwatch runs in), or by default every namespace when Portwatch is root in the host's
 // own namespace with an addon that can enter the others, else its own.
 import { stat } from 'node:fs/promises';
-import { hostReadSupport } from '../node/platform/linux/host-read.js';
-import { hostNamespaceInode } from '../node/platform/linux/netns-enumerate.js';
+import { hostReadSupport } from '../platform/linux/host-read.js';
+import { hostNamespaceInode } from '../platform/linux/netns-enumerate.js';
 
 /** The scope asked for, or the error naming the culprit. */
 export async function resolveNetnsScope(flag: string | undefined): Promise<{ scope: 'host' | 'self' } | { error: string }> {
