@@ -57,7 +57,8 @@ export function describeResidents(id: NamespaceIdentity): string {
   const containers = id.containers.slice(0, 3).map((c) => printable(c.name ?? c.id.slice(0, 12)));
   if (containers.length) parts.push(`${id.containers[0]!.runtime} container${containers.length > 1 ? 's' : ''} ${containers.join(', ')}`);
   if (id.names.length && !namespaceLabel(id).startsWith('netns ')) parts.push(`netns ${printable(id.names.join(', '))}`);
-  const procs = id.processes.slice(0, 3).map((p) => `${printable(p.name)}(${p.pid})`);
+  // every process not in a namespace of its own lives in the host's: listing them says nothing
+  const procs = id.host ? [] : id.processes.slice(0, 3).map((p) => `${printable(p.name)}(${p.pid})`);
   if (procs.length) parts.push(`process${id.processCount === 1 ? '' : 'es'} ${procs.join(', ')}${id.processCount > 3 ? ` +${id.processCount - 3}` : ''}`);
   return parts.join(' · ');
 }
