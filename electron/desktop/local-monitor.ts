@@ -1,4 +1,5 @@
-// The monitor in this process: a reconfigurable sampler and the monitor service over it. The desktop app
+// The monitor in this process: a sampler and the monitor service over it; a settings change reconfigures the
+// sampler in place, so history, timeline and what the analysis remembers all carry on. The desktop app
 // runs it either in its main process or inside a utility process (monitor-host.ts); see
 // electron/main/monitor-process.ts for the choice.
 import { hostname } from 'node:os';
@@ -8,7 +9,7 @@ import { MonitorService } from '../node/service/monitor-service.js';
 import { machineTuning } from '../node/service/tuning-machine.js';
 import type { TuningHostOptions } from '../node/service/tuning-host.js';
 import type { MonitorControl } from './monitor-control.js';
-import { ReconfigurableSampler, type MonitorConfig, type SamplerLike } from './reconfigurable-sampler.js';
+import type { MonitorConfig, SamplerLike } from './monitor-config.js';
 
 export interface LocalMonitorOptions {
   config: MonitorConfig;
@@ -29,7 +30,7 @@ export function platformName(p: NodeJS.Platform = process.platform): PlatformNam
 /** Starts a sampler and a monitor service in this process. */
 export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
   const create = opts.createSampler ?? ((c: MonitorConfig) => createSampler({ cpuBudget: c.cpuBudget, analysis: c.analysis }));
-  const sampler = new ReconfigurableSampler(create, opts.config);
+  const sampler = create(opts.config);
   const service = new MonitorService({
     sampler,
     // The desktop app applies through the helper with the system's elevation prompt; only requests the
@@ -54,7 +55,11 @@ export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
       sampler.resume();
     },
     configure(config) {
-      void sampler.configure(config).catch((err: unknown) => process.emitWarning(`Portwatch: could not apply the new sampling settings: ${String(err)}`));
+      try {
+        sampler.configure(config);
+      } catch (err) {
+        process.emitWarning(`Portwatch: could not apply the new sampling settings: ${err instanceof Error ? err.message : String(err)}`);
+      }
     },
     onProblem() {
       return () => undefined; // in-process: a failure of the monitor is a failure of this process

@@ -1,7 +1,7 @@
 // What the desktop app needs from its monitor, wherever it runs (in the main process or in a utility
 // process): the contract endpoint the window talks to, and the controls the tray and settings use.
 import type { MonitorEndpoint } from '../common/contract.js';
-import type { MonitorConfig } from './reconfigurable-sampler.js';
+import type { MonitorConfig } from './monitor-config.js';
 
 /** A running monitor as the desktop app drives it. */
 export interface MonitorControl {

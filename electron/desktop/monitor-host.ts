@@ -5,7 +5,7 @@ import { parseAnalysisConfig } from '../common/config.js';
 import { checkCpuBudget, DEFAULT_SCHEDULE } from '../node/sampler/schedule.js';
 import type { MonitorControl } from './monitor-control.js';
 import { asToHost, type FromHost, type MessagePortLike } from './monitor-protocol.js';
-import type { MonitorConfig } from './reconfigurable-sampler.js';
+import type { MonitorConfig } from './monitor-config.js';
 
 /** Builds the monitor once the main process says start. */
 export type MonitorFactory = (config: MonitorConfig, version: string) => MonitorControl;

@@ -2,7 +2,7 @@
 // Requests have already passed the IPC chokepoint; the host still checks the shape of every message, and
 // the contract's own validation runs again inside the monitor service.
 import type { MonitorEvent, RequestMessage, ResponseMessage } from '../common/contract.js';
-import type { MonitorConfig } from './reconfigurable-sampler.js';
+import type { MonitorConfig } from './monitor-config.js';
 
 /** From the main process to the monitor host. */
 export type ToHost =

@@ -5,7 +5,7 @@
 import type { MonitorEndpoint, MonitorEvent, ResponseMessage } from '../common/contract.js';
 import type { MonitorControl } from './monitor-control.js';
 import { asFromHost, type MessagePortLike, type ToHost } from './monitor-protocol.js';
-import type { MonitorConfig } from './reconfigurable-sampler.js';
+import type { MonitorConfig } from './monitor-config.js';
 
 /** A started monitor process as this side sees it. */
 export interface MonitorChild extends MessagePortLike {

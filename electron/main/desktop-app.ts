@@ -10,7 +10,7 @@ import { HIDDEN_ARG, linuxAutostartEnabled, relaunchArgv, setLinuxAutostart, aut
 import type { MonitorControl } from '../desktop/monitor-control.js';
 import { NotificationPolicy, type NotificationDraft } from '../desktop/notification-policy.js';
 import { localMinuteOfDay } from '../desktop/quiet-hours.js';
-import type { MonitorConfig } from '../desktop/reconfigurable-sampler.js';
+import type { MonitorConfig } from '../desktop/monitor-config.js';
 import type { DesktopSettings } from '../desktop/settings.js';
 import { loadSettings, saveSettings, SETTINGS_FILE, settingsText, watchSettings, type SettingsRead } from '../desktop/settings-store.js';
 import { trayState, type TrayState } from '../desktop/tray-state.js';

@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { startLocalMonitor } from '../desktop/local-monitor.js';
 import type { MonitorControl } from '../desktop/monitor-control.js';
-import type { MonitorConfig } from '../desktop/reconfigurable-sampler.js';
+import type { MonitorConfig } from '../desktop/monitor-config.js';
 import { RemoteMonitor, type MonitorChild } from '../desktop/remote-monitor.js';
 import type { ElectronApi } from './electron-api.js';
 

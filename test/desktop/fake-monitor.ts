@@ -3,7 +3,7 @@
 import type { MonitorEndpoint, MonitorEvent, RequestContext, ResponseMessage } from '../../electron/common/contract.js';
 import type { Sample } from '../../electron/common/model.js';
 import type { MonitorControl } from '../../electron/desktop/monitor-control.js';
-import type { MonitorConfig } from '../../electron/desktop/reconfigurable-sampler.js';
+import type { MonitorConfig } from '../../electron/desktop/monitor-config.js';
 import { MonitorService } from '../../electron/node/service/monitor-service.js';
 import { ManualSampler } from '../node/service/make-sample.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { serveMonitorHost } from '../../electron/desktop/monitor-host.js';
 import { asFromHost, asToHost } from '../../electron/desktop/monitor-protocol.js';
 import { defaultSettings } from '../../electron/desktop/settings.js';
-import type { MonitorConfig } from '../../electron/desktop/reconfigurable-sampler.js';
+import type { MonitorConfig } from '../../electron/desktop/monitor-config.js';
 import { FakeMonitor } from '../desktop/fake-monitor.js';
 
 function host() {

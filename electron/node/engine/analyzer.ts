@@ -36,7 +36,7 @@ interface PreviousSample {
 
 /** Analyses snapshots into samples; one instance per monitored machine (or namespace). */
 export class Analyzer {
-  private readonly config: AnalysisConfig;
+  private config: AnalysisConfig;
   private readonly addressIds = new AddressIds();
   private readonly owners: OwnerMemory;
   private readonly trends: DestinationTrends;
@@ -57,6 +57,15 @@ export class Analyzer {
     this.trends = new DestinationTrends(this.config.trendWindowSec, Math.max(16, 2 * this.config.topDestinations));
     this.hysteresis = new SeverityHysteresis(this.config.recoverSamples);
     this.recent = new RecentExhaustionMemory(this.config);
+  }
+
+  /** Takes new thresholds and bounds for the samples from now on, keeping what it remembers (owners, trends, hysteresis, recent exhaustion). */
+  configure(config: AnalysisConfig): void {
+    this.config = parseAnalysisConfig(config).config;
+    this.owners.setCapacity(this.config.ownerMemory);
+    this.trends.setBounds(this.config.trendWindowSec, Math.max(16, 2 * this.config.topDestinations));
+    this.hysteresis.setRecoverSamples(this.config.recoverSamples);
+    this.recent.configure(this.config);
   }
 
   /** Turns a 1 Hz counter reading into a rate (ActiveOpens delta since the previous reading) and keeps it in a short history. */

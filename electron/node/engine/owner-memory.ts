@@ -34,9 +34,14 @@ export class OwnerMemory {
   private madeRoom = false;
   private names = new Map<number, string>();
 
-  constructor(readonly capacity: number) {
+  constructor(public capacity: number) {
     this.mask = tableSize(Math.min(capacity, 1024)) - 1;
     this.slots = new Uint32Array((this.mask + 1) * W).fill(EMPTY);
+  }
+
+  /** Changes the bound, keeping what is remembered (after a shrink, older entries go as the table makes room). */
+  setCapacity(capacity: number): void {
+    this.capacity = capacity;
   }
 
   /** 4-tuples remembered now (never more than capacity). */

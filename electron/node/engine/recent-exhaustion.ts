@@ -101,7 +101,12 @@ function formatHold(sec: number): string {
 export class RecentExhaustionMemory {
   private remembered: RecentExhaustion | null = null;
 
-  constructor(private readonly config: AnalysisConfig) {}
+  constructor(private config: AnalysisConfig) {}
+
+  /** Takes new thresholds for the samples from now on, keeping the remembered finding. */
+  configure(config: AnalysisConfig): void {
+    this.config = config;
+  }
 
   /** Adds `recentExhaustion` to the sample and raises its severity (with the reason) while the finding is recent. */
   apply(snapshot: Snapshot, sample: Sample): Sample {

@@ -60,7 +60,12 @@ export class SeverityHysteresis {
   private below = 0;
   private candidate: Severity = 'ok';
 
-  constructor(readonly recoverSamples: number) {}
+  constructor(public recoverSamples: number) {}
+
+  /** Changes how many samples below a level lower it, keeping the level shown and the count so far. */
+  setRecoverSamples(n: number): void {
+    this.recoverSamples = n;
+  }
 
   /** Feeds one sample's raw and lowered levels; returns the level to show. */
   update(raw: Severity, lowered: Severity): HysteresisStep {

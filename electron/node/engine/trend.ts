@@ -87,10 +87,16 @@ export class DestinationTrends {
   private readonly byKey = new Map<string, History>();
 
   constructor(
-    readonly windowSec: number,
-    readonly maxTracked: number,
+    public windowSec: number,
+    public maxTracked: number,
     readonly maxPoints = 512,
   ) {}
+
+  /** Changes the window and the number tracked for the points from now on, keeping the histories. */
+  setBounds(windowSec: number, maxTracked: number): void {
+    this.windowSec = windowSec;
+    this.maxTracked = maxTracked;
+  }
 
   /** Number of destinations tracked. */
   get size(): number {

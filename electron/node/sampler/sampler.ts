@@ -21,6 +21,9 @@ export interface SamplerOptions {
   backend?: Backend;
 }
 
+/** What a running sampler can take without being rebuilt. */
+export type SamplerConfig = Pick<SamplerOptions, 'cpuBudget' | 'analysis'>;
+
 type Listener<T> = (value: T) => void;
 
 export class Sampler {
@@ -56,6 +59,18 @@ export class Sampler {
     this.tickIntervalMs = opts.tickIntervalMs ?? 1000;
     this.backend = opts.backend ?? createBackend();
     this.analyzer = new Analyzer(opts.analysis ?? DEFAULT_ANALYSIS_CONFIG);
+  }
+
+  /**
+   * Takes a new CPU budget and analysis settings while running: the next interval follows the new budget, the
+   * analyzer keeps what it remembers. A bad budget changes nothing (RangeError naming it).
+   */
+  configure(config: SamplerConfig): void {
+    const budget = config.cpuBudget ?? this.schedule.cpuBudget;
+    const bad = checkCpuBudget(budget);
+    if (bad) throw new RangeError(bad);
+    this.schedule.cpuBudget = budget;
+    if (config.analysis) this.analyzer.configure(config.analysis);
   }
 
   get paused(): boolean {
