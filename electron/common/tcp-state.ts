@@ -66,7 +66,7 @@ export function tcpStateName(n: number): TcpStateName | undefined {
 
 /**
  * States whose socket occupies an ephemeral port toward one destination
- * (domain.md: any state but LISTEN; bound-only sockets are counted as held ports instead).
+ * (docs/domain.md: any state but LISTEN; bound-only sockets are counted as held ports instead).
  */
 export function occupiesDestinationPort(state: number): boolean {
   return state !== TCP_STATE.LISTEN && state !== TCP_STATE.BOUND && state !== TCP_STATE.CLOSE && state !== TCP_STATE.NEW_SYN_RECV && state !== TCP_STATE.SYN_RECV;

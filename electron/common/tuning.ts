@@ -1,7 +1,7 @@
 // The tuning contract, shared by the planner (electron/node/tuning), the privileged helper
 // (electron/helper) and the wizard UI: the allow-list of kernel keys with their numeric bounds, the plan
 // document the helper accepts (parsed integers only), what the helper reports back, and the reviewed plan
-// a UI shows. Pure: no node:*, no DOM. Every statement here must agree with shared/domain.md.
+// a UI shows. Pure: no node:*, no DOM. Every statement here must agree with docs/domain.md.
 import type { PlatformName, PortRange } from './model.js';
 import { arr, describeValue, num, obj, oneOf, str, tagged, validate, type Schema, type Validated } from './schema.js';
 
@@ -55,7 +55,7 @@ export function platformOfKey(key: TunableKey): PlatformName {
 
 /** Lowest port a range may start at, whatever ip_unprivileged_port_start says (the kernel default floor). */
 export const RANGE_ABSOLUTE_FLOOR = 1024;
-/** Lowest low end proposed without reserving every listener in the range (domain.md guard rail). */
+/** Lowest low end proposed without reserving every listener in the range (docs/domain.md guard rail). */
 export const SAFE_RANGE_FLOOR = 32768;
 /** Highest port. */
 export const PORT_MAX = 65535;

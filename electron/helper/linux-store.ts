@@ -1,6 +1,6 @@
 // The Linux settings store: values are /proc/sys files written directly (sysctl-io.ts, no program run),
 // persisted in the sysctl.d drop-in (drop-in.ts), with the boot-order check of every sysctl.d file and
-// the guard rails of domain.md that need the live system (ip_unprivileged_port_start, widen-only,
+// the guard rails of docs/domain.md that need the live system (ip_unprivileged_port_start, widen-only,
 // merge-only reserved ports, listeners under a low end below 32768).
 import { join } from 'node:path';
 import {
@@ -44,7 +44,7 @@ export function createLinuxStore(paths: { proc: string; configRoot: string }): S
   };
 }
 
-/** The guard rails that need the live system (domain.md "Guard rails for changes"). */
+/** The guard rails that need the live system (docs/domain.md "Guard rails for changes"). */
 async function checkLinuxAgainstLive(proc: string, doc: HelperPlanDocument, live: LiveValues): Promise<string | null> {
   const get = <K extends TunableKey>(k: K) => doc.settings.find((s): s is Extract<HelperSetting, { key: K }> => s.key === k);
   const range = get('net.ipv4.ip_local_port_range');

@@ -1,5 +1,5 @@
 // What each kernel setting in effect means for ephemeral ports, in words that agree with the project's
-// domain facts (shared/domain.md). Pure: settings in, rows out.
+// domain facts (docs/domain.md). Pure: settings in, rows out.
 import type { KernelSettings, PlatformName, PortRange } from '../../electron/common/model.js';
 import { int } from './format.js';
 

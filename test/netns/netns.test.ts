@@ -75,7 +75,7 @@ describeNetns('network namespace harness', () => {
 
   it('refuses a sysctl value the kernel did not keep, naming the key', async () => {
     ns = await createNamespace('harness');
-    // domain.md: the kernel rejects a range whose low end is below ip_unprivileged_port_start (1024).
+    // docs/domain.md: the kernel rejects a range whose low end is below ip_unprivileged_port_start (1024).
     await expect(ns.sysctl('net.ipv4.ip_local_port_range', '1000 1009')).rejects.toThrow(/ip_local_port_range/);
     expect(await ns.readSysctlOrNull('net.ipv4.no_such_sysctl')).toBeNull();
   });

@@ -1,4 +1,4 @@
-// TIME-WAIT has no owner on any OS (domain.md): to say which program caused it, remember which
+// TIME-WAIT has no owner on any OS (docs/domain.md): to say which program caused it, remember which
 // process owned the 4-tuple while it was still open.
 //
 // Bounded by a generation sweep: every entry carries the sample in which it was last used (remembered

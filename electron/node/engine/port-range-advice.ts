@@ -1,4 +1,4 @@
-// A wider ephemeral range that respects the guard rails (domain.md "Guard rails for changes"):
+// A wider ephemeral range that respects the guard rails (docs/domain.md "Guard rails for changes"):
 // never below ip_unprivileged_port_start; not below 32768, and never across a port something listens
 // on, so a service's port is not handed to an outgoing connection; ends of different parity (Linux
 // warns otherwise); listeners that end up inside the new range reserved in the same change.
@@ -6,7 +6,7 @@ import type { KernelSettings, PlatformName, PortRange, Recommendation } from '..
 import { formatPortList, mergeRanges } from './capacity.js';
 import { formatCount } from './format.js';
 
-/** The lowest low end suggested without reserving listeners (domain.md guard rail). */
+/** The lowest low end suggested without reserving listeners (docs/domain.md guard rail). */
 export const SAFE_LOW_END = 32768;
 
 /** A suggested Linux range and the listening ports to reserve with it. */

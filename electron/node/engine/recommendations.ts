@@ -1,5 +1,5 @@
 // Recommendations shared by several diagnoses. Cure first (the application), relief after (the kernel).
-// Every sentence here must agree with domain.md "Myths a tool must not repeat".
+// Every sentence here must agree with docs/domain.md "Myths a tool must not repeat".
 import type { KernelSettings, PlatformName, Recommendation } from '../../common/model.js';
 import { formatCount, formatRate } from './format.js';
 import { DEFAULT_TW_REUSE_DELAY_MS } from './tw-reuse.js';

@@ -1,5 +1,5 @@
 // When a TIME-WAIT 4-tuple can be taken again by a new outgoing connection, and so how long a closed
-// connection holds its port toward one destination (domain.md "Rate, not count").
+// connection holds its port toward one destination (docs/domain.md "Rate, not count").
 import type { KernelSettings } from '../../common/model.js';
 
 /** The reuse delay when the kernel has no tcp_tw_reuse_delay (older kernels: about one second). */

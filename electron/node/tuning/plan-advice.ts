@@ -1,4 +1,4 @@
-// Application-level fixes, first in every plan because they are the cure (domain.md "Widening the range
+// Application-level fixes, first in every plan because they are the cure (docs/domain.md "Widening the range
 // is relief, not a cure"). Explained, never applied. Chosen by the diagnosis ids of the sample.
 import type { PlatformName } from '../../common/model.js';
 import type { DiagnosisId } from '../../common/diagnosis-id.js';

@@ -1,6 +1,6 @@
 // Inside a container or a Kubernetes pod the ephemeral range belongs to the container's own network
 // namespace: changing it from inside does not change the host, and it is lost when the container
-// restarts. The plan gives the container-spec way instead (domain.md).
+// restarts. The plan gives the container-spec way instead (docs/domain.md).
 import { configText, type HelperSetting, type TuningPlan } from '../../common/tuning.js';
 
 /** The pod `securityContext.sysctls` snippet, the `docker run --sysctl` flags, and what to know about them. */

@@ -1,4 +1,4 @@
-// The range and reserved-ports part of a plan, inside the guard rails of domain.md: never below
+// The range and reserved-ports part of a plan, inside the guard rails of docs/domain.md: never below
 // ip_unprivileged_port_start (nor 1024); the default low end is not under 32768; a low end under 32768
 // only when every port listening inside the new range is reserved in the same plan; ports a service
 // listens on that the wider range newly covers are reserved too; the reserved list is merged with the

@@ -1,6 +1,6 @@
 // Capacity and rate of a set of settings: how many ports connect() can pick toward one destination, how
 // long a closed outgoing connection keeps its port (TIME-WAIT, or the reuse delay when tcp_tw_reuse
-// applies), and so how many new connections per second one destination sustains (domain.md "Rate, not
+// applies), and so how many new connections per second one destination sustains (docs/domain.md "Rate, not
 // count"). Pure.
 import type { KernelSettings, PortRange } from '../../common/model.js';
 import { inRanges, mergePortRanges, type CapacityFigures, type WhatIf } from '../../common/tuning.js';

@@ -1,4 +1,4 @@
-// Whatever the machine looks like, the advice never repeats a myth (domain.md "Myths a tool must not
+// Whatever the machine looks like, the advice never repeats a myth (docs/domain.md "Myths a tool must not
 // repeat") and never suggests a range outside the guard rails. Samples come from generated snapshots
 // biased toward trouble, so that every diagnosis gets its turn.
 import fc from 'fast-check';

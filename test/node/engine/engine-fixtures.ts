@@ -6,7 +6,7 @@ import type { Snapshot, SocketTable } from '../../../electron/node/platform/type
 
 export const S = TCP_STATE;
 
-/** Linux defaults (domain.md): 32768–60999, tw_reuse 2, delay 1000 ms, timestamps on, 60 s TIME-WAIT. */
+/** Linux defaults (docs/domain.md): 32768–60999, tw_reuse 2, delay 1000 ms, timestamps on, 60 s TIME-WAIT. */
 export function linuxKernel(over: Partial<KernelSettings> = {}): KernelSettings {
   return {
     portRange: { low: 32768, high: 60999 },

@@ -1,5 +1,5 @@
 // Scenario e: CLOSE-WAIT piling up means the application never closes its side after the peer closed:
-// a leak to fix in the program, not a tuning problem (domain.md, look-alikes). Portwatch must say so and
+// a leak to fix in the program, not a tuning problem (docs/domain.md, look-alikes). Portwatch must say so and
 // name the program that holds the sockets.
 import { afterEach, expect, it } from 'vitest';
 import { describeNetns } from '../../netns/describe-netns.js';

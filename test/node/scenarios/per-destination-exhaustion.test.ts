@@ -1,5 +1,5 @@
 // Scenarios a and b: a plain connect() needs a unique 4-tuple, so a 10-port range gives 10 connections
-// toward each destination (domain.md). Portwatch, run inside the namespace, must say exactly that.
+// toward each destination (docs/domain.md). Portwatch, run inside the namespace, must say exactly that.
 import { afterEach, expect, it } from 'vitest';
 import { describeNetns } from '../../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../../netns/netns.js';

@@ -1,5 +1,5 @@
 // Scenario f: ports in ip_local_reserved_ports are never handed out by connect(), so usable capacity is
-// the range minus the reserved ports inside it (domain.md).
+// the range minus the reserved ports inside it (docs/domain.md).
 import { afterEach, expect, it } from 'vitest';
 import { describeNetns } from '../../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../../netns/netns.js';

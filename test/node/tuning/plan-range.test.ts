@@ -1,5 +1,5 @@
 // Guard-rail table for the range and reserved-ports proposal. Every expected value is written by hand from
-// domain.md "Guard rails for changes": never below ip_unprivileged_port_start (nor 1024); default low end
+// docs/domain.md "Guard rails for changes": never below ip_unprivileged_port_start (nor 1024); default low end
 // not below 32768; a low end under 32768 only with every listening port inside reserved in the same plan;
 // newly covered listening ports reserved; the reserved list merged, never overwritten; different parity;
 // only ever wider.
