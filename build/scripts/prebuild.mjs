@@ -5,7 +5,7 @@
 // Each build runs in a scratch directory: node-gyp writes ./build, which is electron-builder's folder here.
 //   node build/scripts/prebuild.mjs [x64] [arm64]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,10 @@ for (const arch of wanted) {
     if (!machine.includes(t.elf)) throw new Error(`${arch}: the build is not ${t.elf} code (readelf says ${machine})`);
     const dest = join(root, 'prebuilds', `linux-${arch}`, 'sock_diag.napi.node');
     mkdirSync(dirname(dest), { recursive: true });
-    copyFileSync(built, dest);
+    // Beside its final name, then renamed: a reader (npm pack, a test) never sees a half-written file.
+    const tmp = `${dest}.${process.pid}.tmp`;
+    copyFileSync(built, tmp);
+    renameSync(tmp, dest);
     console.log(`prebuild: ${dest.slice(root.length + 1)} (${machine})`);
   } catch (err) {
     failed++;
