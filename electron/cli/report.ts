@@ -33,9 +33,10 @@ export function renderReport(s: Sample): string {
   out.push(`Time to exhaustion: ${formatDuration(s.timeToExhaustionSec)}`);
   if (s.global.exclusivelyHeld > 0 || s.global.bindBeforeConnectEvidence) {
     out.push(
-      `Global pressure: ${s.global.exclusivelyHeld} ports held exclusively (${formatPercent(s.global.utilization)})${s.global.bindBeforeConnectEvidence ? ' — bind() before connect()' : ''}`,
+      `Global pressure: ${s.global.exclusivelyHeld} ports held exclusively (${formatPercent(s.global.utilization)})${s.global.bindBeforeConnectEvidence ? ' — some by inference: bind() before connect()' : ''}`,
     );
   }
+  out.push(...portsLeftLines(s));
   out.push('');
   if (s.destinations.length === 0) {
     out.push('No outbound connection uses the ephemeral range.');
@@ -73,4 +74,30 @@ export function renderReport(s: Sample): string {
       ` · sample cost ${s.cost.wallMs.toFixed(0)} ms wall, ${s.cost.cpuMs.toFixed(0)} ms CPU`,
   );
   return out.join('\n') + '\n';
+}
+
+// What the free-port figures rest on (docs/port-model.md): the worst destination and a new one.
+function portsLeftLines(s: Sample): string[] {
+  const out: string[] = [];
+  const line = (what: string, b: NonNullable<Sample['newDestination']>) => {
+    out.push(`Ports left ${what}: ${b.left}${b.low === b.high ? '' : ` (${b.low}–${b.high})`}`);
+    out.push(...wrap(b.reason, 80, '  '));
+  };
+  if (s.worst?.basis) line(`toward ${hostPort(s.worst.remoteAddress, s.worst.remotePort)}`, s.worst.basis);
+  if (s.newDestination) line('toward a new destination', s.newDestination);
+  return out;
+}
+
+// Words into lines of at most `width` columns (a longer word gets a line of its own).
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(/\s+/)) {
+    if (cur && indent.length + cur.length + 1 + word.length > width) {
+      lines.push(indent + cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(indent + cur);
+  return lines;
 }

@@ -6,6 +6,7 @@ import type {
   Diagnosis,
   KernelCounters,
   KernelSettings,
+  PortBasis,
   PortRange,
   ProcessUsage,
   Recommendation,
@@ -71,6 +72,11 @@ const kernelCounters: Schema<KernelCounters> = obj<KernelCounters>(
 
 const stateCounts = partialRecord(ALL_TCP_STATES, count);
 
+const portBasis: Schema<PortBasis> = obj<PortBasis>(
+  { kind: oneOf('kernel-exact', 'inferred'), reason: text, left: count, low: count, high: count },
+  lenient,
+);
+
 const destination: Schema<DestinationUsage> = obj<DestinationUsage>(
   {
     key: str({ maxLength: 400 }),
@@ -88,6 +94,7 @@ const destination: Schema<DestinationUsage> = obj<DestinationUsage>(
     timeToExhaustionSec: nullable(nonNeg),
     processes: arr(obj({ pid: num({ integer: true }), name: str({ maxLength: 1000 }), sockets: count }, lenient), { maxLength: 10_000 }),
     severity: optional(oneOf('ok', 'warning', 'critical', 'exhausted')),
+    basis: optional(portBasis),
   },
   lenient,
 );
@@ -150,6 +157,7 @@ export const sampleSchema: Schema<Sample> = obj<Sample>(
       { distinctPortsInUse: count, exclusivelyHeld: count, utilization: nonNeg, bindBeforeConnectEvidence: oneOf(true, false) },
       lenient,
     ),
+    newDestination: optional(portBasis),
     processes: arr(processUsage, { maxLength: 10_000 }),
     rates: obj(
       {

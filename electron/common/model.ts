@@ -117,6 +117,21 @@ export interface DestinationUsage {
   processes: { pid: number; name: string; sockets: number }[];
   /** Its level by the user's thresholds and its time to exhaustion (no hysteresis); absent in older captures. */
   severity?: Severity;
+  /** What the free-port figure toward it rests on (docs/port-model.md); absent from older engines. */
+  basis?: PortBasis;
+}
+
+/** What a figure about free ports rests on, and how far the kernel may differ (docs/port-model.md). */
+export interface PortBasis {
+  /** kernel-exact: follows from the socket table by the kernel's rules; inferred: rests on evidence of how connected sockets got their ports. */
+  kind: 'kernel-exact' | 'inferred';
+  /** One sentence saying what the figure rests on. */
+  reason: string;
+  /** Ports left by the best evidence. */
+  left: number;
+  /** The fewest and the most ports the kernel may still hand out, whichever way the uncertain ports were taken. */
+  low: number;
+  high: number;
 }
 
 /** Evidence-backed statement about what is happening, with what to do. */
@@ -180,9 +195,11 @@ export interface Sample {
     exclusivelyHeld: number;
     /** exclusivelyHeld / (rangeSize - reserved). */
     utilization: number;
-    /** True when the sockets' ports are never shared across destinations although chance says they would be. */
+    /** True when some connected sockets' ports count as taken by bind() (evidence: bound-only sockets in the same process, or never-shared ports). */
     bindBeforeConnectEvidence: boolean;
   };
+  /** Ports left toward a destination nothing talks to yet, and what that rests on; absent from older engines. */
+  newDestination?: PortBasis;
   processes: ProcessUsage[];
   rates: {
     /** New outbound connections per second overall (ActiveOpens delta), when known. */

@@ -51,12 +51,16 @@ export interface TableAggregate {
   heldPorts: Uint8Array;
   /** Bound-only sockets (BOUND, CLOSE) with a local port inside the range. */
   boundOnlyInRange: number;
+  /** Those bound-only sockets per owning pid (pid > 0 only). */
+  boundOnlyByPid: Map<number, number>;
   /** CLOSE-WAIT sockets by owning pid (-1: unknown owner). */
   closeWaitByPid: Map<number, number>;
   /** Outbound sockets: local port in the range, occupying a destination port, not an accepted connection. */
   outbound: number;
   /** Destination row of each socket, -1 when the socket is not outbound. */
   destOf: Int32Array;
+  /** Per socket: 1 when it is outbound and blocks its 4-tuple now (not a TIME-WAIT reuse can already take). */
+  blocks: Uint8Array;
   dest: DestinationColumns;
   /** 1 per port used by at least one outbound socket. */
   outboundPorts: Uint8Array;
@@ -81,6 +85,7 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
   const listenPorts = new Uint8Array(65536);
   const heldPorts = new Uint8Array(65536);
   const closeWaitByPid = new Map<number, number>();
+  const boundOnlyByPid = new Map<number, number>();
   const low = opts.range?.low ?? 1;
   const high = opts.range ? opts.range.high : 0;
   let boundOnlyInRange = 0;
@@ -95,7 +100,11 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
       const p = t.localPort[i]!;
       if (p === 0) continue; // created but never bound
       heldPorts[p] = 1;
-      if (p >= low && p <= high) boundOnlyInRange++;
+      if (p >= low && p <= high) {
+        boundOnlyInRange++;
+        const pid = t.pid[i]!;
+        if (pid > 0) boundOnlyByPid.set(pid, (boundOnlyByPid.get(pid) ?? 0) + 1);
+      }
     } else if (s === CLOSE_WAIT) {
       const pid = t.pid[i]!;
       closeWaitByPid.set(pid, (closeWaitByPid.get(pid) ?? 0) + 1);
@@ -104,6 +113,7 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
 
   const dest = new DestinationBuilder();
   const destOf = new Int32Array(n).fill(-1);
+  const blocks = new Uint8Array(n);
   const outboundPorts = new Uint8Array(65536);
   let outbound = 0;
   let distinctOutboundPorts = 0;
@@ -141,12 +151,16 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
       outbound++;
       dest.inUse[d]!++;
       if (s < STATE_SLOTS) dest.states[d * STATE_SLOTS + s]!++;
+      blocks[i] = 1;
       if (s === TIME_WAIT) {
         const age = t.timeWaitAgeMs[i]!;
         if (age < 0) dest.unknownAgeTimeWait[d]!++;
         else {
           if (age <= windowMs) dest.recentTimeWait[d]!++;
-          if (dest.reuse[d] && age >= delayMs) dest.reusableTimeWait[d]!++;
+          if (dest.reuse[d] && age >= delayMs) {
+            dest.reusableTimeWait[d]!++;
+            blocks[i] = 0;
+          }
         }
       }
       const used = outboundPorts[p]!;
@@ -166,9 +180,11 @@ export function aggregateTable(t: SocketTable, opts: AggregateOptions): TableAgg
     listenPorts,
     heldPorts,
     boundOnlyInRange,
+    boundOnlyByPid,
     closeWaitByPid,
     outbound,
     destOf,
+    blocks,
     dest: dest.finish(),
     outboundPorts,
     distinctOutboundPorts,

@@ -2,7 +2,7 @@
 // samples: owner memory (TIME-WAIT attribution), per-destination trends, hysteresis, counter readings.
 // Every piece of state is bounded.
 import { DEFAULT_ANALYSIS_CONFIG, parseAnalysisConfig, type AnalysisConfig } from '../../common/config.js';
-import type { DestinationUsage, KernelCounters, PortRange, Sample, SeverityOrUnknown, TickSample } from '../../common/model.js';
+import type { Diagnosis, DestinationUsage, KernelCounters, PortBasis, PortRange, Sample, SeverityOrUnknown, TickSample } from '../../common/model.js';
 import { ALL_TCP_STATES, TCP_STATE, TCP_STATE_NAMES, type TcpStateName } from '../../common/tcp-state.js';
 import type { Snapshot, SocketTable, Tick } from '../platform/types.js';
 import { formatEndpoint } from './address.js';
@@ -17,7 +17,10 @@ import { assessGlobalPressure, type GlobalPressure } from './global-pressure.js'
 import { attributeOwners, OwnerMemory } from './owner-memory.js';
 import { summarizeOwners } from './processes.js';
 import { counterRatePerSec, destinationNewPerSec, recentWindowSec, TickHistory, type CounterReading } from './rates.js';
-import { assessLevels, SeverityHysteresis } from './severity.js';
+import { SeverityHysteresis } from './severity.js';
+import { confirmedByKernel, judgeLevels } from './severity-basis.js';
+import { destinationBasis, newDestinationBasis, type BasisContext } from './port-basis.js';
+import { buildPortModel, ownClaim, portsLeftToward, type PortModel, type PortsLeft } from './port-model.js';
 import { severityReason } from './severity-reason.js';
 import { DestinationTrends, fitTrend, type TrackedDestination, type TrendPoint } from './trend.js';
 import { remapFirstTwo, TripleMap } from './triple-map.js';
@@ -93,9 +96,22 @@ export class Analyzer {
     return this.tickHistory.list();
   }
 
-  /** Analyses one snapshot; updates owner memory, trends and hysteresis. */
+  /**
+   * Analyses one snapshot; updates owner memory, trends and hysteresis. Three stages: aggregate (the
+   * table's columns, capacity and the port model), describe (destinations, processes, global pressure,
+   * what each figure rests on), judge (severity, diagnoses, rates).
+   */
   analyze(snapshot: Snapshot, cost: { wallMs: number; cpuMs: number }): Sample {
-    const cfg = this.config;
+    const a = this.aggregateStage(snapshot);
+    const d = this.describeStage(snapshot, a);
+    const j = this.judgeStage(snapshot, a, d);
+    this.remember(snapshot, a.agg, d.ids);
+    // Exhaustion proven between samples (TIME-WAIT timers) keeps its mark for one TIME-WAIT length.
+    return this.recent.apply(snapshot, assembleSample(snapshot, cost, this.config, a, d, j));
+  }
+
+  // Stage 1: what the table holds, the usable capacity, and who can take which port.
+  private aggregateStage(snapshot: Snapshot): Aggregated {
     const kernel = snapshot.kernel;
     const prev = this.previous && snapshot.time > this.previous.time ? this.previous : null;
     const elapsedSec = prev ? (snapshot.time - prev.time) / 1000 : null;
@@ -117,12 +133,29 @@ export class Analyzer {
     const agg = table ? aggregateTable(table, { range, kernel, recentWindowMs: windowSec * 1000 }) : null;
     const reservedMask = range ? reservedPortMask(range, kernel.reservedPorts) : null;
     const capacity = range && reservedMask ? computeCapacity(range, reservedMask, agg?.heldPorts ?? null) : null;
+    const model =
+      table && agg && range && reservedMask
+        ? buildPortModel({
+            range,
+            reservedMask,
+            heldPorts: agg.heldPorts,
+            table,
+            destOf: agg.destOf,
+            destCount: agg.dest.count,
+            blocks: agg.blocks,
+            boundOnlyByPid: agg.boundOnlyByPid,
+          })
+        : null;
+    return { table, range, unknownReason, agg, reservedMask, capacity, model, prev, elapsedSec, windowSec };
+  }
 
-    // Destinations, owners, processes.
-    const destCount = agg?.dest.count ?? 0;
+  // Stage 2: the listed destinations, processes and global pressure, each with what it rests on.
+  private describeStage(snapshot: Snapshot, a: Aggregated): Described {
+    const cfg = this.config;
+    const { table, agg, capacity, model } = a;
     const ids = table && agg ? this.stableIds(table, agg, snapshot.netns) : null;
     const ownersOf = table && agg && ids ? attributeOwners(table, agg, ids.local, ids.remote, this.owners, snapshot.processNames) : null;
-    const listed = agg && capacity ? selectTopDestinations(agg.dest, cfg.topDestinations) : [];
+    const listed = agg && capacity && model ? selectTopDestinations(agg.dest, cfg.topDestinations, (d) => ownClaim(model, d)) : [];
     const nameOf = (pid: number) => snapshot.processNames.get(pid) ?? this.owners.nameOf(pid) ?? '';
     const summary =
       table && agg && ownersOf
@@ -132,48 +165,59 @@ export class Analyzer {
         : { processes: [], destinationProcesses: [] };
 
     const details: DestinationDetail[] = [];
-    if (table && agg && capacity && ids) {
+    if (table && agg && capacity && ids && model) {
+      const basis: BasisContext = { model, nameOf };
       listed.forEach((d, k) => {
-        details.push(this.describeDestination(snapshot, table, agg, capacity, ids, prev, d, windowSec, elapsedSec, summary.destinationProcesses[k] ?? []));
+        const left = portsLeftToward(model, d);
+        details.push(
+          this.describeDestination(snapshot, table, agg, left, destinationBasis(basis, left), ids, a.prev, d, a.windowSec, a.elapsedSec, summary.destinationProcesses[k] ?? []),
+        );
       });
       this.recordUnlistedTrends(snapshot, agg, ids, details);
     }
     this.trends.prune(snapshot.time);
-    const destinations = details.map((x) => x.usage);
-    // Each destination's own level, so the dashboard colours by the user's thresholds, not the defaults.
-    for (const u of destinations) u.severity = assessLevels(u.utilization, u.timeToExhaustionSec, cfg).raw;
-    const worst = destinations[0] ?? null;
 
     const global: GlobalPressure | null =
-      agg && capacity && range && reservedMask
+      agg && model
         ? assessGlobalPressure({
-            range,
-            capacity,
-            perDestination: agg.dest.inUse,
+            model,
+            destinations: agg.dest.count,
             outboundSockets: agg.outbound,
             distinctOutboundPorts: agg.distinctOutboundPorts,
-            sharedOutboundPort: agg.sharedOutboundPort,
             boundOnlyInRange: agg.boundOnlyInRange,
-            reservedMask,
-            heldPorts: agg.heldPorts,
-            outboundPorts: agg.outboundPorts,
           })
         : null;
+    const newDestination = global && model ? newDestinationBasis({ model, nameOf }, global.newDestination) : null;
+    return { ids, details, summary, nameOf, global, newDestination };
+  }
 
-    // Severity.
+  // Stage 3: severity (never above warning on inference alone), diagnoses and rates.
+  private judgeStage(snapshot: Snapshot, a: Aggregated, d: Described): Judged {
+    const cfg = this.config;
+    const kernel = snapshot.kernel;
+    const { capacity, agg, range } = a;
+    const { details, global } = d;
+    const destinations = details.map((x) => x.usage);
+    const confirmed = confirmedByKernel(snapshot.counters, snapshot.time);
+    // Each destination's own level, so the dashboard colours by the user's thresholds, not the defaults;
+    // like the overall level, what rests on inference says warning at most.
+    for (const u of destinations) {
+      u.severity = judgeLevels([u], null, u.timeToExhaustionSec === null ? null : { sec: u.timeToExhaustionSec, dest: u }, cfg, confirmed).raw;
+    }
+    const worst = destinations[0] ?? null;
+
     let soonest: { sec: number; dest: DestinationUsage } | null = null;
     for (const u of destinations) {
       if (u.timeToExhaustionSec !== null && (!soonest || u.timeToExhaustionSec < soonest.sec)) soonest = { sec: u.timeToExhaustionSec, dest: u };
     }
     let severity: SeverityOrUnknown = 'unknown';
     let rawLevel: SeverityOrUnknown = 'unknown';
-    let severityReasonText = unknownReason ?? '';
-    if (unknownReason === null && capacity) {
-      const utilization = Math.max(worst?.utilization ?? 0, global?.utilization ?? 0);
-      const levels = assessLevels(utilization, soonest?.sec ?? null, cfg);
+    let severityReasonText = a.unknownReason ?? '';
+    if (a.unknownReason === null && capacity) {
+      const levels = judgeLevels(destinations, global, soonest, cfg, confirmed);
       const step = this.hysteresis.update(levels.raw, levels.lowered);
       severity = step.level;
-      severityReasonText = severityReason({ level: step.level, holding: step.holding, config: cfg, capacity, worst, global, soonest });
+      severityReasonText = severityReason({ level: step.level, holding: step.holding, config: cfg, capacity, worst, global, soonest, capped: levels.capped });
       rawLevel = levels.raw;
     } else {
       this.hysteresis.reset();
@@ -189,11 +233,11 @@ export class Analyzer {
       global,
       heldPorts: agg ? portsOf(agg.heldPorts, 0, 65535) : [],
       listenersInRange: agg && range ? portsOf(agg.listenPorts, range.low, range.high) : [],
-      closeWait: closeWaitOwners(agg, nameOf),
+      closeWait: closeWaitOwners(agg, d.nameOf),
       level: rawLevel,
       counters: snapshot.counters,
-      previousCounters: prev?.counters ?? null,
-      elapsedSec,
+      previousCounters: a.prev?.counters ?? null,
+      elapsedSec: a.elapsedSec,
       time: snapshot.time,
     });
 
@@ -205,46 +249,19 @@ export class Analyzer {
     this.windowStart = current ?? this.lastReading;
 
     const holdSec = worst ? details[0]!.holdSec : holdSeconds(kernel, twReuseApplies(kernel, false));
-    const sustainable = capacity ? capacity.usable / holdSec : null;
+    const fresh = global?.newDestination.best ?? capacity?.usable ?? null;
+    const sustainable = capacity && fresh !== null ? (worst ? worst.capacity : fresh) / holdSec : null;
     const headroom = sustainable === null ? null : worst ? (worst.newPerSec === null ? null : sustainable - worst.newPerSec) : sustainable;
 
-    this.remember(snapshot, agg, ids);
-
-    const sample: Sample = {
-      schema: 1,
-      time: snapshot.time,
-      platform: snapshot.platform,
-      hostname: snapshot.hostname,
+    return {
       severity,
       severityReason: severityReasonText,
-      thresholds: { warning: cfg.thresholds.warning, critical: cfg.thresholds.critical },
-      kernel,
-      capacity: {
-        rangeSize: capacity?.rangeSize ?? null,
-        reserved: capacity?.reserved ?? 0,
-        heldByListeners: capacity?.heldByListeners ?? 0,
-        usable: capacity?.usable ?? null,
-      },
-      states: stateRecord(agg),
-      totalSockets: table?.count ?? 0,
-      worst,
       destinations,
-      destinationCount: destCount,
-      global: {
-        distinctPortsInUse: global?.distinctPortsInUse ?? 0,
-        exclusivelyHeld: global?.exclusivelyHeld ?? capacity?.heldByListeners ?? 0,
-        utilization: global?.utilization ?? 0,
-        bindBeforeConnectEvidence: global?.bindBeforeConnectEvidence ?? false,
-      },
-      processes: summary.processes,
-      rates: { newConnectionsPerSec, holdSec, sustainablePerDestinationPerSec: sustainable, headroomPerSec: headroom },
-      timeToExhaustionSec: soonest?.sec ?? null,
+      worst,
+      soonest,
       diagnoses,
-      counters: snapshot.counters,
-      sources: snapshot.sources,
-      cost,
+      rates: { newConnectionsPerSec, holdSec, sustainablePerDestinationPerSec: sustainable, headroomPerSec: headroom },
     };
-    return this.recent.apply(snapshot, sample);
   }
 
   // Stable address ids of every destination row, and the rows indexed by those ids.
@@ -270,7 +287,8 @@ export class Analyzer {
     snapshot: Snapshot,
     table: SocketTable,
     agg: TableAggregate,
-    capacity: Capacity,
+    left: PortsLeft,
+    basis: PortBasis,
     ids: StableIds,
     prev: PreviousSample | null,
     d: number,
@@ -286,9 +304,10 @@ export class Analyzer {
     const key = destinationKey(snapshot.netns, localAddress, remoteAddress, remotePort);
     const reuse = dest.reuse[d] === 1;
     const holdSec = holdSeconds(snapshot.kernel, reuse);
-    const usable = capacity.usable;
     const inUse = dest.inUse[d]!;
     const blocking = inUse - dest.reusableTimeWait[d]!;
+    // Capacity toward it: the ports left plus those its own blocking sockets take.
+    const usable = left.best + blocking;
     const timeWait = dest.states[d * STATE_SLOTS + TCP_STATE.TIME_WAIT]!;
     const established = dest.states[d * STATE_SLOTS + TCP_STATE.ESTABLISHED]!;
     const open = inUse - timeWait;
@@ -336,6 +355,7 @@ export class Analyzer {
         sustainablePerSec,
         timeToExhaustionSec: tte,
         processes,
+        basis,
       },
       reuse,
       holdSec,
@@ -390,6 +410,83 @@ export class Analyzer {
       this.compactAbove = Math.max(65_536, 2 * this.addressIds.size);
     }
   }
+}
+
+/** Stage 1's result: the table's aggregate, capacity and port model (null parts when unknown). */
+interface Aggregated {
+  table: SocketTable | null;
+  /** The valid range, or null. */
+  range: PortRange | null;
+  /** Why nothing can be judged, or null. */
+  unknownReason: string | null;
+  agg: TableAggregate | null;
+  reservedMask: Uint8Array | null;
+  capacity: Capacity | null;
+  model: PortModel | null;
+  prev: PreviousSample | null;
+  elapsedSec: number | null;
+  windowSec: number;
+}
+
+/** Stage 2's result. */
+interface Described {
+  ids: StableIds | null;
+  details: DestinationDetail[];
+  summary: { processes: Sample['processes']; destinationProcesses: { pid: number; name: string; sockets: number }[][] };
+  nameOf: (pid: number) => string;
+  global: GlobalPressure | null;
+  newDestination: PortBasis | null;
+}
+
+/** Stage 3's result. */
+interface Judged {
+  severity: SeverityOrUnknown;
+  severityReason: string;
+  destinations: DestinationUsage[];
+  worst: DestinationUsage | null;
+  soonest: { sec: number; dest: DestinationUsage } | null;
+  diagnoses: Diagnosis[];
+  rates: Sample['rates'];
+}
+
+function assembleSample(snapshot: Snapshot, cost: { wallMs: number; cpuMs: number }, cfg: AnalysisConfig, a: Aggregated, d: Described, j: Judged): Sample {
+  const { capacity, agg } = a;
+  const global = d.global;
+  return {
+    schema: 1,
+    time: snapshot.time,
+    platform: snapshot.platform,
+    hostname: snapshot.hostname,
+    severity: j.severity,
+    severityReason: j.severityReason,
+    thresholds: { warning: cfg.thresholds.warning, critical: cfg.thresholds.critical },
+    kernel: snapshot.kernel,
+    capacity: {
+      rangeSize: capacity?.rangeSize ?? null,
+      reserved: capacity?.reserved ?? 0,
+      heldByListeners: capacity?.heldByListeners ?? 0,
+      usable: capacity?.usable ?? null,
+    },
+    states: stateRecord(agg),
+    totalSockets: a.table?.count ?? 0,
+    worst: j.worst,
+    destinations: j.destinations,
+    destinationCount: agg?.dest.count ?? 0,
+    global: {
+      distinctPortsInUse: global?.distinctPortsInUse ?? 0,
+      exclusivelyHeld: global?.exclusivelyHeld ?? capacity?.heldByListeners ?? 0,
+      utilization: global?.utilization ?? 0,
+      bindBeforeConnectEvidence: global?.bindBeforeConnectEvidence ?? false,
+    },
+    ...(d.newDestination ? { newDestination: d.newDestination } : {}),
+    processes: d.summary.processes,
+    rates: j.rates,
+    timeToExhaustionSec: j.soonest?.sec ?? null,
+    diagnoses: j.diagnoses,
+    counters: snapshot.counters,
+    sources: snapshot.sources,
+    cost,
+  };
 }
 
 interface StableIds {

@@ -8,12 +8,12 @@ export function destinationKey(netns: string, localAddress: string, remoteAddres
 }
 
 /**
- * The k destination rows closest to exhaustion, worst first: most blocking sockets (capacity is the
- * same for every destination, so that is the highest utilization), then most sockets in use.
- * One pass with a small sorted buffer: no sort of every destination.
+ * The k destination rows closest to exhaustion, worst first: the largest claim (ports its own sockets
+ * take beyond those held from everyone, so the fewest ports left; by default its blocking sockets),
+ * then most sockets in use. One pass with a small sorted buffer: no sort of every destination.
  */
-export function selectTopDestinations(dest: DestinationColumns, k: number): number[] {
-  const blocking = (d: number) => dest.inUse[d]! - dest.reusableTimeWait[d]!;
+export function selectTopDestinations(dest: DestinationColumns, k: number, claim?: (d: number) => number): number[] {
+  const blocking = claim ?? ((d: number) => dest.inUse[d]! - dest.reusableTimeWait[d]!);
   const before = (a: number, b: number) => {
     const ba = blocking(a);
     const bb = blocking(b);

@@ -4,7 +4,13 @@ import type { Diagnosis, Recommendation } from '../../common/model.js';
 import type { DiagnosisContext } from './diagnosis-context.js';
 import { diagnosisSeverity } from './diagnosis-level.js';
 import { formatCount, formatPercent } from './format.js';
-import { levelForUtilization } from './severity.js';
+import { levelForUtilization, severityRank } from './severity.js';
+import { INFERRED_LEVEL_CAP } from './severity-basis.js';
+import type { Severity } from '../../common/model.js';
+
+function minSeverity(a: Severity, b: Severity): Severity {
+  return severityRank(a) <= severityRank(b) ? a : b;
+}
 
 /** Global utilization from which bound-only sockets alone are worth a diagnosis. */
 export const BOUND_ONLY_MIN_UTILIZATION = 0.05;
@@ -13,8 +19,9 @@ export const BOUND_ONLY_MIN_UTILIZATION = 0.05;
 export function diagnoseBindBeforeConnect(ctx: DiagnosisContext): Diagnosis | null {
   const g = ctx.global;
   const cap = ctx.capacity;
-  if (!g || !cap || !g.bindBeforeConnectEvidence) return null;
-  if (!g.sharingEvidence && g.utilization < BOUND_ONLY_MIN_UTILIZATION) return null;
+  if (!g || !cap) return null;
+  // Bound-only sockets alone are worth saying when they take a noticeable share of the range.
+  if (!g.bindBeforeConnectEvidence && (g.boundOnlySockets === 0 || g.exactUtilization < BOUND_ONLY_MIN_UTILIZATION)) return null;
 
   const evidence: string[] = [];
   if (g.sharingEvidence) {
@@ -23,8 +30,14 @@ export function diagnoseBindBeforeConnect(ctx: DiagnosisContext): Diagnosis | nu
         `and never share one, although plain connect() calls would share about ${formatCount(g.expectedSharedPorts)} by chance.`,
     );
   }
+  for (const p of g.bindingProcesses.slice(0, 3)) {
+    evidence.push(`Process ${p.pid} holds bound-only sockets, so its ${formatCount(p.sockets)} connected sockets are counted as bound before connect() (inferred: the socket table cannot tell).`);
+  }
   if (g.boundOnlySockets > 0) evidence.push(`${formatCount(g.boundOnlySockets)} bound-only sockets (bound, not connected or listening) hold ports inside the range.`);
-  evidence.push(`${formatCount(g.exclusivelyHeld)} of ${formatCount(cap.rangeSize - cap.reserved)} ports are taken from every destination (${formatPercent(g.utilization)}).`);
+  evidence.push(
+    `${formatCount(g.exclusivelyHeld)} of ${formatCount(cap.rangeSize - cap.reserved)} ports are taken from every destination (${formatPercent(g.utilization)})` +
+      (g.heldInferred > 0 ? `, ${formatCount(g.heldExact)} of them for certain (listeners and bound-only sockets).` : '.'),
+  );
 
   const recs: Recommendation[] =
     ctx.platform === 'linux'
@@ -48,7 +61,8 @@ export function diagnoseBindBeforeConnect(ctx: DiagnosisContext): Diagnosis | nu
         ];
   return {
     id: 'bind-before-connect',
-    severity: diagnosisSeverity([levelForUtilization(g.utilization, ctx.config.thresholds)]),
+    // What rests on inference says warning at most (never page on a guess).
+    severity: diagnosisSeverity([levelForUtilization(g.exactUtilization, ctx.config.thresholds), minSeverity(levelForUtilization(g.utilization, ctx.config.thresholds), INFERRED_LEVEL_CAP)]),
     title: 'Ports are held exclusively (bind() before connect())',
     summary:
       'Sockets that bind() before connect() take their port for every destination, so the range runs out globally ' +

@@ -1,93 +1,74 @@
-// Ports taken from every destination at once. A plain connect() shares a local port across
-// destinations; a socket that bind()s before connect() holds its port exclusively, so such programs
-// exhaust the range globally (EADDRINUSE even toward a new destination).
-//
-// The table does not say whether a socket was bound before connecting. The evidence used here is
-// statistical: with plain connects toward several destinations, ports chosen independently collide by
-// chance; when many sockets toward several destinations never share a port, they are bind()-held.
-// Toward ONE destination ports can never be shared anyway, so one destination alone cannot tell the
-// two apart: the evidence is then only bound-only sockets inside the range.
-import type { Capacity } from './capacity.js';
+// Ports taken from every destination at once, from the port model (port-model.ts, docs/port-model.md):
+// listeners and bound-only sockets exactly, and the ports of sockets that by evidence bind() before
+// connect(). One bound-only socket holds one port: it says nothing about the ports of other programs.
+import { isExact, portsLeftForNewDestination, type PortModel, type PortsLeft } from './port-model.js';
 
-/** Expected shared ports at or above which never sharing one is evidence of bind() before connect(). */
-export const MIN_EXPECTED_SHARED_PORTS = 5;
+export { expectedSharedPorts, MIN_EXPECTED_SHARED_PORTS } from './port-model.js';
 
 /** The global picture. */
 export interface GlobalPressure {
   distinctPortsInUse: number;
+  /** heldExact + heldInferred: ports no connect() can take, by the best evidence. */
   exclusivelyHeld: number;
+  /** Listeners and bound-only sockets inside the range (kernel-exact). */
+  heldExact: number;
+  /** Ports of connected sockets that by evidence were taken by bind(). */
+  heldInferred: number;
   /** exclusivelyHeld / (rangeSize - reserved); 1 when nothing is left to pick from. */
   utilization: number;
+  /** heldExact / (rangeSize - reserved): the part that does not rest on inference. */
+  exactUtilization: number;
+  /** True when some connected sockets' ports count as taken by bind(). */
   bindBeforeConnectEvidence: boolean;
-  /** True when the evidence comes from never-shared ports (not only from bound-only sockets). */
+  /** True when the evidence includes never-shared ports across destinations. */
   sharingEvidence: boolean;
   /** Ports plain connects would be expected to share by chance. */
   expectedSharedPorts: number;
+  /** Processes that hold bound-only sockets, with their connected sockets counted as bound. */
+  bindingProcesses: { pid: number; sockets: number }[];
   /** Destinations with outbound sockets. */
   destinations: number;
   /** Outbound sockets. */
   outboundSockets: number;
   /** Bound-only sockets inside the range. */
   boundOnlySockets: number;
+  /** Ports left toward a destination nothing talks to yet. */
+  newDestination: PortsLeft;
 }
 
-/**
- * Expected number of shared ports if every destination's k_i sockets picked ports independently and
- * uniformly among `usable`: the sum over destination pairs of k_i * k_j / usable.
- */
-export function expectedSharedPorts(perDestination: ArrayLike<number>, usable: number): number {
-  if (!(usable > 0)) return 0;
-  let sum = 0;
-  let sumSq = 0;
-  for (let i = 0; i < perDestination.length; i++) {
-    const k = perDestination[i]!;
-    sum += k;
-    sumSq += k * k;
-  }
-  return (sum * sum - sumSq) / 2 / usable;
-}
-
-/** What assessGlobalPressure reads. */
+/** What assessGlobalPressure reads besides the model. */
 export interface GlobalPressureInput {
-  range: { low: number; high: number };
-  capacity: Capacity;
-  /** Outbound sockets per destination. */
-  perDestination: ArrayLike<number>;
+  model: PortModel;
+  destinations: number;
   outboundSockets: number;
   distinctOutboundPorts: number;
-  sharedOutboundPort: boolean;
   boundOnlyInRange: number;
-  /** Masks indexed by port. */
-  reservedMask: Uint8Array;
-  heldPorts: Uint8Array;
-  outboundPorts: Uint8Array;
 }
 
-/** Decides whether ports are held exclusively and how much of the range that takes. */
+/** Decides which ports are held from everyone and how much of the range that takes. */
 export function assessGlobalPressure(x: GlobalPressureInput): GlobalPressure {
-  const expected = expectedSharedPorts(x.perDestination, x.capacity.usable);
-  const destinations = x.perDestination.length;
-  const sharingEvidence = destinations >= 2 && !x.sharedOutboundPort && expected >= MIN_EXPECTED_SHARED_PORTS;
-  const evidence = sharingEvidence || x.boundOnlyInRange > 0;
-
-  // Held ports (listeners and bound-only) are already in capacity.heldByListeners; with evidence,
-  // add the outbound ports not already counted there (a union, nothing counted twice).
-  let exclusive = x.capacity.heldByListeners;
-  if (evidence) {
-    for (let p = x.range.low; p <= x.range.high; p++) {
-      if (x.outboundPorts[p] && !x.reservedMask[p] && !x.heldPorts[p]) exclusive++;
-    }
-  }
-  const pickable = x.capacity.rangeSize - x.capacity.reserved;
+  const m = x.model;
+  const held = m.heldExact + m.heldInferred;
+  const share = (k: number) => (m.pickable > 0 ? k / m.pickable : 1);
   return {
     distinctPortsInUse: x.distinctOutboundPorts,
-    exclusivelyHeld: exclusive,
-    utilization: pickable > 0 ? exclusive / pickable : 1,
-    bindBeforeConnectEvidence: evidence,
-    sharingEvidence,
-    expectedSharedPorts: expected,
-    destinations,
+    exclusivelyHeld: held,
+    heldExact: m.heldExact,
+    heldInferred: m.heldInferred,
+    utilization: share(held),
+    exactUtilization: share(m.heldExact),
+    bindBeforeConnectEvidence: m.heldInferred > 0,
+    sharingEvidence: m.evidence.statistical,
+    expectedSharedPorts: m.evidence.expectedSharedPorts,
+    bindingProcesses: [...m.evidence.bindingProcesses].map(([pid, sockets]) => ({ pid, sockets })).sort((a, b) => b.sockets - a.sockets || a.pid - b.pid),
+    destinations: x.destinations,
     outboundSockets: x.outboundSockets,
     boundOnlySockets: x.boundOnlyInRange,
+    newDestination: portsLeftForNewDestination(m),
   };
+}
+
+/** True when the global figure does not rest on inference. */
+export function globalIsExact(g: GlobalPressure): boolean {
+  return g.heldInferred === 0 && isExact(g.newDestination);
 }

@@ -17,6 +17,8 @@ export interface ReasonInput {
   global: GlobalPressure | null;
   /** The soonest time to exhaustion and its destination. */
   soonest: { sec: number; dest: DestinationUsage } | null;
+  /** True when the best estimate says more than the level, but rests on inference (never paged on). */
+  capped?: boolean;
 }
 
 /** "127.0.0.1 → 127.0.0.1:8080: 10 of 10 usable ports in use (100 %)." and variants. */
@@ -25,7 +27,9 @@ export function severityReason(x: ReasonInput): string {
   const g = x.global;
   let s: string;
   if (g && g.utilization > 0 && g.utilization >= worstUtil) {
-    const who = g.bindBeforeConnectEvidence ? 'listening, bound-only and bind()-before-connect sockets' : 'listening and bound-only sockets';
+    const who = [g.heldExact > 0 ? 'listening and bound-only sockets' : '', g.heldInferred > 0 ? 'sockets that, by inference, were bound before connect()' : '']
+      .filter(Boolean)
+      .join(' and ');
     s = `${formatCount(g.exclusivelyHeld)} of ${formatCount(x.capacity.rangeSize - x.capacity.reserved)} ports are held for every destination by ${who} (${formatPercent(g.utilization)})`;
   } else if (x.worst) {
     const w = x.worst;
@@ -38,6 +42,7 @@ export function severityReason(x: ReasonInput): string {
     const who = t.dest === x.worst ? 'it' : formatDestination(t.dest.localAddress, t.dest.remoteAddress, t.dest.remotePort);
     s += `; at the current pace ${who} runs out in about ${formatDuration(t.sec)}`;
   }
+  if (x.capped) s += ` (held at ${x.level}: this rests on inference the kernel has not confirmed)`;
   if (x.holding) {
     const threshold = x.level === 'exhausted' ? 1 : x.level === 'critical' ? x.config.thresholds.critical : x.config.thresholds.warning;
     s += ` (staying ${x.level} until ${x.config.recoverSamples} samples in a row are below ${formatPercent(threshold - x.config.hysteresis)})`;

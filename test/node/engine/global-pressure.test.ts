@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateTable } from '../../../electron/node/engine/aggregate.js';
-import { computeCapacity, reservedPortMask } from '../../../electron/node/engine/capacity.js';
-import { assessGlobalPressure, expectedSharedPorts } from '../../../electron/node/engine/global-pressure.js';
+import { reservedPortMask } from '../../../electron/node/engine/capacity.js';
+import { assessGlobalPressure, expectedSharedPorts, globalIsExact } from '../../../electron/node/engine/global-pressure.js';
+import { buildPortModel } from '../../../electron/node/engine/port-model.js';
 import type { SocketRow } from '../../../electron/node/platform/socket-table.js';
 import { linuxKernel, listener, outbound, S, tableOf } from './engine-fixtures.js';
 
@@ -9,20 +10,16 @@ const range = { low: 40000, high: 40999 };
 const kernel = linuxKernel({ portRange: range });
 
 function assess(rows: SocketRow[]) {
-  const agg = aggregateTable(tableOf(rows), { range, kernel, recentWindowMs: 5000 });
+  const table = tableOf(rows);
+  const agg = aggregateTable(table, { range, kernel, recentWindowMs: 5000 });
   const reservedMask = reservedPortMask(range, null);
-  const capacity = computeCapacity(range, reservedMask, agg.heldPorts);
+  const model = buildPortModel({ range, reservedMask, heldPorts: agg.heldPorts, table, destOf: agg.destOf, destCount: agg.dest.count, blocks: agg.blocks, boundOnlyByPid: agg.boundOnlyByPid });
   return assessGlobalPressure({
-    range,
-    capacity,
-    perDestination: agg.dest.inUse,
+    model,
+    destinations: agg.dest.count,
     outboundSockets: agg.outbound,
     distinctOutboundPorts: agg.distinctOutboundPorts,
-    sharedOutboundPort: agg.sharedOutboundPort,
     boundOnlyInRange: agg.boundOnlyInRange,
-    reservedMask,
-    heldPorts: agg.heldPorts,
-    outboundPorts: agg.outboundPorts,
   });
 }
 
@@ -36,7 +33,10 @@ describe('global pressure', () => {
   it('finds bind()-before-connect evidence when many sockets toward several destinations never share a port', () => {
     const g = assess([...outbound(100, { remote: '10.0.0.2', port: 80, firstPort: 40000 }), ...outbound(100, { remote: '10.0.0.3', port: 80, firstPort: 40100 })]);
     expect(g.expectedSharedPorts).toBe(10);
-    expect(g).toMatchObject({ bindBeforeConnectEvidence: true, sharingEvidence: true, distinctPortsInUse: 200, exclusivelyHeld: 200, utilization: 0.2 });
+    expect(g).toMatchObject({ bindBeforeConnectEvidence: true, sharingEvidence: true, distinctPortsInUse: 200, exclusivelyHeld: 200, heldExact: 0, heldInferred: 200, utilization: 0.2, exactUtilization: 0 });
+    // Inferred: a new destination gets 800 by the evidence, 1000 if the ports were connect()'s after all.
+    expect(g.newDestination).toEqual({ best: 800, low: 800, high: 1000 });
+    expect(globalIsExact(g)).toBe(false);
   });
 
   it('finds none for plain connects whose ports overlap across destinations', () => {
@@ -49,9 +49,16 @@ describe('global pressure', () => {
     expect(assess(outbound(900, { remote: '10.0.0.2', port: 80, firstPort: 40000 })).bindBeforeConnectEvidence).toBe(false);
   });
 
-  it('counts bound-only sockets inside the range as evidence and as held ports, listeners as held ports', () => {
-    const bound: SocketRow = { family: 4, state: S.BOUND, localAddr: '0.0.0.0', localPort: 40500, remoteAddr: '0.0.0.0', remotePort: 0 };
-    const g = assess([bound, listener(40600), ...outbound(10, { remote: '10.0.0.2', port: 80, firstPort: 40000 })]);
-    expect(g).toMatchObject({ bindBeforeConnectEvidence: true, sharingEvidence: false, boundOnlySockets: 1, exclusivelyHeld: 12, utilization: 0.012 });
+  it('counts a bound-only socket and a listener as one held port each, never the other programs\' ports', () => {
+    const bound: SocketRow = { family: 4, state: S.BOUND, localAddr: '0.0.0.0', localPort: 40500, remoteAddr: '0.0.0.0', remotePort: 0, pid: 7 };
+    const g = assess([bound, listener(40600), ...outbound(10, { remote: '10.0.0.2', port: 80, firstPort: 40000, pid: 8 })]);
+    expect(g).toMatchObject({ bindBeforeConnectEvidence: false, sharingEvidence: false, boundOnlySockets: 1, exclusivelyHeld: 2, heldExact: 2, utilization: 0.002 });
+  });
+
+  it('counts the connected sockets of a process that also holds bound-only sockets as held', () => {
+    const bound: SocketRow = { family: 4, state: S.BOUND, localAddr: '0.0.0.0', localPort: 40500, remoteAddr: '0.0.0.0', remotePort: 0, pid: 7 };
+    const g = assess([bound, ...outbound(10, { remote: '10.0.0.2', port: 80, firstPort: 40000, pid: 7 }), ...outbound(5, { remote: '10.0.0.2', port: 80, firstPort: 40100, pid: 8 })]);
+    expect(g).toMatchObject({ bindBeforeConnectEvidence: true, exclusivelyHeld: 11, heldExact: 1, heldInferred: 10, bindingProcesses: [{ pid: 7, sockets: 10 }] });
+    expect(g.newDestination).toEqual({ best: 989, low: 984, high: 999 });
   });
 });

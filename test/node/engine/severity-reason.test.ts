@@ -21,7 +21,10 @@ const dest = (over: Partial<DestinationUsage> = {}): DestinationUsage => ({
   processes: [],
   ...over,
 });
-const global = (over = {}) => ({ distinctPortsInUse: 0, exclusivelyHeld: 0, utilization: 0, bindBeforeConnectEvidence: false, sharingEvidence: false, expectedSharedPorts: 0, destinations: 1, outboundSockets: 0, boundOnlySockets: 0, ...over });
+const global = (over = {}) => ({
+  distinctPortsInUse: 0, exclusivelyHeld: 0, heldExact: 0, heldInferred: 0, utilization: 0, exactUtilization: 0, bindBeforeConnectEvidence: false, sharingEvidence: false,
+  expectedSharedPorts: 0, bindingProcesses: [], destinations: 1, outboundSockets: 0, boundOnlySockets: 0, newDestination: { best: 10, low: 10, high: 10 }, ...over,
+});
 
 describe('severityReason', () => {
   it('names the worst destination with its numbers', () => {
@@ -31,8 +34,8 @@ describe('severityReason', () => {
   });
 
   it('names the global pressure when it is the larger one', () => {
-    const r = severityReason({ level: 'critical', holding: false, config, capacity, worst: dest({ blocking: 2, utilization: 0.2 }), global: global({ exclusivelyHeld: 9, utilization: 0.9, bindBeforeConnectEvidence: true }), soonest: null });
-    expect(r).toBe('9 of 10 ports are held for every destination by listening, bound-only and bind()-before-connect sockets (90 %).');
+    const r = severityReason({ level: 'warning', holding: false, config, capacity, worst: dest({ blocking: 2, utilization: 0.2 }), global: global({ exclusivelyHeld: 9, heldExact: 1, heldInferred: 8, utilization: 0.9, bindBeforeConnectEvidence: true }), soonest: null, capped: true });
+    expect(r).toBe('9 of 10 ports are held for every destination by listening and bound-only sockets and sockets that, by inference, were bound before connect() (90 %) (held at warning: this rests on inference the kernel has not confirmed).');
   });
 
   it('adds the time to exhaustion and why a level is held', () => {
