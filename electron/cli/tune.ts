@@ -11,7 +11,7 @@ import { planTuning } from '../node/tuning/plan.js';
 import type { PlanOptions } from '../node/tuning/plan-input.js';
 import { renderPlan, renderResult, renderReview } from '../node/tuning/plan-text.js';
 import { reviewPlan } from '../node/tuning/review.js';
-import { TuningClient, type TuningClientOptions } from '../node/tuning/tuning-client.js';
+import { TuningClient, isHelperEndedError, type TuningClientOptions } from '../node/tuning/tuning-client.js';
 import type { HelperSession } from '../node/tuning/helper-session.js';
 import { parseSeconds, parseWhole } from './args.js';
 import { EXIT } from './exit-codes.js';
@@ -240,6 +240,11 @@ async function apply(plan: TuningPlan, client: TuningClient | null, elevationPro
     stopRelay();
     io.stdout.write(v.json ? `${JSON.stringify(last)}\n` : `\n${renderResult(last)}`);
     return last.outcome === 'kept' || last.outcome === 'unchanged' ? TUNE_EXIT.ok : last.outcome === 'reverted' ? TUNE_EXIT.reverted : TUNE_EXIT.failed;
+  } catch (e) {
+    if (!isHelperEndedError(e)) throw e;
+    // Killed or crashed mid-transaction: its journal says what to finish; recover does it.
+    io.stderr.write(`portwatch tune: ${e.message}. Its journal keeps what it did: run \`portwatch tune --status\`, then \`portwatch tune --recover\` (fully old, or fully new if it had been kept).\n`);
+    return TUNE_EXIT.failed;
   } finally {
     stopRelay();
     process.off('SIGINT', onSignal);

@@ -149,6 +149,16 @@ export class TuningClient {
   }
 }
 
+/** The helper process ended (killed, crashed) before it printed a final result. */
+export class HelperEndedError extends Error {
+  override name = 'HelperEndedError';
+}
+
+/** Guard for HelperEndedError (by name, so it survives crossing module copies). */
+export function isHelperEndedError(e: unknown): e is HelperEndedError {
+  return e instanceof Error && e.name === 'HelperEndedError';
+}
+
 /** An apply in progress: applied → verify → keep or revert (or the countdown decides). */
 export class ApplySession {
   /** The first outcome: awaiting-confirm, or unchanged / refused / rolled-back / failed. */
@@ -170,7 +180,7 @@ export class ApplySession {
       await this.cleanup().catch(() => undefined);
       const last = e.result;
       if (!last || !FINAL_OUTCOMES.has(last.outcome)) {
-        throw new Error(`the helper ended (${e.exitCode ?? `signal ${e.signal}`}) without a final result`);
+        throw new HelperEndedError(`the helper ended (${e.exitCode ?? `signal ${e.signal}`}) without a final result`);
       }
       return last;
     });
