@@ -6,9 +6,8 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sample } from '../common/model.js';
 import type { AnalysisConfig } from '../common/config.js';
-import { Sampler } from '../node/sampler/sampler.js';
 import { ControlDirError, defaultControlDir, ensureControlDir } from '../node/remote/control-dir.js';
-import { createRemoteBackend, withRemoteStatus, type RemoteBackend } from '../node/remote/remote-backend.js';
+import { RemoteSampleSource } from '../node/remote/remote-sample-source.js';
 import { SSH_PROGRAM, loginArgv, type SshConnection } from '../node/remote/ssh-command.js';
 import { checkSshConfigPath, isSshTargetError, parseSshTarget } from '../node/remote/ssh-target.js';
 import { EXIT, severityExitCode } from './exit-codes.js';
@@ -52,28 +51,23 @@ function interactiveLogin(connection: SshConnection): Promise<number | null> {
   });
 }
 
-async function sampleRemote(sampler: Sampler, backend: RemoteBackend): Promise<Sample> {
-  const s = withRemoteStatus(await sampler.sampleOnce(), backend.status());
-  return s.hostname ? s : { ...s, hostname: backend.label };
-}
-
 /** Runs check against a remote host; resolves to the exit status. */
 export async function checkOverSsh(o: CheckSshOptions, io: Io): Promise<number> {
   const connection = sshConnectionFor(o.host, o.configFile, io, 'check', o.controlDir);
   if (!connection) return EXIT.unknown;
-  const backend = createRemoteBackend({ connection });
-  const sampler = new Sampler({ analysis: o.config, backend });
-  let sample = await sampleRemote(sampler, backend);
+  const remote = new RemoteSampleSource({ connection, analysis: o.config });
+  const backend = remote.backend;
+  let sample = await remote.sampleOnce();
   const interactive = o.interactive ?? (process.stdin.isTTY === true && (process.stderr as NodeJS.WriteStream).isTTY === true);
   const st = backend.status();
   if (interactive && (st.state === 'needs-login' || st.state === 'host-key-unknown')) {
     io.stderr.write(`portwatch check: logging in to ${backend.label}; ssh asks below (Portwatch never sees or stores what you type)\n`);
     await interactiveLogin(connection);
-    sample = await sampleRemote(sampler, backend);
+    sample = await remote.sampleOnce();
   }
   if (backend.status().state === 'connected' && o.interval > 0) {
     await sleep(o.interval * 1000);
-    sample = await sampleRemote(sampler, backend);
+    sample = await remote.sampleOnce();
   }
   const final = backend.status();
   if (final.state !== 'connected') io.stderr.write(`portwatch check: ${final.message}\n`);

@@ -1,6 +1,7 @@
 // The flags of `portwatch serve`, parsed strictly: an unknown flag or a bad value is named in the error.
 import { parseArgs } from 'node:util';
 import { isLoopback } from './origin-check.js';
+import { checkSshConfigPath, isSshTargetError, parseSshTarget } from '../node/remote/ssh-target.js';
 
 /** What serve was asked to do. */
 export interface ServeOptions {
@@ -22,6 +23,10 @@ export interface ServeOptions {
   assumeHost?: boolean;
   /** --netns: "host" (every namespace in /metrics), "self", or undefined (host when root on the host). */
   netns?: string;
+  /** Remote hosts to watch over SSH ("[user@]host[:port]"), each on its own dashboard; empty: this machine. */
+  ssh?: string[];
+  /** `ssh -F FILE` for those hosts. */
+  sshConfig?: string | null;
   help: boolean;
 }
 
@@ -50,6 +55,10 @@ Options:
                      terminal). Only from the dashboard page itself: the WebSocket it opens with this
                      server's Origin and the token. Loopback only (refused with --allow-remote).
   --assume-host      Plan for this network namespace even though it looks like a container
+  --ssh [USER@]HOST[:PORT]
+                     Watch this remote host over your own ssh instead of this machine (repeatable:
+                     one dashboard per host, on --port, --port+1, … or random ports; see README)
+  --ssh-config FILE  With --ssh: the ssh configuration file (ssh -F FILE)
   --help             This text
 `;
 
@@ -73,6 +82,8 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
         'allow-apply': { type: 'boolean' },
         'assume-host': { type: 'boolean' },
         netns: { type: 'string' },
+        ssh: { type: 'string', multiple: true },
+        'ssh-config': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -104,9 +115,25 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
   if (metricsOnly && v.open) return { ok: false, error: '--open needs the dashboard: it cannot be combined with --metrics-only' };
   const tokenFile = v['token-file'] ?? null;
   if (tokenFile !== null && (tokenFile === '' || tokenFile.startsWith('-'))) return { ok: false, error: `--token-file: expected a file path, got ${JSON.stringify(tokenFile)}` };
+  const ssh = v.ssh ?? [];
+  const sshConfig = v['ssh-config'] ?? null;
+  if (sshConfig !== null && ssh.length === 0) return { ok: false, error: '--ssh-config needs --ssh HOST' };
+  if (ssh.length > 0 && allowApply) return { ok: false, error: '--allow-apply is for this machine: it cannot be combined with --ssh (tune a remote host with `portwatch tune` there)' };
+  if (ssh.length > 0 && v.netns !== undefined) return { ok: false, error: '--netns is for this machine: a remote host (--ssh) is read in the namespace of the login' };
+  if (ssh.length > 20) return { ok: false, error: `--ssh: at most 20 hosts, got ${ssh.length}` };
+  try {
+    for (const h of ssh) parseSshTarget(h);
+    if (sshConfig !== null) checkSshConfigPath(sshConfig);
+  } catch (err) {
+    if (isSshTargetError(err)) return { ok: false, error: err.message };
+    throw err;
+  }
+  if (ssh.length > 1 && port !== 0 && port + ssh.length - 1 > 65535) return { ok: false, error: `--port ${port}: ${ssh.length} hosts need ports up to ${port + ssh.length - 1}` };
   return {
     ok: true,
     options: {
+      ssh,
+      sshConfig,
       host: host.replace(/^\[|\]$/g, ''),
       port,
       open: v.open ?? false,

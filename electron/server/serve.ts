@@ -76,7 +76,7 @@ export interface RunningServe {
 export async function startServe(
   opts: ServeOptions,
   sampler: SampleSource & { start?(): void; stop?(): Promise<void> },
-  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore; tuning?: TuningHostOptions | null } = {},
+  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore; tuning?: TuningHostOptions | null; hostname?: string } = {},
 ): Promise<RunningServe> {
   const token = newToken();
   const launchKey = newToken();
@@ -92,7 +92,7 @@ export async function startServe(
     ...(extra.history ? { history: extra.history } : {}),
     version,
     platform: extra.platform ?? (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux'),
-    hostname: hostname(),
+    hostname: extra.hostname ?? hostname(),
   });
   const portwatchMetrics = new PortwatchMetrics({ version });
   let latestTick: Parameters<PortwatchMetrics['render']>[1] = null;
@@ -150,6 +150,10 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
   if (opts.help) {
     io.stdout.write(SERVE_USAGE);
     return EXIT_OK;
+  }
+  if (opts.ssh !== undefined && opts.ssh.length > 0) {
+    const { runServeRemote } = await import('./serve-remote.js');
+    return runServeRemote(opts, io, signal);
   }
   const scope = await resolveNetnsScope(opts.netns);
   if ('error' in scope) {

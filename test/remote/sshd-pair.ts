@@ -43,13 +43,15 @@ function keygen(path: string, comment: string): void {
 }
 
 /** Creates both namespaces, the link, keys, user and configs, and starts sshd. */
-export async function startSshdPair(label: string): Promise<SshdPair> {
+export async function startSshdPair(label: string, opts: { server?: Namespace } = {}): Promise<SshdPair> {
   const n = ++pairs;
   const net = `10.${200 + (process.pid % 50)}.${n}`;
   const serverAddress = `${net}.2`;
   const clientAddress = `${net}.1`;
   const client = await createNamespace(`${label}cli`);
-  const server = await createNamespace(`${label}srv`);
+  // A given server namespace (e.g. a benchmark's socket set) stays its owner's: close() leaves it.
+  const server = opts.server ?? (await createNamespace(`${label}srv`));
+  const ownsServer = opts.server === undefined;
   const dir = mkdtempSync(join(tmpdir(), 'pw-sshd-'));
   chmodSync(dir, 0o755);
   try {
@@ -136,7 +138,8 @@ export async function startSshdPair(label: string): Promise<SshdPair> {
         await pair.startSshd();
       },
       async close() {
-        await Promise.all([client.destroy(), server.destroy()]);
+        pair.sshd.kill('SIGKILL');
+        await Promise.all([client.destroy(), ownsServer ? server.destroy() : Promise.resolve()]);
         spawnSync('userdel', [PASSWORD_USER]);
         rmSync(dir, { recursive: true, force: true });
       },
@@ -144,7 +147,7 @@ export async function startSshdPair(label: string): Promise<SshdPair> {
     await pair.startSshd();
     return pair;
   } catch (err) {
-    await Promise.all([client.destroy(), server.destroy()]);
+    await Promise.all([client.destroy(), ownsServer ? server.destroy() : Promise.resolve()]);
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
