@@ -132,8 +132,8 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
   return {
     ok: true,
     options: {
-      ssh,
-      sshConfig,
+      ...(ssh.length > 0 ? { ssh } : {}),
+      ...(sshConfig !== null ? { sshConfig } : {}),
       host: host.replace(/^\[|\]$/g, ''),
       port,
       open: v.open ?? false,

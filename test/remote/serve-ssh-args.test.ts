@@ -7,7 +7,7 @@ describe('serve --ssh arguments', () => {
     expect(r.ok && r.options.ssh).toEqual(['lb1', 'ops@10.0.0.2:2222']);
     expect(r.ok && r.options.sshConfig).toBe('/etc/pw/ssh_config');
     const plain = parseServeArgs([]);
-    expect(plain.ok && plain.options.ssh).toEqual([]);
+    expect(plain.ok && plain.options.ssh).toBeUndefined();
   });
 
   it('refuses hosts ssh could read as options, a config without hosts, and applying to a remote host, naming the culprit', () => {
