@@ -13,7 +13,7 @@ import { parseSnapshot } from '../../electron/node/platform/index.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { checkJson, runPortwatch } from '../netns/portwatch-cli.js';
-import { describeSample } from '../netns/sample-queries.js';
+import { describeSample, sleep } from '../netns/sample-queries.js';
 import { connectHold, startServer } from '../netns/workloads.js';
 import { kernelAgrees, ORACLE_RANGE, ORACLE_RANGE_SIZE } from './oracle.js';
 import { portctl } from './portctl.js';
@@ -120,6 +120,22 @@ describeNetns('the kernel as oracle: static patterns in a 50-port range', () => 
     expect(sample.global.exclusivelyHeld, why).toBe(0);
     expect((await kernelAgrees(n, sample, { remote: LO, port: 8080 }, 'exact')).kernel).toBe(45);
     expect((await kernelAgrees(n, sample, { remote: LO, port: 8089 }, 'exact')).kernel).toBe(ORACLE_RANGE_SIZE);
+  });
+
+  it('TIME-WAIT of bind()+connect sockets keeps their ports from everyone, tcp_tw_reuse or not: within the stated bounds', async () => {
+    const n = await setUp('ortwbound');
+    const client = await portctl(n, 'bind-connect', { count: 5, to: `${LO}:8080` });
+    expect(client.ok).toBe(5);
+    client.process.kill('SIGKILL'); // the client closes first: its 5 sockets go to TIME-WAIT
+    await client.process.wait(5_000);
+    await sleep(1_500); // older than tcp_tw_reuse_delay (1 s): a plain TIME-WAIT would be reusable on loopback
+    const { sample } = await checkJson(n);
+    const why = describeSample(sample);
+    expect(sample.states['TIME-WAIT'], why).toBe(5);
+    // The table cannot tell these TIME-WAIT sockets were bound: the figure says so, and the kernel
+    // (45, not 50) stays inside its bounds.
+    expect(sample.newDestination, why).toMatchObject({ kind: 'inferred', low: 45, high: 50 });
+    expect((await kernelAgrees(n, sample, { remote: LO, port: 8089 }, 'within-bounds')).kernel).toBe(45);
   });
 
   it('reserved ports are left out exactly', async () => {
