@@ -9,9 +9,12 @@ import { createBackend, parseSnapshot } from '../node/platform/index.js';
 import { Sampler } from '../node/sampler/sampler.js';
 import { EXIT, severityExitCode } from './exit-codes.js';
 import { parseCommandArgs, type Io } from './args.js';
-import { renderReport } from './report.js';
+import { reportLines, shortLine } from './report.js';
+import { colorWanted, span, writeLines, type Line } from './paint.js';
+import { WatchScreen } from './watch-screen.js';
+import { startProgress } from './progress.js';
 import { cleanTerminalFields, terminalSafeJson } from '../common/terminal-text.js';
-import { TERMINAL_CONTROL, terminalSafeIo, writeTerminalControl } from './terminal-io.js';
+import { terminalSafeIo } from './terminal-io.js';
 import { checkOverSsh } from './check-ssh.js';
 import { parseSeconds } from './args.js';
 import { HostSampler } from '../node/sampler/host-sampler.js';
@@ -27,6 +30,9 @@ const OPTIONS = {
   'ssh-config': { type: 'string' },
   interval: { type: 'string' },
   'no-owners': { type: 'boolean' },
+  short: { type: 'boolean' },
+  wide: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
   netns: { type: 'string' },
   warning: { type: 'string' },
   critical: { type: 'string' },
@@ -35,7 +41,11 @@ const OPTIONS = {
 
 const HELP = `Usage: portwatch check [options]
   --json            print one JSON document (the Sample; see README) instead of the report
-  --watch           keep sampling; refresh the report in place (with --json: one JSON document per line)
+  --short           one line: severity, worst destination, its use and the time left (for scripts, prompts)
+  --wide            every line whole (the report fits 80 columns, or the terminal's width, otherwise)
+  --no-color        no colour (also off with NO_COLOR set, or when the output is not a terminal)
+  --watch           keep sampling: on a terminal, a full-screen view refreshed in place (q or Ctrl-C
+                    quits); otherwise one report after another (with --json: one JSON document per line)
   --bundle DIR      analyse a capture made by \`portwatch capture\` instead of this machine
   --ssh [USER@]HOST[:PORT]
                     check a remote host over your own ssh (nothing installed there; see README)
@@ -65,9 +75,19 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
     io.stderr.write(`portwatch check: ${interval}\n`);
     return EXIT.unknown;
   }
+  if (v.json && (v.short || v.wide)) {
+    io.stderr.write(`portwatch check: --${v.short ? 'short' : 'wide'} is for the human report; --json prints everything\n`);
+    return EXIT.unknown;
+  }
+  const out = io.stdout as NodeJS.WriteStream;
+  const color = colorWanted(rawIo.stdout, v['no-color'] === true);
+  // A terminal's own width, else 80 columns; --wide: every line whole.
+  const width = (cols: number): number | null => (v.wide ? null : Math.max(40, cols));
+  const humanLines = (s: Sample, cols: number): Line[] => (v.short ? [shortLine(s)] : reportLines(s, width(cols)));
   const emit = (s: Sample): void => {
     // Every string of the sample came from outside: cleaned field by field, so none can even start a line.
-    io.stdout.write(v.json ? terminalSafeJson(s) + (v.watch ? '\n' : '') : renderReport(cleanTerminalFields(s)));
+    if (v.json) io.stdout.write(terminalSafeJson(s) + (v.watch ? '\n' : ''));
+    else writeLines(io.stdout, humanLines(cleanTerminalFields(s), out.isTTY && out.columns > 0 ? out.columns : 80), color);
   };
   if (v['ssh-config'] !== undefined && v.ssh === undefined) {
     io.stderr.write('portwatch check: --ssh-config needs --ssh HOST\n');
@@ -80,6 +100,10 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
     }
     return checkOverSsh({ host: v.ssh, configFile: v['ssh-config'], config, interval, emit, json: v.json === true }, io);
   }
+  const watchView: WatchView | null =
+    v.watch && !v.json && out.isTTY === true
+      ? { screen: new WatchScreen(out, process.stdin.isTTY ? process.stdin : null, color, v.short ? 0 : 1), lines: humanLines }
+      : null;
   if (v.bundle !== undefined) {
     if (v.watch) {
       io.stderr.write('portwatch check: --watch cannot be combined with --bundle (a capture does not change)\n');
@@ -94,13 +118,13 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   if (scope.scope === 'host') {
     const host = new HostSampler({ analysis: config, owners: !v['no-owners'] });
-    return v.watch ? watchHost(host, io, v.json === true, interval, signal) : checkHost(host, io, v.json === true, interval);
+    return v.watch ? watchHost(host, io, v.json === true, interval, signal, watchView) : checkHost(host, io, v.json === true, interval, v.short === true, color);
   }
   const sampler = new Sampler({ analysis: config, backend: createBackend(process.platform, { owners: !v['no-owners'] }) });
-  if (v.watch) return watch(sampler, io, emit, v.json === true, signal);
+  if (v.watch) return watch(sampler, io, emit, v.json === true, signal, watchView);
   let sample = await sampler.sampleOnce();
   if (interval > 0) {
-    await sleep(interval * 1000);
+    await waitWithProgress(rawIo.stderr, interval);
     sample = await sampler.sampleOnce();
   }
   await sampler.stop(); // closes the backend's kept-open handles
@@ -153,20 +177,52 @@ async function checkBundle(dir: string, config: AnalysisConfig, io: Io, emit: (s
   return severityExitCode(sample!.severity);
 }
 
-async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: boolean, signal?: AbortSignal): Promise<number> {
-  const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-  sampler.onSample((s) => {
-    if (!json && tty) writeTerminalControl(io.stdout, TERMINAL_CONTROL.homeAndClear); // refresh in place
-    emit(s);
-    if (!json && !tty) io.stdout.write('\n');
-  });
-  sampler.start();
-  await new Promise<void>((resolve) => {
-    const done = (): void => resolve();
+/** The full-screen view of --watch on a terminal: the screen and what it shows of a sample. */
+interface WatchView {
+  screen: WatchScreen;
+  lines: (s: Sample, cols: number) => Line[];
+}
+
+/** Waits the interval between the two samples, with progress on a terminal. */
+async function waitWithProgress(stderr: NodeJS.WritableStream, sec: number): Promise<void> {
+  const p = startProgress(stderr, `measuring rates over ${sec} s…`, 0);
+  try {
+    await sleep(sec * 1000);
+  } finally {
+    p.done();
+  }
+}
+
+/** Resolves on SIGINT, SIGTERM, the abort signal or (on the full screen) q / Ctrl-C. */
+function untilQuit(signal: AbortSignal | undefined, view: WatchView | null): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
     signal?.addEventListener('abort', done, { once: true });
+    view?.screen.start(done);
   });
+}
+
+async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: boolean, signal: AbortSignal | undefined, view: WatchView | null): Promise<number> {
+  sampler.onSample((s) => {
+    if (view) {
+      const clean = cleanTerminalFields(s);
+      view.screen.show((cols) => view.lines(clean, cols));
+      return;
+    }
+    emit(s);
+    if (!json) io.stdout.write('\n');
+  });
+  const quit = untilQuit(signal, view);
+  if (view) view.screen.show(() => [[span('Portwatch: taking the first sample…', 'dim')]]);
+  sampler.start();
+  await quit;
+  view?.screen.stop();
   await sampler.stop();
   const last = sampler.latest();
   return last ? severityExitCode(last.severity) : EXIT.unknown;
@@ -182,32 +238,39 @@ function emitHost(host: HostSample, io: Io, json: boolean): void {
   io.stdout.write(terminalSafeJson(doc ?? host));
 }
 
-async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number): Promise<number> {
+async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number, short: boolean, color: boolean): Promise<number> {
   let host = await sampler.sampleOnce();
   if (interval > 0) {
-    await sleep(interval * 1000);
+    await waitWithProgress(io.stderr, interval);
     host = await sampler.sampleOnce();
   }
-  emitHost(host, io, json);
+  const worst = worstSample(host);
+  if (short && worst) writeLines(io.stdout, [shortLine(cleanTerminalFields(worst))], color);
+  else emitHost(host, io, json);
   if (json) io.stdout.write('\n');
   return severityExitCode(host.severity);
 }
 
-async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: number, signal?: AbortSignal): Promise<number> {
-  const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
+/** The sample of the worst namespace that has one. */
+function worstSample(host: HostSample): Sample | null {
+  return host.namespaces.find((x) => x.sample !== null)?.sample ?? null;
+}
+
+async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: number, signal: AbortSignal | undefined, view: WatchView | null): Promise<number> {
   sampler.onSample((h) => {
-    if (!json && tty) writeTerminalControl(io.stdout, TERMINAL_CONTROL.homeAndClear);
+    if (view) {
+      const text = renderHostReport(cleanTerminalFields(h));
+      view.screen.show(() => text.replace(/\n$/, '').split('\n').map((l) => [span(l)]));
+      return;
+    }
     emitHost(h, io, json);
     io.stdout.write('\n');
   });
+  const quit = untilQuit(signal, view);
   // every namespace is read each round: not faster than once a second
   sampler.start(Math.max(1, interval) * 1000);
-  await new Promise<void>((resolve) => {
-    const done = (): void => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  await quit;
+  view?.screen.stop();
   await sampler.stop();
   const last = sampler.latest();
   return last ? severityExitCode(last.severity) : EXIT.unknown;

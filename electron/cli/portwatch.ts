@@ -4,9 +4,7 @@
 import '../node/threadpool.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runCheck } from './check.js';
-import { runCapture } from './capture.js';
-import { runTune } from './tune.js';
+// Each command is imported only when it runs: `portwatch --version` loads no engine at all.
 import { EXIT } from './exit-codes.js';
 import type { Io } from './args.js';
 import { terminalSafeIo } from './terminal-io.js';
@@ -15,8 +13,9 @@ import { terminalSafeIo } from './terminal-io.js';
 const USAGE = `Usage: portwatch <command> [options]
 
 Commands:
-  check [--json] [--watch] [--bundle DIR] [--interval SEC] [--no-owners]
-        [--warning RATIO] [--critical RATIO] [--ssh [USER@]HOST[:PORT] [--ssh-config FILE]]
+  check [--json | --short] [--wide] [--no-color] [--watch] [--bundle DIR]
+        [--interval SEC] [--no-owners] [--warning RATIO] [--critical RATIO]
+        [--ssh [USER@]HOST[:PORT] [--ssh-config FILE]]
       Is the ephemeral port range running out, toward which destination, why, and what to do.
       Exit status: 0 ok, 1 warning, 2 critical or exhausted, 3 unknown.
   capture --out DIR [--reads N] [--interval SEC] [--no-owners]
@@ -60,12 +59,18 @@ export async function main(argv: string[], rawIo: Io = { stdout: process.stdout,
     case '-v':
       io.stdout.write(`portwatch ${version()}\n`);
       return EXIT.ok;
-    case 'check':
+    case 'check': {
+      const { runCheck } = await import('./check.js');
       return runCheck(rest, io);
-    case 'capture':
+    }
+    case 'capture': {
+      const { runCapture } = await import('./capture.js');
       return runCapture(rest, io, version());
-    case 'tune':
+    }
+    case 'tune': {
+      const { runTune } = await import('./tune.js');
       return runTune(rest, io);
+    }
     case 'serve': {
       const { runServe } = await import('../server/serve.js');
       return runServe(rest, io);

@@ -7,7 +7,23 @@ import type { Io } from './args.js';
 const raw = new WeakMap<object, NodeJS.WritableStream>();
 
 /** The only control sequences the CLI itself writes. */
-export const TERMINAL_CONTROL = { homeAndClear: '\x1b[H\x1b[2J' } as const;
+export const TERMINAL_CONTROL = {
+  homeAndClear: '\x1b[H\x1b[2J',
+  // check --watch: the alternate screen (no scrollback flood) with the cursor hidden, and back.
+  enterAltScreen: '\x1b[?1049h\x1b[?25l',
+  leaveAltScreen: '\x1b[?25h\x1b[?1049l',
+  // A progress line on stderr, erased in place.
+  clearLine: '\r\x1b[K',
+  // Colours (SGR) for severities and figures, only on a terminal that wants them (cli/paint.ts).
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  magenta: '\x1b[35m',
+  cyan: '\x1b[36m',
+  reset: '\x1b[0m',
+} as const;
 
 /** The stream with write() cleaned; every other property (isTTY, columns, on …) is the stream's own. */
 export function terminalSafeStream<S extends NodeJS.WritableStream>(stream: S): S {

@@ -62,7 +62,9 @@ async function check(dir: string, json: boolean): Promise<{ code: number; out: s
   const e: Buffer[] = [];
   out.on('data', (c: Buffer) => o.push(c));
   err.on('data', (c: Buffer) => e.push(c));
-  const code = await main(['check', '--bundle', dir, ...(json ? ['--json'] : [])], { stdout: out, stderr: err });
+  // --wide: every line whole, so the line count shows any injected line break (at 80 columns, longer
+  // escaped text legitimately wraps onto more lines).
+  const code = await main(['check', '--bundle', dir, ...(json ? ['--json'] : ['--wide'])], { stdout: out, stderr: err });
   return { code, out: Buffer.concat(o).toString('utf8'), err: Buffer.concat(e).toString('utf8') };
 }
 

@@ -17,6 +17,7 @@ import { connectHold, startServer } from '../netns/workloads.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
 import { browserUnavailable, ensureRendererBuilt, launchChromiumIn } from './serve-in-netns.js';
 import { SERVE_APPLY_OFF } from '../../electron/server/serve.js';
+import { axeEverywhere } from './axe.js';
 
 const SHOTS = join(REPO_ROOT, 'docs/screenshots');
 // Generous: the sampler slows itself down (CPU budget) when the machine is busy.
@@ -82,6 +83,9 @@ const shot = async (page: Page, name: string): Promise<void> => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, `wizard-${name}.png`) });
+  // Every step the real change reaches is accessible too (axe, WCAG 2.1 AA) in both themes; every width
+  // of the first steps is checked in accessibility.test.ts.
+  expect(await axeEverywhere(page, `wizard ${name}`, [1280])).toEqual([]);
 };
 
 /** Exhausts the range toward 127.0.0.1:8080, opens the wizard from the header once the dashboard shows it, and goes to the review of the wider range. */

@@ -1,0 +1,107 @@
+// `check`'s human output: 80 columns (every line, the long ones wrapped), --wide whole lines, --short one
+// line, thousands separators, and no colour when the output is not a terminal.
+import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { main } from '../../electron/cli/portwatch.js';
+import { reportLines, renderReport, shortLine } from '../../electron/cli/report.js';
+import { colorWanted, plainText, wrapLine, span } from '../../electron/cli/paint.js';
+import { fitScreen } from '../../electron/cli/watch-screen.js';
+import { makeDestination, makeSample } from '../node/service/make-sample.js';
+
+const longSample = () => {
+  const worst = makeDestination(22_000, 28_232, {
+    remoteAddress: '2001:db8:85a3::8a2e:370:7334',
+    remotePort: 443,
+    states: { ESTABLISHED: 8_800, 'TIME-WAIT': 13_200 },
+    processes: [
+      { pid: 31210, name: 'api-gateway-with-a-very-long-name', sockets: 17_600 },
+      { pid: 33070, name: 'worker', sockets: 4_400 },
+    ],
+    timeToExhaustionSec: 7_500,
+    severity: 'warning',
+  });
+  return makeSample(1_700_000_000_000, 22_000, {
+    severity: 'warning',
+    severityReason: 'the worst destination [2001:db8:85a3::8a2e:370:7334]:443 uses 78 % of usable ports and runs out in about 2 h 5 min at the current rate',
+    worst,
+    destinations: [worst],
+    timeToExhaustionSec: 7_500,
+    diagnoses: [
+      {
+        id: 'time-wait-churn',
+        severity: 'warning',
+        title: 'Short-lived connections fill the range with TIME-WAIT',
+        summary: 'api-gateway opens a new connection per request to [2001:db8:85a3::8a2e:370:7334]:443; each leaves a TIME-WAIT socket holding its port for 60 s, which is what fills the range.',
+        evidence: ['13,200 TIME-WAIT sockets toward [2001:db8:85a3::8a2e:370:7334]:443'],
+        recommendations: [{ kind: 'application', text: 'Reuse connections: enable HTTP keep-alive or a connection pool in api-gateway-with-a-very-long-name.' }],
+      },
+    ],
+  });
+};
+
+describe('check report width', () => {
+  it('fits every line in 80 columns, the severity reason and the diagnosis wrapped whole', () => {
+    const text = renderReport(longSample());
+    const lines = text.trimEnd().split('\n');
+    expect(lines.filter((l) => [...l].length > 80)).toEqual([]);
+    expect(lines.filter((l) => l !== l.trimEnd())).toEqual([]);
+    // Nothing lost: the words of the long reason and summary are all there, in order.
+    expect(text.replace(/\s+/g, ' ')).toContain('runs out in about 2 h 5 min at the current rate');
+    expect(text.replace(/\s+/g, ' ')).toContain('which is what fills the range.');
+    expect(text).toContain('22,000/28,232');
+    expect(text).toContain('2 h 5 min');
+  });
+
+  it('keeps every line whole with --wide', () => {
+    const lines = plainText(reportLines(longSample(), null)).trimEnd().split('\n');
+    expect(lines.some((l) => [...l].length > 80)).toBe(true);
+    expect(lines.find((l) => l.startsWith('Severity:'))).toContain('at the current rate');
+  });
+
+  it('says it on one line with --short', () => {
+    expect(plainText([shortLine(longSample())])).toBe('WARNING · [2001:db8:85a3::8a2e:370:7334]:443 · use 78 % (22,000/28,232) · 2 h 5 min left\n');
+  });
+
+  it('wraps a word longer than the width by cutting it', () => {
+    const out = wrapLine([span('x'.repeat(50))], 20, 2);
+    expect(out.map((l) => l.map((s) => s.text).join('').length).every((n) => n <= 20)).toBe(true);
+    expect(out.map((l) => l.map((s) => s.text).join('').trim()).join('')).toBe('x'.repeat(50));
+  });
+
+  it('cuts a screen to its height keeping the severity line', () => {
+    const lines = reportLines(longSample(), 80);
+    const screen = fitScreen(lines, 6, 80, 1);
+    expect(screen).toHaveLength(6);
+    expect(screen[1]!.map((s) => s.text).join('')).toMatch(/^Severity: WARNING/);
+    expect(screen[5]!.map((s) => s.text).join('')).toMatch(/more lines/);
+    expect(fitScreen(lines, 1, 30, 1)[0]!.map((s) => s.text).join('')).toMatch(/^Severity: WARNING/);
+  });
+});
+
+describe('colour', () => {
+  const tty = Object.assign(new PassThrough(), { isTTY: true });
+  it('is on for a terminal, off with NO_COLOR, --no-color, or no terminal', () => {
+    expect(colorWanted(tty, false, {})).toBe(true);
+    expect(colorWanted(tty, false, { NO_COLOR: '1' })).toBe(false);
+    expect(colorWanted(tty, true, {})).toBe(false);
+    expect(colorWanted(new PassThrough(), false, {})).toBe(false);
+  });
+
+  it('never reaches a pipe', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await main(['check', '--interval', '0', '--no-owners', '--netns', 'self', '--short'], { stdout: out, stderr: new PassThrough() });
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(text).not.toContain('\x1b');
+  });
+
+  it('refuses --short with --json, naming both (exit 3)', async () => {
+    const err = new PassThrough();
+    const chunks: Buffer[] = [];
+    err.on('data', (c: Buffer) => chunks.push(c));
+    expect(await main(['check', '--json', '--short'], { stdout: new PassThrough(), stderr: err })).toBe(3);
+    expect(Buffer.concat(chunks).toString('utf8')).toContain('--short is for the human report');
+  });
+});
