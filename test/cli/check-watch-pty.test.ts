@@ -13,7 +13,7 @@ const CLEAR = '\x1b[H\x1b[2J';
 function lastScreen(out: string): string[] {
   const i = out.lastIndexOf(CLEAR);
   const frame = i < 0 ? out : out.slice(i + CLEAR.length);
-  // eslint-disable-next-line no-control-regex
+   
   return frame.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).map((l) => l.replace(/\r/g, ''));
 }
 
@@ -72,7 +72,7 @@ describe('check --watch in a pseudo-terminal', () => {
 
     const plain = start(100, 40, ['--no-color']);
     await until(() => plain.out().includes('Severity:'), 'the first report');
-    // eslint-disable-next-line no-control-regex
+     
     expect(plain.out()).not.toMatch(/\x1b\[3\dm/);
     plain.pty.write('q');
     expect(await plain.exit).toBe(0);
