@@ -6,6 +6,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { parseSettings, type DesktopSettings } from './settings.js';
+import { FileLimitError } from '../common/errors/file-limit-error.js';
 
 export const SETTINGS_FILE = 'settings.json';
 /** A settings file larger than this is not ours. */
@@ -131,7 +132,7 @@ function keepBadFile(dir: string, nowMs: number): string {
     renameSync(join(dir, SETTINGS_FILE), name);
     return name;
   }
-  throw new Error(`${dir} already holds 100 kept settings files from ${stamp}`);
+  throw new FileLimitError(`${dir} already holds 100 kept settings files from ${stamp}`, dir);
 }
 
 function trySave(dir: string, settings: DesktopSettings): string[] {

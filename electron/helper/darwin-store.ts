@@ -13,6 +13,7 @@ import {
 import { firstLine, type HelperRunner } from './command-runner.js';
 import { DARWIN_SYSCTL_PROGRAM, launchdOverrides, renderLaunchdPlist, sysctlWriteArgv } from './darwin-launchd.js';
 import { StoreWriteError, type LiveValues, type SettingsStore } from './settings-store.js';
+import { CommandFailedError } from '../common/errors/command-failed-error.js';
 
 /** The argv that reads one key. */
 export function sysctlReadArgv(key: TunableKey): string[] {
@@ -48,7 +49,7 @@ export function createDarwinStore(opts: { runner: HelperRunner; configRoot: stri
     if (r.exitCode === 0 && /^\d{1,10}$/.test(out)) return out;
     const said = firstLine(r.stderr, r.stdout);
     if (/unknown oid/i.test(said)) return null;
-    throw new Error(`${DARWIN_SYSCTL_PROGRAM} -n ${key} ${r.exitCode === 0 ? `printed ${JSON.stringify(out.slice(0, 40))}, not a number` : `exited with status ${r.exitCode}${said ? `: ${said}` : ''}`}`);
+    throw new CommandFailedError(`${DARWIN_SYSCTL_PROGRAM} -n ${key} ${r.exitCode === 0 ? `printed ${JSON.stringify(out.slice(0, 40))}, not a number` : `exited with status ${r.exitCode}${said ? `: ${said}` : ''}`}`, `${DARWIN_SYSCTL_PROGRAM} -n ${key}`, r.exitCode);
   };
   return {
     platform: 'darwin',

@@ -3,6 +3,7 @@
 // allowed when every port listening inside it is reserved in the same change.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SystemSettingError } from '../common/errors/system-setting-error.js';
 
 const LISTEN = '0A';
 
@@ -32,6 +33,6 @@ export async function readListeningPorts(proc: string): Promise<number[]> {
       errors.push(`${path}: ${(e as Error).message}`);
     }
   }
-  if (read === 0) throw new Error(`cannot read the listening ports: ${errors.join('; ')}`);
+  if (read === 0) throw new SystemSettingError(`cannot read the listening ports: ${errors.join('; ')}`);
   return [...ports].sort((a, b) => a - b);
 }

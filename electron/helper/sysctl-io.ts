@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TunableKey } from '../common/tuning.js';
+import { SystemSettingError } from '../common/errors/system-setting-error.js';
 
 /** The file of a key under a proc root ("net.ipv4.tcp_tw_reuse" → PROC/sys/net/ipv4/tcp_tw_reuse). */
 export function sysctlFile(proc: string, key: string): string {
@@ -28,7 +29,7 @@ export async function writeSysctlText(proc: string, key: TunableKey, text: strin
   const fh = await open(sysctlFile(proc, key), constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
   try {
     const { bytesWritten } = await fh.write(data, 0, data.length, null);
-    if (bytesWritten !== data.length) throw new Error(`${key}: short write (${bytesWritten} of ${data.length} bytes)`);
+    if (bytesWritten !== data.length) throw new SystemSettingError(`${key}: short write (${bytesWritten} of ${data.length} bytes)`);
   } finally {
     await fh.close();
   }

@@ -27,6 +27,7 @@ import { Journal, type JournalEntry, type JournalSide } from './journal.js';
 import { withLock } from './lock.js';
 import { isAlive, selfIdentity } from './process-identity.js';
 import type { SettingsStore } from './settings-store.js';
+import { SystemSettingError } from '../common/errors/system-setting-error.js';
 
 /** What a verb runs with. */
 export interface HelperContext {
@@ -212,7 +213,7 @@ async function settleInterrupted(ctx: HelperContext): Promise<JournalEntry | nul
     if (!again) return null;
     if (countdownRunning(ctx, again)) return again;
     const r = await finishInterrupted(ctx, again, 'apply');
-    if (r.exit !== HELPER_EXIT.ok) throw new Error(r.result.message);
+    if (r.exit !== HELPER_EXIT.ok) throw new SystemSettingError(r.result.message);
     return null;
   });
   return out;

@@ -10,6 +10,8 @@ import { parseDynamicPort } from '../common/parse/win32-netsh.js';
 import { parseTcpTimedWaitDelay } from '../common/parse/win32-registry.js';
 import { firstLine, type HelperRunner } from './command-runner.js';
 import { StoreWriteError, type LiveValues, type SettingsStore } from './settings-store.js';
+import { CommandFailedError } from '../common/errors/command-failed-error.js';
+import { SystemSettingError } from '../common/errors/system-setting-error.js';
 
 /** The registry key TcpTimedWaitDelay lives under. */
 export const TCPIP_PARAMETERS = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters';
@@ -39,17 +41,17 @@ export function createWin32Store(opts: { runner: HelperRunner; systemRoot: strin
       const r = await run(cmd.queryTimedWaitDelay());
       // reg exits 1 (with a translated message) when the value is not set: "" is that state.
       if (r.exitCode === 1) return '';
-      if (r.exitCode !== 0) throw new Error(`reg query ${TCPIP_PARAMETERS} /v TcpTimedWaitDelay exited with status ${r.exitCode}: ${firstLine(r.stderr, r.stdout)}`);
+      if (r.exitCode !== 0) throw new CommandFailedError(`reg query ${TCPIP_PARAMETERS} /v TcpTimedWaitDelay exited with status ${r.exitCode}: ${firstLine(r.stderr, r.stdout)}`, 'reg query', r.exitCode);
       const p = parseTcpTimedWaitDelay(r.stdout, 'reg query TcpTimedWaitDelay');
-      if (p.value === null) throw new Error(p.problems.join('; '));
+      if (p.value === null) throw new SystemSettingError(p.problems.join('; '));
       return p.value === 'not set' ? '' : String(p.value);
     }
     if (key !== 'win32.ipv4.dynamicport.tcp' && key !== 'win32.ipv6.dynamicport.tcp') return null;
     const argv = cmd.showDynamicPort(key);
     const r = await run(argv);
-    if (r.exitCode !== 0) throw new Error(`netsh int ${family(key)} show dynamicport tcp exited with status ${r.exitCode}: ${firstLine(r.stdout, r.stderr)}`);
+    if (r.exitCode !== 0) throw new CommandFailedError(`netsh int ${family(key)} show dynamicport tcp exited with status ${r.exitCode}: ${firstLine(r.stdout, r.stderr)}`, `netsh int ${family(key)} show dynamicport tcp`, r.exitCode);
     const p = parseDynamicPort(r.stdout, `netsh int ${family(key)} show dynamicport tcp`);
-    if (!p.value) throw new Error(p.problems.join('; '));
+    if (!p.value) throw new SystemSettingError(p.problems.join('; '));
     return `start=${p.value.start} num=${p.value.count}`;
   };
   return {

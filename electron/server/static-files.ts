@@ -2,6 +2,7 @@
 // ever reaches the file system (no traversal), and the total size is bounded.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { FileLimitError } from '../common/errors/file-limit-error.js';
 
 /** One file ready to send. */
 export interface StaticFile {
@@ -40,7 +41,7 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> | null {
         const type = TYPES[ext];
         if (!type) continue;
         total += st.size;
-        if (total > MAX_TOTAL_BYTES || files.size >= MAX_FILES) throw new Error(`renderer directory ${dir} is larger than the server serves`);
+        if (total > MAX_TOTAL_BYTES || files.size >= MAX_FILES) throw new FileLimitError(`renderer directory ${dir} is larger than the server serves`, dir);
         files.set('/' + relative(dir, p).split(sep).join('/'), { body: readFileSync(p), type });
       }
     }

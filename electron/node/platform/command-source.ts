@@ -3,6 +3,7 @@
 // these commands cannot run on the machines the tests run on; everything else is the real code.
 import { execFile } from 'node:child_process';
 import type { SourceSpec } from './read-source.js';
+import { CommandFailedError } from '../../common/errors/command-failed-error.js';
 
 /** What a finished command printed and how it ended. */
 export interface CommandResult {
@@ -75,7 +76,7 @@ export function commandSource(spec: CommandSpec, runner: CommandRunner): SourceS
       if (r.exitCode !== null && ok.includes(r.exitCode)) return r.stdout;
       if (r.exitCode !== null && empty.includes(r.exitCode)) return Buffer.alloc(0);
       const why = firstLine(r.stderr) || firstLine(r.stdout);
-      throw new Error(r.exitCode === null ? `ended by a signal${why ? `: ${why}` : ''}` : `exited with status ${r.exitCode}${why ? `: ${why}` : ''}`);
+      throw new CommandFailedError(r.exitCode === null ? `ended by a signal${why ? `: ${why}` : ''}` : `exited with status ${r.exitCode}${why ? `: ${why}` : ''}`, describeCommand(spec), r.exitCode);
     },
   };
 }

@@ -8,6 +8,7 @@ import { createBackend, parseSnapshot } from '../platform/index.js';
 import type { Backend } from '../platform/types.js';
 import { DEFAULT_SCHEDULE, checkCpuBudget, nextFullIntervalMs } from './schedule.js';
 import { isBurst } from './burst-trigger.js';
+import { SamplingStoppedError } from '../../common/errors/sampling-stopped-error.js';
 
 export interface SamplerOptions {
   /** Share of one core the monitor may use (default 0.02). */
@@ -130,7 +131,7 @@ export class Sampler {
   async sampleOnce(): Promise<Sample> {
     await this.tick(this.generation);
     const s = await this.full(this.generation);
-    if (!s) throw new Error('sampling was stopped');
+    if (!s) throw new SamplingStoppedError('sampling was stopped before the sample was taken');
     return s;
   }
 

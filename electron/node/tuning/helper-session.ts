@@ -8,6 +8,8 @@ import { homedir } from 'node:os';
 import { isAbsoluteProgram } from '../../helper/command-runner.js';
 import { HELPER_RESULT_PREFIX, parseHelperResult, type HelperResult } from '../../common/tuning.js';
 import type { ElevationMethod } from './elevation.js';
+import { TuningError } from '../../common/errors/tuning-error.js';
+import { CommandFailedError } from '../../common/errors/command-failed-error.js';
 
 /** A running (or finished) helper. */
 export interface HelperSession {
@@ -56,7 +58,7 @@ interface Child {
 
 /** Starts argv (argv[0] an absolute path) and returns the session at once. */
 export async function startHelperSession(argv: readonly string[], opts: SessionOptions): Promise<HelperSession> {
-  if (argv.length === 0 || !isAbsoluteProgram(argv[0]!)) throw new Error(`the helper command must start with an absolute path, got ${JSON.stringify(argv[0])}`);
+  if (argv.length === 0 || !isAbsoluteProgram(argv[0]!)) throw new TuningError(`the helper command must start with an absolute path, got ${JSON.stringify(argv[0])}`);
   const dataListeners = new Set<(c: string) => void>();
   const resultListeners = new Set<(r: HelperResult) => void>();
   const waiters = new Set<() => void>();
@@ -195,7 +197,7 @@ async function startPty(argv: readonly string[], opts: SessionOptions, onChunk: 
 
 function startPipes(argv: readonly string[], opts: SessionOptions, onChunk: (c: string) => void, onExit: (code: number | null, sig: number | null) => void): Child {
   const c = spawnChild(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env, cwd: opts.cwd ?? defaultCwd(), shell: false, windowsHide: true });
-  if (c.pid === undefined) throw new Error(`cannot start ${argv[0]}`);
+  if (c.pid === undefined) throw new CommandFailedError(`cannot start ${argv[0]}`, argv[0]!, null);
   c.stdout.setEncoding('utf8').on('data', onChunk);
   c.stderr.setEncoding('utf8').on('data', onChunk);
   c.stdin.on('error', () => {});

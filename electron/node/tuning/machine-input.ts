@@ -12,6 +12,7 @@ import { darwinFactsFromRaw, type DarwinTuningFacts } from './darwin-facts.js';
 import { detectEnvironment } from './environment.js';
 import { heldPortsFromTable, type PlanInput, type PlanOptions } from './plan-input.js';
 import { win32FactsFromRaw } from './win32-facts.js';
+import { TuningError } from '../../common/errors/tuning-error.js';
 
 /** How to gather. */
 export interface GatherOptions {
@@ -79,7 +80,7 @@ export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanIn
  * as a host; a container's plan would say so only when planned there).
  */
 export function planInputFromReads(reads: readonly RawSnapshot[], options: PlanOptions, now = Date.now()): { input: PlanInput; sample: Sample; snapshot: Snapshot } {
-  if (reads.length === 0) throw new Error('a capture bundle without reads');
+  if (reads.length === 0) throw new TuningError('cannot plan from a capture bundle without reads: take the capture again with `portwatch capture`');
   const analyzer = new Analyzer();
   let last: { sample: Sample; snapshot: Snapshot } | null = null;
   for (const raw of reads) {

@@ -14,6 +14,7 @@ import { startHelperSession, type HelperSession } from './helper-session.js';
 import { readLiveValuesFor, verifySettings, type VerifiedSetting } from './live-values.js';
 import { reviewPlan, type PlanReview } from './review.js';
 import { startDetachedSession } from './win32-detached-session.js';
+import { TuningError } from '../../common/errors/tuning-error.js';
 
 /** How the client runs the helper. */
 export interface TuningClientOptions {
@@ -56,7 +57,7 @@ export class TuningClient {
   static create(opts: TuningClientOptions = {}): TuningClient {
     if (opts.elevation) return new TuningClient(opts.elevation, opts);
     const c = chooseElevation(elevationFacts());
-    if (!c.ok) throw new Error(c.error);
+    if (!c.ok) throw new TuningError(c.error);
     return new TuningClient(c.choice, opts);
   }
 
@@ -67,13 +68,13 @@ export class TuningClient {
 
   /** Writes the plan document and starts `apply`; the session shows the terminal; see ApplySession. */
   async apply(plan: TuningPlan): Promise<ApplySession> {
-    if (!plan.helperPlan) throw new Error('this plan has nothing for the helper to apply');
+    if (!plan.helperPlan) throw new TuningError('this plan has nothing for the helper to apply');
     // A private directory (0700) under the temp dir, a file only we can write: the helper checks both
     // (on Windows the user's own %TEMP%, whose ACL admits only the user, administrators and SYSTEM).
     const windows = process.platform === 'win32';
     let base = tmpdir();
     if (!isPlanPath(join(base, 'portwatch-plan-XXXXXX', 'plan.json'))) {
-      if (windows) throw new Error(`the temporary directory ${base} has characters the helper does not accept in a plan path`);
+      if (windows) throw new TuningError(`the temporary directory ${base} has characters the helper does not accept in a plan path`);
       base = '/tmp';
     }
     const dir = await mkdtemp(join(base, 'portwatch-plan-'));
