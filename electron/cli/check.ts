@@ -18,6 +18,8 @@ import { terminalSafeIo } from './terminal-io.js';
 import { checkOverSsh } from './check-ssh.js';
 import { parseSeconds } from './args.js';
 import { HostSampler } from '../node/sampler/host-sampler.js';
+import { ConnectFailureTracer } from '../node/platform/linux/tracer/connect-failure-tracer.js';
+import { withConnectFailures } from '../common/connect-failures.js';
 import type { HostSample } from '../common/host-sample.js';
 import { hostCheckDocument, renderHostReport } from './host-report.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
@@ -122,12 +124,21 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   const sampler = new Sampler({ analysis: config, backend: createBackend(process.platform, { owners: !v['no-owners'] }) });
   if (v.watch) return watch(sampler, io, emit, v.json === true, signal, watchView);
+  // The kernel's own word on failed connects, for the length of the check (Linux, root, bpftrace).
+  const tracer = process.platform === 'linux' ? new ConnectFailureTracer() : null;
+  tracer?.start();
   let sample = await sampler.sampleOnce();
   if (interval > 0) {
     await waitWithProgress(rawIo.stderr, interval);
     sample = await sampler.sampleOnce();
   }
   await sampler.stop(); // closes the backend's kept-open handles
+  if (tracer) {
+    // bpftrace prints each second's counts at the end of that second: let the last one arrive.
+    if (tracer.status().status === 'ok') await sleep(1100);
+    await tracer.stop();
+    sample = withConnectFailures({ ...sample, sources: [...sample.sources, tracer.status()] }, tracer.snapshot(), Date.now());
+  }
   emit(sample);
   if (v.json) io.stdout.write('\n');
   return severityExitCode(sample.severity);

@@ -1,6 +1,7 @@
 // Runtime schemas for the shared model (model.ts), so a client can check what a transport hands it before
 // drawing it. Typed against the model: a field added there fails to compile here until it is described.
 // Lenient about unknown fields (a newer engine may add some); strict about the fields it knows.
+import type { ConnectFailure } from './connect-failures.js';
 import type {
   DestinationUsage,
   Diagnosis,
@@ -134,6 +135,23 @@ const processUsage: Schema<ProcessUsage> = obj<ProcessUsage>(
 const cost = obj({ wallMs: nonNeg, cpuMs: nonNeg }, lenient);
 
 /** Checks a full analysed sample as the engine emits it. */
+/** One traced connect()/bind() failure (common/connect-failures.ts). */
+const connectFailure: Schema<ConnectFailure> = obj<ConnectFailure>(
+  {
+    pid: num({ integer: true, min: 0 }),
+    name: str({ maxLength: 64 }),
+    netns: num({ integer: true, min: 0 }),
+    syscall: oneOf('connect', 'bind'),
+    remoteAddress: str({ maxLength: 64 }),
+    remotePort: num({ integer: true, min: 0, max: 65535 }),
+    errno: oneOf(98, 99),
+    count: num({ integer: true, min: 0 }),
+    firstSeen: num({ min: 0 }),
+    lastSeen: num({ min: 0 }),
+  },
+  { strict: false },
+);
+
 export const sampleSchema: Schema<Sample> = obj<Sample>(
   {
     schema: oneOf(1),
@@ -171,6 +189,7 @@ export const sampleSchema: Schema<Sample> = obj<Sample>(
     timeToExhaustionSec: nullable(nonNeg),
     recentExhaustion: optional(nullable(recentExhaustionSchema)),
     diagnoses: arr(diagnosis, { maxLength: 1000 }),
+    connectFailures: optional(arr(connectFailure, { maxLength: 1000 })),
     counters: kernelCounters,
     sources: arr(sourceStatus, { maxLength: 1000 }),
     cost,

@@ -216,6 +216,8 @@ export interface Sample {
   /** The fullest moment within the last TIME-WAIT length, from TIME-WAIT timers (bursts between samples); null when none. */
   recentExhaustion?: RecentExhaustion | null;
   diagnoses: Diagnosis[];
+  /** connect()/bind() calls the kernel refused for lack of a port, as traced (Linux with bpftrace, root); absent when not traced. */
+  connectFailures?: import('./connect-failures.js').ConnectFailure[];
   counters: KernelCounters;
   sources: SourceStatus[];
   /** What producing this sample cost the monitor. */

@@ -1,0 +1,206 @@
+// Runs the system's bpftrace on the fixed program connect-failures.bt (argv array, no shell) and keeps what
+// it reports: every connect()/bind() the kernel refused with EADDRINUSE/EADDRNOTAVAIL, host-wide. It never
+// blocks a sample (reading is asynchronous, snapshot() is a copy), is restarted with backoff when it dies,
+// and is stopped with its owner (SIGINT lets bpftrace detach its probes; SIGKILL after a grace period).
+// When it cannot run (not Linux, not root, no bpftrace, no tracefs, lockdown, no BTF) it says why and how
+// to fix it, and everything else works as before.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConnectFailure } from '../../../../common/connect-failures.js';
+import type { SourceStatus } from '../../../../common/model.js';
+import { parseTracerLine } from './tracer-output.js';
+
+/** Where things are; tests point these elsewhere. */
+export interface TracerOptions {
+  /** bpftrace candidates, first existing wins. */
+  bpftrace?: readonly string[];
+  /** The .bt program (default: connect-failures.bt beside this module or in the source tree). */
+  program?: string;
+  tracefs?: readonly string[];
+  /** Effective uid (default process.geteuid()). */
+  euid?: number;
+  /** How long failures are kept after they were last seen. */
+  keepMs?: number;
+  /** First restart delay; doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PROGRAM_CANDIDATES = [join(here, 'connect-failures.bt'), join(here, '../../../../../../../electron/node/platform/linux/tracer/connect-failures.bt')];
+const TRACEFS = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
+const BPFTRACE = ['/usr/bin/bpftrace', '/usr/sbin/bpftrace', '/usr/local/bin/bpftrace'];
+const MAX_KEYS = 1000;
+
+/** The tracer's state, as a source status plus the fix when it cannot run. */
+export interface TracerState {
+  status: SourceStatus['status'];
+  error?: string;
+  /** What to do about it (a command when there is one). */
+  fix?: string;
+  restarts: number;
+}
+
+/** The preflight: null when the tracer can start, else why not and the fix. */
+export function tracerPreflight(o: TracerOptions = {}): { status: 'unsupported' | 'failed'; error: string; fix: string } | { bpftrace: string; program: string } {
+  if (process.platform !== 'linux') return { status: 'unsupported', error: 'the connect-failure tracer needs Linux (bpftrace)', fix: 'none on this platform' };
+  const euid = o.euid ?? process.geteuid?.() ?? -1;
+  if (euid !== 0) return { status: 'unsupported', error: 'tracing connect() failures needs root (bpftrace loads eBPF programs)', fix: 'run Portwatch as root (sudo portwatch serve / check)' };
+  const bpftrace = (o.bpftrace ?? BPFTRACE).find((p) => existsSync(p));
+  if (!bpftrace) return { status: 'unsupported', error: 'bpftrace is not installed', fix: 'apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace' };
+  const program = o.program ?? PROGRAM_CANDIDATES.find((p) => existsSync(p));
+  if (!program || !existsSync(program)) return { status: 'failed', error: 'the tracer program connect-failures.bt is missing from this installation', fix: 'reinstall Portwatch' };
+  const tracefs = (o.tracefs ?? TRACEFS).find((p) => existsSync(join(p, 'events', 'syscalls')));
+  if (!tracefs) return { status: 'failed', error: 'tracefs is not mounted (no /sys/kernel/tracing/events/syscalls)', fix: 'mount -t tracefs nodev /sys/kernel/tracing' };
+  const lockdown = readText('/sys/kernel/security/lockdown');
+  if (lockdown && /\[confidentiality\]/.test(lockdown)) return { status: 'unsupported', error: 'kernel lockdown (confidentiality) forbids reading kernel memory with eBPF', fix: 'boot without lockdown=confidentiality (or with Secure Boot off), if your policy allows' };
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return { status: 'unsupported', error: 'the kernel has no BTF (/sys/kernel/btf/vmlinux), needed to read the network namespace of a task', fix: 'a kernel built with CONFIG_DEBUG_INFO_BTF=y' };
+  return { bpftrace, program };
+}
+
+function readText(p: string): string | null {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the tracer running and the failures it saw (see the file comment). */
+export class ConnectFailureTracer {
+  private child: ChildProcess | null = null;
+  private running = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private backoff: number;
+  private readonly failures = new Map<string, ConnectFailure>();
+  private state: TracerState = { status: 'unsupported', error: 'not started', restarts: 0 };
+  private attached = false;
+  private attachWaiters: (() => void)[] = [];
+  /** Lines that could not be read (kept for the status; never thrown). */
+  problems = 0;
+
+  constructor(private readonly o: TracerOptions = {}) {
+    this.backoff = o.backoffMs ?? 1000;
+  }
+
+  /** The pid of the running bpftrace, for tests. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts (or says why it cannot); returns at once. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.launch();
+  }
+
+  /** Resolves once the probes are attached (or after timeoutMs, or at once when it cannot run); true if attached. */
+  waitAttached(timeoutMs: number): Promise<boolean> {
+    if (this.attached || this.state.status === 'unsupported' || this.state.status === 'failed') return Promise.resolve(this.attached);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(this.attached), timeoutMs);
+      this.attachWaiters.push(() => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  }
+
+  /** The tracer as a source of a sample. */
+  status(): SourceStatus {
+    const s = this.state;
+    return { name: 'connect-tracer', status: s.status, durationMs: 0, ...(s.error ? { error: `${s.error}${s.fix ? ` (fix: ${s.fix})` : ''}` } : {}) };
+  }
+
+  /** Failures seen in the last keepMs, as a copy. */
+  snapshot(): ConnectFailure[] {
+    const now = (this.o.now ?? Date.now)();
+    const keep = this.o.keepMs ?? 10 * 60_000;
+    for (const [k, f] of this.failures) if (now - f.lastSeen > keep) this.failures.delete(k);
+    return [...this.failures.values()].map((f) => ({ ...f }));
+  }
+
+  /** Stops bpftrace (its probes detach) and stays stopped. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.restartTimer);
+    const c = this.child;
+    this.child = null;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise<void>((r) => c.once('exit', () => r()));
+    c.kill('SIGINT');
+    const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(t);
+  }
+
+  private launch(): void {
+    const pre = tracerPreflight(this.o);
+    if ('error' in pre) {
+      this.state = { status: pre.status, error: pre.error, fix: pre.fix, restarts: this.state.restarts };
+      return;
+    }
+    this.attached = false;
+    // argv array, no shell; -f json: one JSON document per line.
+    const child = spawn(pre.bpftrace, ['-f', 'json', pre.program], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', BPFTRACE_MAP_KEYS_MAX: String(MAX_KEYS * 4) } });
+    this.child = child;
+    this.state = { status: 'degraded', error: 'starting (attaching probes)', restarts: this.state.restarts };
+    let held = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      const lines = (held + chunk).split('\n');
+      held = lines.pop() ?? '';
+      if (held.length > 2 * 1024 * 1024) held = '';
+      for (const l of lines) this.onLine(l);
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
+    child.on('error', (e) => {
+      this.state = { status: 'failed', error: `bpftrace could not start: ${e.message}`, restarts: this.state.restarts };
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = null;
+      if (!this.running) return;
+      const why = stderr.split('\n').filter((l) => /ERROR/.test(l) && !/RLIMIT_MEMLOCK/.test(l)).pop()?.trim();
+      this.state = { status: 'failed', error: `bpftrace ended (${code ?? signal})${why ? `: ${why.slice(0, 300)}` : ''}; restarting in ${Math.round(this.backoff / 1000)} s`, restarts: this.state.restarts + 1 };
+      this.restartTimer = setTimeout(() => this.launch(), this.backoff);
+      this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 60_000);
+    });
+  }
+
+  private onLine(line: string): void {
+    const r = parseTracerLine(line);
+    const now = (this.o.now ?? Date.now)();
+    if (r.kind === 'bad') {
+      this.problems++;
+      return;
+    }
+    if (r.kind === 'attached' || r.kind === 'heartbeat') {
+      if (!this.attached) {
+        this.attached = true;
+        this.backoff = this.o.backoffMs ?? 1000;
+        this.state = { status: 'ok', restarts: this.state.restarts };
+        for (const w of this.attachWaiters.splice(0)) w();
+      }
+      return;
+    }
+    if (r.kind !== 'failures') return;
+    this.problems += r.problems.length;
+    for (const f of r.failures) {
+      const key = `${f.pid}|${f.netns}|${f.errno}|${f.syscall}|${f.address}|${f.port}`;
+      const had = this.failures.get(key);
+      if (had) {
+        had.count += f.count;
+        had.lastSeen = now;
+        had.name = f.comm;
+      } else if (this.failures.size < MAX_KEYS) {
+        this.failures.set(key, { pid: f.pid, name: f.comm, netns: f.netns, syscall: f.syscall, remoteAddress: f.address, remotePort: f.port, errno: f.errno, count: f.count, firstSeen: now, lastSeen: now });
+      }
+    }
+  }
+}
