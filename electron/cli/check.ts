@@ -23,6 +23,7 @@ import { withConnectFailures } from '../common/connect-failures.js';
 import type { HostSample } from '../common/host-sample.js';
 import { hostCheckDocument, renderHostReport } from './host-report.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
+import { runCheckSince } from './check-since.js';
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -38,6 +39,7 @@ const OPTIONS = {
   netns: { type: 'string' },
   warning: { type: 'string' },
   critical: { type: 'string' },
+  since: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -58,6 +60,9 @@ const HELP = `Usage: portwatch check [options]
                     one (default: host when root in the host's namespace, else self)
   --warning RATIO   utilisation at which to warn (default ${DEFAULT_ANALYSIS_CONFIG.thresholds.warning})
   --critical RATIO  utilisation that is critical (default ${DEFAULT_ANALYSIS_CONFIG.thresholds.critical})
+  --since DURATION  instead of sampling: the episodes (warning or worse) that \`portwatch serve\` or the
+                    desktop app recorded on this machine within DURATION (90s, 15m, 2h, 7d); exit status
+                    is the worst of them (3 when no monitor has recorded any)
 Exit status: 0 ok, 1 warning, 2 critical or exhausted, 3 unknown (also for bad arguments).
 `;
 
@@ -70,6 +75,7 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
     io.stdout.write(HELP);
     return EXIT.ok;
   }
+  if (v.since !== undefined) return runCheckSince(v.since, v.json === true, io);
   const config = buildConfig(v.warning, v.critical, io);
   if (!config) return EXIT.unknown;
   const interval = parseSeconds(v.interval, 1, '--interval', 0, 3600);

@@ -4,6 +4,7 @@
 // same schemas. Everything that enters the engine is validated here first; a bad message gets an error that
 // names the culprit field and never reaches the monitor.
 import type { PlatformName, Sample, TickSample } from './model.js';
+import { episodeSchema, type Episode } from './episode.js';
 import { sampleSchema, tickSampleSchema } from './model-schema.js';
 import { SAMPLE_FIELDS, TICK_FIELDS, type HistoryFrame, type HistoryPoint, type HistoryTrack } from './history-frame.js';
 import { arr, bool, nullable, num, obj, oneOf, optional, str, tagged, validate, type Schema, type Validated } from './schema.js';
@@ -73,6 +74,12 @@ export interface TimelineEvent {
   detail: string;
 }
 
+/** Parameters of getEpisodes. */
+export interface EpisodeParams {
+  sinceMs?: number;
+  limit?: number;
+}
+
 /** Parameters of getHistory. */
 export interface HistoryParams {
   /** Window length in seconds. */
@@ -91,6 +98,8 @@ export interface Methods {
   getHistory: { params: HistoryParams; result: HistoryWindow };
   /** The most recent timeline events, oldest first. */
   getEvents: { params: { limit?: number }; result: TimelineEvent[] };
+  /** Episodes (warning or worse) kept on disk across restarts, oldest first; sinceMs: those going on or ended since then. */
+  getEpisodes: { params: EpisodeParams; result: Episode[] };
   /** The tuning plan for the latest sample: application fixes, kernel steps with their what-if, guard-rail warnings, boot order, container snippets. */
   getTuningPlan: { params: Record<string, never>; result: TuningPlanView };
   /** The review of the chosen steps of a plan the monitor computed: every setting and file diff, who wins at boot, the exact commands. */
@@ -211,6 +220,7 @@ export const PARAMS_SCHEMAS: { [M in MethodName]: Schema<Params<M>> } = {
     buckets: num({ min: 10, max: MAX_HISTORY_BUCKETS, integer: true }),
   }),
   getEvents: obj<{ limit?: number }>({ limit: optional(num({ min: 1, max: 1000, integer: true })) }),
+  getEpisodes: obj<EpisodeParams>({ sinceMs: optional(num({ min: 0 })), limit: optional(num({ min: 1, max: 1000, integer: true })) }),
   ...TUNING_PARAMS,
 };
 
@@ -286,6 +296,7 @@ export const RESULT_SCHEMAS: { [M in MethodName]: Schema<Result<M>> } = {
     lenient,
   ),
   getEvents: arr(timelineEventSchema, { maxLength: 1000 }),
+  getEpisodes: arr(episodeSchema, { maxLength: 1000 }),
   ...TUNING_RESULTS,
 };
 

@@ -12,6 +12,7 @@ export const REQUEST_CHANNELS = {
   getSnapshot: 'portwatch:getSnapshot',
   getHistory: 'portwatch:getHistory',
   getEvents: 'portwatch:getEvents',
+  getEpisodes: 'portwatch:getEpisodes',
   getTuningPlan: 'portwatch:getTuningPlan',
   reviewTuning: 'portwatch:reviewTuning',
   getTuningStatus: 'portwatch:getTuningStatus',

@@ -20,6 +20,8 @@ export interface LocalMonitorOptions {
   hostname?: string;
   /** The tuning host (default: this machine, applying allowed for the app's own window); null: none. */
   tuning?: TuningHostOptions | null;
+  /** Where episodes and history roll-ups survive restarts (default: $PORTWATCH_STATE_DIR, which the app sets to its user-data folder; unset: memory only). */
+  stateDir?: string;
 }
 
 /** This machine's platform name as the model spells it. */
@@ -31,6 +33,7 @@ export function platformName(p: NodeJS.Platform = process.platform): PlatformNam
 export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
   const create = opts.createSampler ?? ((c: MonitorConfig) => createSampler({ cpuBudget: c.cpuBudget, analysis: c.analysis }));
   const sampler = create(opts.config);
+  const stateDir = opts.stateDir ?? process.env.PORTWATCH_STATE_DIR;
   const service = new MonitorService({
     sampler,
     // The desktop app applies through the helper with the system's elevation prompt; only requests the
@@ -39,6 +42,7 @@ export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
     version: opts.version,
     platform: opts.platform ?? platformName(),
     hostname: opts.hostname ?? hostname(),
+    ...(stateDir ? { stateDir } : {}),
   });
   sampler.start();
   return {

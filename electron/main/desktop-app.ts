@@ -82,6 +82,8 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   api.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
   if (o.env.PORTWATCH_USER_DATA_DIR) app.setPath('userData', o.env.PORTWATCH_USER_DATA_DIR);
   const userData = app.getPath('userData');
+  // The monitor (here or in its utility process, which inherits the environment) keeps episodes and history there.
+  o.env.PORTWATCH_STATE_DIR ??= userData;
   const settingsPath = join(userData, SETTINGS_FILE);
 
   let win: BrowserWindowLike | null = null;

@@ -53,6 +53,7 @@ export function createBridge(ipc: IpcRendererLike): PortwatchBridge {
     getSnapshot: call('getSnapshot'),
     getHistory: call('getHistory'),
     getEvents: call('getEvents'),
+    getEpisodes: call('getEpisodes'),
     getTuningPlan: call('getTuningPlan'),
     reviewTuning: call('reviewTuning'),
     getTuningStatus: call('getTuningStatus'),

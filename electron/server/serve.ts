@@ -9,6 +9,7 @@ import { MonitorService, type SampleSource } from '../node/service/monitor-servi
 import { machineTuning } from '../node/service/tuning-machine.js';
 import type { TuningHostOptions } from '../node/service/tuning-host.js';
 import type { HistoryStore } from '../node/history/history-store.js';
+import { stateDirectory } from '../node/history/state-dir.js';
 import type { PlatformName } from '../common/model.js';
 import { newToken } from './auth.js';
 import { createDashboardServer, type DashboardServer } from './http-server.js';
@@ -76,7 +77,7 @@ export interface RunningServe {
 export async function startServe(
   opts: ServeOptions,
   sampler: SampleSource & { start?(): void; stop?(): Promise<void> },
-  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore; tuning?: TuningHostOptions | null; hostname?: string } = {},
+  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore; tuning?: TuningHostOptions | null; hostname?: string; stateDir?: string } = {},
 ): Promise<RunningServe> {
   const token = newToken();
   const launchKey = newToken();
@@ -90,6 +91,7 @@ export async function startServe(
     sampler,
     tuning,
     ...(extra.history ? { history: extra.history } : {}),
+    ...(extra.stateDir ? { stateDir: extra.stateDir } : {}),
     version,
     platform: extra.platform ?? (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux'),
     hostname: extra.hostname ?? hostname(),
@@ -163,7 +165,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
   const sampler = createSampler();
   let running: RunningServe;
   try {
-    running = await startServe(opts, sampler);
+    running = await startServe(opts, sampler, { stateDir: stateDirectory() });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? `port ${opts.port} is already in use` : e.code === 'EADDRNOTAVAIL' ? `address ${opts.host} is not on this machine` : e.message;

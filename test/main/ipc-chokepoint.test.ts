@@ -40,6 +40,7 @@ const validParams: Record<MethodName, unknown> = {
   getSnapshot: {},
   getHistory: { windowSec: 300, buckets: 100 },
   getEvents: { limit: 10 },
+  getEpisodes: { sinceMs: 0 },
   getTuningPlan: {},
   reviewTuning: { planId: 'plan-0123456789abcdef0123', steps: ['widen-range'] },
   getTuningStatus: {},

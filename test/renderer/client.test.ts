@@ -54,6 +54,7 @@ describe('BridgeTransport', () => {
       getSnapshot: async () => (calls.push('getSnapshot'), { sample: null, tick: null }),
       getHistory: async () => null,
       getEvents: async () => [],
+      getEpisodes: async () => [],
       getTuningPlan: async () => null,
       reviewTuning: async () => null,
       getTuningStatus: async () => null,

@@ -31,7 +31,7 @@ export const DEFAULT_HISTORY_LIMITS: HistoryLimits = {
 
 class Track {
   readonly ring: PointRing;
-  readonly rollup: BucketSeries;
+  rollup: BucketSeries;
   constructor(
     readonly name: HistoryTrack,
     readonly limits: HistoryLimits,
@@ -92,6 +92,46 @@ export class HistoryStore {
     }
     for (let i = t.ring.firstIndexAtOrAfter(from); i < t.ring.length; i++) out.add(t.ring.at(i));
     return out.toFrame();
+  }
+
+  /** The minute roll-ups of a track, as a frame (what persistence saves). */
+  rollups(track: HistoryTrack): HistoryFrame {
+    return this.tracks[track].rollup.toFrame();
+  }
+
+  /**
+   * Puts saved minute roll-ups back after a restart, matching fields by name (a field the save lacks stays
+   * unknown). Only buckets older than anything recorded since are taken, so nothing is counted twice.
+   */
+  restoreRollups(track: HistoryTrack, saved: HistoryFrame): void {
+    const r = this.tracks[track].rollup;
+    if (saved.bucketMs !== r.bucketMs) return;
+    const before = r.length > 0 ? r.time[0]! : Infinity;
+    const fields = trackFields(track);
+    const from = fields.map((f) => saved.fields.indexOf(f));
+    const restored = new BucketSeries(track, r.bucketMs, r.windowMs);
+    // the window bound holds for the whole: a restored week plus new minutes is still a week
+    const newest = Math.max(r.length > 0 ? r.time[r.length - 1]! : -Infinity, saved.time[saved.time.length - 1] ?? -Infinity);
+    for (let i = 0; i < saved.time.length; i++) {
+      if (!(saved.time[i]! < before) || saved.time[i]! < newest - r.windowMs) continue;
+      restored.time.push(saved.time[i]!);
+      restored.count.push(saved.count[i]!);
+      restored.gaps.push(saved.gaps[i]!);
+      from.forEach((k, j) => {
+        restored.first[j]!.push(k >= 0 ? (saved.first[k]![i] ?? null) : null);
+        restored.second[j]!.push(k >= 0 ? (saved.second[k]![i] ?? null) : null);
+      });
+    }
+    for (let i = 0; i < r.length; i++) {
+      restored.time.push(r.time[i]!);
+      restored.count.push(r.count[i]!);
+      restored.gaps.push(r.gaps[i]!);
+      for (let j = 0; j < fields.length; j++) {
+        restored.first[j]!.push(r.first[j]![i] ?? null);
+        restored.second[j]!.push(r.second[j]![i] ?? null);
+      }
+    }
+    this.tracks[track].rollup = restored;
   }
 
   /** Number of raw points held in a track. */

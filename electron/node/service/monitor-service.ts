@@ -21,6 +21,7 @@ import {
 } from '../../common/contract.js';
 import type { HistoryPoint, HistoryTrack } from '../../common/history-frame.js';
 import { HistoryStore } from '../history/history-store.js';
+import { PersistentState } from '../history/persistent-state.js';
 import { samplePoint, tickPoint } from '../history/points.js';
 import { TimelineDeriver, type TimelineDraft } from './timeline.js';
 import { machineTuning } from './tuning-machine.js';
@@ -48,6 +49,8 @@ export interface MonitorServiceOptions {
    * applying off. Null: no tuning at all (the tuning methods answer 'unavailable').
    */
   tuning?: TuningHostOptions | null;
+  /** Keep episodes and minute roll-ups in this folder across restarts (absent: kept in memory only). */
+  stateDir?: string;
 }
 
 type Listener = (e: MonitorEvent) => void;
@@ -69,9 +72,11 @@ export class MonitorService implements MonitorEndpoint {
   private latestTick: TickSample | null = null;
   private seq = 0;
   private readonly tuning: TuningHost | null;
+  private readonly persistent: PersistentState | null;
 
   constructor(private readonly opts: MonitorServiceOptions) {
     this.history = opts.history ?? new HistoryStore();
+    this.persistent = opts.stateDir ? new PersistentState({ dir: opts.stateDir, history: this.history, ...(opts.clock ? { clock: opts.clock } : {}) }) : null;
     this.maxEvents = opts.maxEvents ?? 500;
     this.clock = opts.clock ?? Date.now;
     this.startedAt = this.clock();
@@ -88,6 +93,7 @@ export class MonitorService implements MonitorEndpoint {
   close(): void {
     for (const u of this.unsubscribe) u();
     this.tuning?.close();
+    this.persistent?.close();
     this.listeners.clear();
   }
 
@@ -138,6 +144,8 @@ export class MonitorService implements MonitorEndpoint {
       };
     },
     getEvents: ({ limit }) => this.events.slice(-(limit ?? 200)),
+    getEpisodes: ({ sinceMs, limit }) =>
+      (this.persistent?.episodes() ?? []).filter((e) => sinceMs === undefined || (e.end ?? Infinity) >= sinceMs).slice(-(limit ?? 1000)),
     getTuningPlan: () => this.tuningFor('getTuningPlan').plan(),
     reviewTuning: (p) => this.tuningFor('reviewTuning').review(p),
     getTuningStatus: () => this.tuningFor('getTuningStatus').status(),
@@ -176,6 +184,7 @@ export class MonitorService implements MonitorEndpoint {
 
   private onSample(s: Sample): void {
     this.storeAndEmit('sample', this.history.add('sample', samplePoint(s)));
+    this.persistent?.observe(s);
     for (const d of this.deriver.observe(s)) this.record(d);
     this.emit({ event: 'sample', data: s });
   }
