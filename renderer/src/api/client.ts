@@ -34,6 +34,7 @@ export class PortwatchClient {
   getSnapshot = () => this.call('getSnapshot', {});
   getHistory = (p: Params<'getHistory'>) => this.call('getHistory', p);
   getEvents = (p: Params<'getEvents'> = {}) => this.call('getEvents', p);
+  getEpisodes = (p: Params<'getEpisodes'> = {}) => this.call('getEpisodes', p);
 
   /** Calls listener with every checked event; returns the unsubscribe function. */
   onEvent(listener: (e: MonitorEvent) => void): () => void {
