@@ -24,6 +24,7 @@ import type { HostSample } from '../common/host-sample.js';
 import { hostCheckDocument, renderHostReport } from './host-report.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
 import { runCheckSince } from './check-since.js';
+import { MIN_TREND_INTERVAL_SEC, trendNote, trendSteps } from './check-trend.js';
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -134,8 +135,10 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   const tracer = process.platform === 'linux' ? new ConnectFailureTracer() : null;
   tracer?.start();
   let sample = await sampler.sampleOnce();
-  if (interval > 0) {
-    await waitWithProgress(rawIo.stderr, interval);
+  // A long interval is sampled in steps, so the trend has points to fit (time to exhaustion).
+  const steps = trendSteps(interval);
+  for (let k = 0; k < steps; k++) {
+    await waitWithProgress(rawIo.stderr, interval / steps);
     sample = await sampler.sampleOnce();
   }
   await sampler.stop(); // closes the backend's kept-open handles
@@ -147,6 +150,7 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   emit(sample);
   if (v.json) io.stdout.write('\n');
+  else if (sample.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) io.stdout.write(trendNote(interval));
   return severityExitCode(sample.severity);
 }
 

@@ -21,11 +21,14 @@ export interface ExhaustionInput {
 /**
  * Seconds until blocking reaches usable if the least-squares trend continues. A trend counts only
  * with MIN_TREND_POINTS points spanning at least min(30 s, half the window) and a rise worth the
- * name (≥ 2 ports and ≥ 1 % of capacity over the span): noise around a flat line predicts nothing.
+ * name (≥ 2 ports and ≥ 1 % of capacity over the span) that still goes on in the newest quarter of
+ * the span: noise around a flat line, or growth that stopped, predicts nothing.
  */
 export function timeFromTrend(trend: TrendFit | null, blocking: number, usable: number, windowSec: number): number | null {
   if (!trend || trend.points < MIN_TREND_POINTS || trend.spanSec < Math.min(30, windowSec / 2)) return null;
   if (!(trend.slopePerSec > 0)) return null;
+  // Growth that has stopped predicts nothing: never a countdown next to a flat line.
+  if (typeof trend.recentSlopePerSec === 'number' && !(trend.recentSlopePerSec > 0)) return null;
   if (trend.slopePerSec * trend.spanSec < Math.max(2, 0.01 * usable)) return null;
   return Math.max(0, (usable - blocking) / trend.slopePerSec);
 }

@@ -28,6 +28,8 @@ export interface TrendFit {
   last: number;
   /** Share of steps (point to next point) that did not go down, 0..1. */
   nonDecreasingShare: number;
+  /** Slope over the newest quarter of the span (at least 3 points), null when too few: growth that stopped shows here first. */
+  recentSlopePerSec?: number | null;
 }
 
 /** Least-squares slope of values over times (seconds); null with fewer than two distinct times. */
@@ -65,6 +67,11 @@ export function fitTrend(points: readonly TrendPoint[], field: 'blocking' | 'est
   if (slope === null) return null;
   let up = 0;
   for (let i = 1; i < inWindow.length; i++) if (inWindow[i]![field] >= inWindow[i - 1]![field]) up++;
+  const lastTime = inWindow[inWindow.length - 1]!.time;
+  const recentFrom = lastTime - (lastTime - t0) / 4;
+  let recent = inWindow.filter((p) => p.time >= recentFrom);
+  if (recent.length < 3) recent = inWindow.slice(-3);
+  const recentSlope = recent.length >= 3 ? leastSquaresSlope(recent.map((p) => (p.time - t0) / 1000), recent.map((p) => p[field])) : null;
   return {
     slopePerSec: slope,
     points: inWindow.length,
@@ -72,6 +79,7 @@ export function fitTrend(points: readonly TrendPoint[], field: 'blocking' | 'est
     first: inWindow[0]![field],
     last: inWindow[inWindow.length - 1]![field],
     nonDecreasingShare: up / (inWindow.length - 1),
+    recentSlopePerSec: recentSlope,
   };
 }
 

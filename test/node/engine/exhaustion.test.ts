@@ -34,3 +34,19 @@ describe('time to exhaustion', () => {
     expect(timeToExhaustion(base)).toBeNull();
   });
 });
+
+describe('no countdown when nothing grows', () => {
+  it('a trend that rose and then stayed flat predicts nothing (serve said "runs out in 28 s" next to 0.00/s)', async () => {
+    const { fitTrend } = await import('../../../electron/node/engine/trend.js');
+    const { timeFromTrend } = await import('../../../electron/node/engine/exhaustion.js');
+    const t0 = 1_700_000_000_000;
+    // 0 → 400 over 200 s, then flat at 400 for 100 s, in a 500-port range
+    const pts = Array.from({ length: 31 }, (_, k) => ({ time: t0 + k * 10_000, blocking: Math.min(400, k * 20), established: 0 }));
+    const fit = fitTrend(pts, 'blocking', t0 + 300_000, 300)!;
+    expect(fit.slopePerSec).toBeGreaterThan(0); // the whole window still slopes up
+    expect(timeFromTrend(fit, 400, 500, 300)).toBeNull();
+    // while it still grows, it does predict
+    const growing = fitTrend(pts.slice(0, 21), 'blocking', t0 + 200_000, 300)!;
+    expect(timeFromTrend(growing, 400, 500, 300)).toBeCloseTo(50, 0);
+  });
+});
