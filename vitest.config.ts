@@ -7,6 +7,7 @@ export default defineConfig({
   plugins: [svelte()],
   test: {
     pool: 'forks',
+    setupFiles: ['test/setup/state-dir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
