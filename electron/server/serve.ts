@@ -39,7 +39,8 @@ export const SERVE_APPLY_OFF =
 
 /** The built renderer: out/renderer beside the sources (dev) or beside the built server (out/node/...). */
 export function findRendererDir(): string | null {
-  for (const d of [join(here, '../../out/renderer'), join(here, '../../../renderer')]) {
+  // Source tree, built tree, then the packaged app's resources/ (the CLI bundle in resources/cli).
+  for (const d of [join(here, '../../out/renderer'), join(here, '../../../renderer'), join(here, '../renderer')]) {
     if (existsSync(join(d, 'index.html'))) return d;
   }
   return null;

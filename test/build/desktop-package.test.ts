@@ -86,6 +86,10 @@ describe.skipIf(skip)('the packaged desktop app (electron-builder --dir, stand-i
     expect(sample.sources.find((s) => s.name === 'tcp-diag-inet')?.status, r.stderr).toBe('ok');
   }, 90_000);
 
+  it('carries the dashboard beside the CLI, so `portwatch-cli serve` in the package serves it', () => {
+    expect(readFileSync(join(resources, 'renderer/index.html'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'out/renderer/index.html'), 'utf8'));
+  });
+
   it('maps, for the deb, only files the --dir build contains, to the paths the app and polkit look for, without clashing with the app', () => {
     const byDest = new Map(config.deb.fpm.map((m) => [m.split('=')[1]!, m.split('=')[0]!]));
     const policy = readFileSync(join(REPO_ROOT, 'build/linux/io.portwatch.helper.policy'), 'utf8');
