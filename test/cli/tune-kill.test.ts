@@ -2,7 +2,7 @@
 // inside a namespace with the helper told (test hook PORTWATCH_HELPER_KILL_AT) to SIGKILL itself at one
 // step of apply; the CLI says so without a stack trace, and `portwatch tune --recover` leaves the
 // namespace fully old (live values, drop-in, no journal or temporary file). Through the CLI: the step
-// right after the journal write, the first live write and the countdown (each costs two CLI starts);
+// from the journal write through the read-back and the persisted drop-in to the countdown (each costs two CLI starts);
 // test/helper/checkpoints.test.ts kills the helper itself at every step of every path. And a helper killed while its countdown is still pending (deadline
 // minutes away): `tune --status` calls it interrupted and `tune --recover` puts the old values back at once.
 import { readFile } from 'node:fs/promises';
@@ -11,7 +11,9 @@ import * as pty from 'node-pty';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { APPLY_STEPS } from '../../electron/helper/checkpoints.js';
 
-const CLI_STEPS = ['journal-written', 'live-write-1', 'awaiting-confirm'] as const;
+// Every apply step this plan reaches (it writes the range alone, so live-write-2/3 never come; 'locked' is
+// before anything is written, with nothing to recover).
+const CLI_STEPS = ['journal-written', 'live-write-1', 'read-back', 'persist-temp-written', 'persist-renamed', 'awaiting-confirm'] as const;
 import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
