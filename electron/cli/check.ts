@@ -150,7 +150,7 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   emit(sample);
   if (v.json) io.stdout.write('\n');
-  else if (sample.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) io.stdout.write(trendNote(interval));
+  else if (!v.short && sample.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) io.stdout.write(trendNote(interval));
   return severityExitCode(sample.severity);
 }
 
