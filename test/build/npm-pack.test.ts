@@ -82,6 +82,6 @@ describe.skipIf(skip)('the npm package', () => {
     expect(diag.status).toBe('unsupported');
     expect(diag.error).toContain('prebuilds/linux-x64/sock_diag.napi.node');
     expect(sample.sources.find((s) => s.name === 'proc-net-tcp')?.status).toBe('ok');
-    expect(portwatch(['check', '--interval', '1']).stdout).toMatch(/tcp-diag-inet unsupported \(sock_diag addon unavailable \(neither build\/Release\/sock_diag\.node nor prebuilds\/linux-x64\/sock_diag\.napi\.node found/);
+    expect(portwatch(['check', '--wide', '--interval', '1']).stdout).toMatch(/tcp-diag-inet unsupported \(sock_diag addon unavailable \(neither build\/Release\/sock_diag\.node nor prebuilds\/linux-x64\/sock_diag\.napi\.node found/);
   }, 120_000);
 });
