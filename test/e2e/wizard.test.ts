@@ -148,7 +148,9 @@ async function exhaustAndReview(s: Stage, size: number, shots: boolean, allowApp
 /** Applies and waits for the helper's output in the terminal and the verified countdown. */
 async function applyAndWatch(s: Stage): Promise<void> {
   await s.page.getByTestId('apply-button').click();
-  await s.page.locator('[data-step="apply"]').waitFor();
+  // Applying re-plans from a fresh sample and starts the helper (node + tsx here): on a loaded 2-core
+  // machine that alone has taken more than 30 s, so the wait is longer (still bounded).
+  await s.page.locator('[data-step="apply"]').waitFor({ timeout: 90_000 });
   // The terminal pane (xterm.js) shows the command line and the helper's own lines.
   await pollUntil(() => s.page.locator('.xterm-rows').textContent(), (t) => (t ?? '').includes('Writing net.ipv4.ip_local_port_range = 32768 65535'), 30_000, 'the helper output in the terminal');
   const rows = (await s.page.locator('.xterm-rows').textContent()) ?? '';

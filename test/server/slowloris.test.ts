@@ -54,14 +54,14 @@ describe('slowloris', () => {
 
     const results: string[] = [];
     const end = Date.now() + ATTACK_MS;
+    const hardEnd = Date.now() + 3 * ATTACK_MS; // a loaded machine gets more time for its 10 rounds, never unbounded
     await new Promise((r) => setTimeout(r, 500)); // the flood is in place
-    while (Date.now() < end) {
+    while ((Date.now() < end || results.length < 20) && Date.now() < hardEnd) {
       const page = await rawHttp(f.port, 'GET', '/', { cookie: `${cookieName(f.port)}=${f.token}` }).then((r) => `page ${r.status}`, (e: Error) => `page ${e.message}`);
       const scrape = await rawHttp(f.port, 'GET', '/metrics', { authorization: `Bearer ${f.token}` }).then((r) => `metrics ${r.status}`, (e: Error) => `metrics ${e.message}`);
       results.push(page, scrape);
       await new Promise((r) => setTimeout(r, 400));
     }
-    const stillOpen = sockets.size;
     attacking = false;
     for (const s of sockets) s.destroy();
     clearInterval(watchedTrickle);
@@ -69,8 +69,10 @@ describe('slowloris', () => {
 
     expect(results.length).toBeGreaterThanOrEqual(20);
     expect(results.filter((r) => !r.endsWith(' 200'))).toEqual([]);
-    expect(stillOpen).toBeGreaterThan(100); // the attack really was in place
+    // The attack really was in place: every attacker connected, and the guard had to drop most of them
+    // (how many are still open client-side at any instant depends on how fast closes arrive: not counted).
+    expect(connects).toBeGreaterThanOrEqual(ATTACKERS);
     expect(watchedClosed).toBe(true);
-    expect((f.server as DashboardServer).guard.dropped).toBeGreaterThan(0);
-  }, 30_000);
+    expect((f.server as DashboardServer).guard.dropped).toBeGreaterThan(ATTACKERS / 2);
+  }, 60_000);
 });
