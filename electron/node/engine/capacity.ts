@@ -1,4 +1,4 @@
-// How many ports of the ephemeral range a plain connect() can actually pick (domain.md "Usable capacity").
+// How many ports of the ephemeral range a plain connect() can actually pick (docs/domain.md, "What \"exhausted\" means (Linux)": usable capacity).
 import type { PortRange } from '../../common/model.js';
 
 /** Usable capacity of the range, all counts in ports. */
