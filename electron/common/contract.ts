@@ -132,6 +132,8 @@ export interface Events {
   history: { track: HistoryTrack; point: HistoryPoint };
   /** One new timeline event. */
   timeline: TimelineEvent;
+  /** An episode started, reached a new peak or ended (the monitor keeps episodes only with a state directory). */
+  episode: Episode;
   /** Output of the helper's terminal (result lines left out). */
   tuningTerminal: TuningTerminalChunk;
   /** A helper session changed phase (started, awaiting keep or revert, verified, ended). */
@@ -328,6 +330,7 @@ export const EVENT_SCHEMAS: { [E in EventName]: Schema<Events[E]> } = {
   tick: tickSampleSchema,
   history: historyEventSchema,
   timeline: timelineEventSchema,
+  episode: episodeSchema,
   ...TUNING_EVENTS,
 };
 

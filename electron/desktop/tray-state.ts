@@ -1,6 +1,8 @@
 // What the tray shows for a moment of the monitor: which icon (its shape follows severity), the tooltip
-// (the worst destination's use and time to exhaustion) and the status lines of the menu. Pure, so the
-// mapping is tested without Electron.
+// (the worst destination's use and time to exhaustion, then the last episode) and the status lines of the
+// menu. Pure, so the mapping is tested without Electron.
+import type { Episode } from '../common/episode.js';
+import { episodeLine, episodeShortLine } from '../common/episode-text.js';
 import type { Sample, SeverityOrUnknown } from '../common/model.js';
 import { pressureLine, SEVERITY_WORDS } from './severity-text.js';
 
@@ -23,6 +25,8 @@ export interface TrayInput {
   monitorProblem: string | null;
   /** A short note when process attribution is limited (see attribution.ts), or null. */
   attributionNote: string | null;
+  /** The newest episode the monitor keeps (going on or ended), or null/absent when there is none. */
+  lastEpisode?: Episode | null;
   now: number;
 }
 
@@ -34,6 +38,8 @@ export interface TrayState {
   tooltip: string;
   /** First menu line, e.g. "Critical: 10.0.3.7:5432 — 96 % of ports in use, about 4 min left". */
   statusLine: string;
+  /** The menu line about the last episode ("Last episode: critical at 14:03:07 for 1 min, …"), or null. */
+  episodeLine: string | null;
 }
 
 /** The tray's icon, tooltip and status line for this moment. */
@@ -62,8 +68,11 @@ export function trayState(x: TrayInput): TrayState {
   lines.push(`Portwatch — ${icon === 'paused' ? 'paused' : SEVERITY_WORDS[severity]}`);
   if (icon !== severity || severity === 'unknown') lines.push(status);
   else lines.push(pressureLine(x.sample!));
+  // A burst between samples may be over by the time anyone looks: the episode says it happened.
+  const episode = x.lastEpisode ? episodeLine(x.lastEpisode, x.now) : null;
+  if (x.lastEpisode) lines.push(episodeShortLine(x.lastEpisode, x.now));
   if (x.attributionNote) lines.push(x.attributionNote);
-  return { icon, severity, tooltip: fitTooltip(lines), statusLine: status };
+  return { icon, severity, tooltip: fitTooltip(lines), statusLine: status, episodeLine: episode };
 }
 
 /** Joins lines within TOOLTIP_MAX_CHARS: later lines go first, then the last kept line is shortened. */

@@ -6,6 +6,7 @@ import type { MonitorEvent } from '../common/contract.js';
 import type { Sample } from '../common/model.js';
 import { APP_ORIGIN, APP_SCHEME, appResponse } from '../desktop/app-files.js';
 import { attributionNote, type AttributionStatus } from '../desktop/attribution.js';
+import { LastEpisode } from '../desktop/last-episode.js';
 import { HIDDEN_ARG, linuxAutostartEnabled, relaunchArgv, setLinuxAutostart, autostartDir } from '../desktop/autostart-linux.js';
 import type { MonitorControl } from '../desktop/monitor-control.js';
 import { NotificationPolicy, type NotificationDraft } from '../desktop/notification-policy.js';
@@ -94,6 +95,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   let settings: DesktopSettings | null = null;
   let lastTray: TrayState | null = null;
   let latest: Sample | null = null;
+  let lastEpisode: LastEpisode | null = null;
   let monitorProblem: string | null = null;
   let lastOwnWrite = '';
   let closed = false;
@@ -170,7 +172,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
 
   function refreshTray(): void {
     if (!tray || !settings) return;
-    lastTray = trayState({ sample: latest, paused: monitor?.paused ?? false, monitorProblem, attributionNote: attributionNote(o.attribution), now: clock() });
+    lastTray = trayState({ sample: latest, paused: monitor?.paused ?? false, monitorProblem, attributionNote: attributionNote(o.attribution), lastEpisode: lastEpisode?.get() ?? null, now: clock() });
     tray.update(lastTray, menuState());
   }
 
@@ -259,6 +261,9 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         if (e.event === 'sample') onSample(e.data);
       }),
     );
+    lastEpisode = new LastEpisode(m.endpoint, () => refreshTray());
+    const episodes = lastEpisode;
+    cleanups.push(() => episodes.dispose());
     cleanups.push(
       m.onProblem((p) => {
         monitorProblem = p;

@@ -39,6 +39,7 @@ export function trayIconPath(dir: string, name: TrayIconName, platform: NodeJS.P
 /** The tray menu. */
 export function trayMenuTemplate(state: TrayState, m: TrayMenuState, a: TrayActions): MenuItemConstructorOptions[] {
   const items: MenuItemConstructorOptions[] = [{ label: state.statusLine.slice(0, 120), enabled: false }];
+  if (state.episodeLine !== null) items.push({ label: state.episodeLine.slice(0, 120), enabled: false });
   if (m.attribution.kind === 'own-processes') items.push({ label: 'Process names: your own processes only — why?', click: () => a.explainAttribution() });
   items.push(
     { type: 'separator' },

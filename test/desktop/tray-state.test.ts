@@ -36,4 +36,25 @@ describe('tray state', () => {
       }),
     );
   });
+
+  it('names the last episode in the tooltip (short) and the menu (with its peak), ongoing or ended', () => {
+    const ended = { id: 'e1', start: T - 120_000, end: T - 60_000, lastSeen: T - 60_000, peakSeverity: 'critical' as const, peakTime: T - 100_000, peakUtilization: 1, worstDestination: '127.0.0.1:8080', cause: 'Exhausted' };
+    const s = trayState({ ...base, sample: severitySample(T - 1000, 'ok', 0.1), lastEpisode: ended });
+    expect(s.episodeLine).toMatch(/^Last episode: critical at \d\d:\d\d:\d\d for 60 s, peak 100 % toward 127\.0\.0\.1:8080$/);
+    expect(s.tooltip.split('\n')).toEqual(['Portwatch — ok', expect.stringContaining('10.0.3.7:5432'), expect.stringMatching(/^Last episode: critical at \d\d:\d\d:\d\d, 60 s$/)]);
+    const going = trayState({ ...base, sample: severitySample(T - 1000, 'warning', 0.8), lastEpisode: { ...ended, end: null, peakSeverity: 'warning', worstDestination: null, peakUtilization: 0.8 } });
+    expect(going.episodeLine).toMatch(/^Episode going on: warning since \d\d:\d\d:\d\d, peak 80 % of the range$/);
+    expect(going.tooltip).toMatch(/\nEpisode going on: warning since \d\d:\d\d:\d\d$/);
+    // an old episode carries its date; none: no line
+    expect(trayState({ ...base, lastEpisode: { ...ended, start: T - 3 * 86_400_000 } }).episodeLine).toMatch(/at \d{4}-\d\d-\d\d \d\d:\d\d for /);
+    expect(trayState({ ...base, sample: severitySample(T, 'ok', 0.1) }).episodeLine).toBeNull();
+  });
+
+  it('keeps the episode in a full tooltip and drops the attribution note first', () => {
+    const e = { id: 'e1', start: T - 120_000, end: null, lastSeen: T, peakSeverity: 'exhausted' as const, peakTime: T, peakUtilization: 1, worstDestination: '[2001:db8::1]:443', cause: 'x' };
+    const s = trayState({ ...base, sample: severitySample(T, 'exhausted', 1, 0), lastEpisode: e, attributionNote: 'Owners: your processes only (not root)' });
+    expect(s.tooltip.length).toBeLessThanOrEqual(TOOLTIP_MAX_CHARS);
+    expect(s.tooltip).toContain('Episode going on: exhausted since');
+    expect(s.tooltip).not.toContain('Owners');
+  });
 });

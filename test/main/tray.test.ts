@@ -9,7 +9,7 @@ const actions = (): TrayActions & { calls: string[] } => {
   return Object.assign(a, { calls });
 };
 const menu: TrayMenuState = { paused: false, mutedUntil: null, launchAtLogin: false, tuning: { available: false, note: 'not in this version yet' }, attribution: { kind: 'full', why: '' } };
-const state = { icon: 'ok' as const, severity: 'ok' as const, tooltip: 't', statusLine: 'Ok: 10.0.3.7:5432 — 20 % of ports in use' };
+const state = { icon: 'ok' as const, severity: 'ok' as const, tooltip: 't', statusLine: 'Ok: 10.0.3.7:5432 — 20 % of ports in use', episodeLine: null };
 
 describe('tray', () => {
   it('has an icon per severity and for paused, per platform', () => {
@@ -41,6 +41,12 @@ describe('tray', () => {
     expect(paused.map((i) => i.label)).toContain('Unmute notifications (muted until 14:05)');
     expect(paused.find((i) => i.label === 'Launch at login')!.checked).toBe(true);
     expect(paused.find((i) => i.label === 'Tuning wizard…')!.enabled).not.toBe(false);
+  });
+
+  it('shows the last episode under the status line, not clickable', () => {
+    const t = trayMenuTemplate({ ...state, episodeLine: 'Last episode: critical at 14:03:07 for 60 s, peak 100 % toward 127.0.0.1:8080' }, menu, actions());
+    expect(t[1]).toEqual({ label: 'Last episode: critical at 14:03:07 for 60 s, peak 100 % toward 127.0.0.1:8080', enabled: false });
+    expect(t[2]!.type).toBe('separator');
   });
 
   it('wires each item to its action', () => {

@@ -184,7 +184,8 @@ export class MonitorService implements MonitorEndpoint {
 
   private onSample(s: Sample): void {
     this.storeAndEmit('sample', this.history.add('sample', samplePoint(s)));
-    this.persistent?.observe(s);
+    const episode = this.persistent?.observe(s);
+    if (episode) this.emit({ event: 'episode', data: episode });
     for (const d of this.deriver.observe(s)) this.record(d);
     this.emit({ event: 'sample', data: s });
   }
