@@ -261,14 +261,18 @@ function emitHost(host: HostSample, io: Io, json: boolean): void {
 
 async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number, short: boolean, color: boolean): Promise<number> {
   let host = await sampler.sampleOnce();
-  if (interval > 0) {
-    await waitWithProgress(io.stderr, interval);
+  // As in one namespace: a long interval is sampled in steps (each namespace keeps its own analyser, so
+  // each fits its own trend).
+  const steps = trendSteps(interval);
+  for (let k = 0; k < steps; k++) {
+    await waitWithProgress(io.stderr, interval / steps);
     host = await sampler.sampleOnce();
   }
   const worst = worstSample(host);
   if (short && worst) writeLines(io.stdout, [shortLine(cleanTerminalFields(worst))], color);
   else emitHost(host, io, json);
   if (json) io.stdout.write('\n');
+  else if (!short && worst && worst.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) io.stdout.write(trendNote(interval));
   return severityExitCode(host.severity);
 }
 
