@@ -15,6 +15,8 @@ export class NetnsReadError extends Error {
     readonly path: string,
     readonly kind: 'vanished' | 'refused' | 'timeout' | 'failed',
     detail: string,
+    /** True when an earlier read of this path is still hung (so another path may be tried at no cost). */
+    readonly stillHung = false,
   ) {
     super(`network namespace ${path}: ${detail}`);
     this.name = 'NetnsReadError';
@@ -48,6 +50,31 @@ export function splitParts(buf: Buffer): { errno: number; data: Buffer }[] {
   return parts;
 }
 
+// Reads whose native thread has not ended yet, by namespace path, with when they started. A read that
+// outlives its timeout keeps its thread (nothing can interrupt a blocked open or read), so the same path
+// is not read again until that thread ends: each hung path holds one thread, not one per sample.
+const unfinished = new Map<string, number>();
+
+/** Paths whose read is still running past its timeout (tests, and to report how many are stuck). */
+export function unfinishedReads(): string[] {
+  return [...unfinished.keys()];
+}
+
+function startRead(addon: NetnsAddon, path: string, files: string[], timeoutMs: number): Promise<Buffer> {
+  const since = unfinished.get(path);
+  if (since !== undefined) {
+    const ago = Math.round((Date.now() - since) / 1000);
+    throw new NetnsReadError(path, 'timeout', `still no answer from a read started ${ago} s ago; not read again until it ends`, true);
+  }
+  unfinished.set(path, Date.now());
+  const read = addon.readNetns(path, ALL_TCP_STATES_MASK, files, timeoutMs);
+  void read.then(
+    () => unfinished.delete(path),
+    () => unfinished.delete(path),
+  );
+  return read;
+}
+
 /** Reads the namespace at one of `paths` (the first that opens); rejects with a NetnsReadError. */
 export async function readNamespace(addon: NetnsAddon, inode: number, paths: readonly string[], timeoutMs: number, owners: Buffer | null): Promise<RawSnapshot> {
   const files = [...LINUX_SYSCTLS.map((s) => `/proc/sys/${s.key.split('.').join('/')}`), ...NET_FILES.map((f) => f.path)];
@@ -57,11 +84,11 @@ export async function readNamespace(addon: NetnsAddon, inode: number, paths: rea
   for (const path of paths) {
     let buf: Buffer;
     try {
-      buf = await withTimeout(addon.readNetns(path, ALL_TCP_STATES_MASK, files, timeoutMs), timeoutMs, path);
+      buf = await withTimeout(startRead(addon, path, files, timeoutMs), timeoutMs, path);
     } catch (err) {
       lastError = classify(path, err);
       // another path may still open it (the process behind this one exited); a refusal will not change
-      if (lastError.kind === 'vanished') continue;
+      if (lastError.kind === 'vanished' || lastError.stillHung) continue;
       throw lastError;
     }
     const durationMs = performance.now() - started;

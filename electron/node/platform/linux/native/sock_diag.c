@@ -38,13 +38,15 @@
 //     result is one part per item, in order (dump v4, dump v6, then the files), each framed as
 //     int32 errno (0 when read) + uint32 length + the bytes. A namespace that is gone (ENOENT, or
 //     EINVAL when the path is no longer a namespace) or refused (EPERM) rejects with that code; a read
-//     within it that fails only fails its part. timeoutMs bounds each netlink receive.
+//     within it that fails only fails its part. timeoutMs bounds each netlink receive. It runs on a
+//     detached thread of its own, not on the thread pool (see netns_thread): a hang holds that thread
+//     only, and the promise settles whenever the thread ends.
 //
 //   scanNetns(): Promise<Buffer>
 //     One text line per process: `pid\tcomm\tinode\n` (comm sanitised as above), inode being that of /proc/<pid>/ns/net
 //     (readlink "net:[N]"); processes that vanish or cannot be read are skipped.
 //
-// All run as napi async work on the libuv thread pool, never on the JavaScript thread.
+// The others run as napi async work on the libuv thread pool; none runs on the JavaScript thread.
 #define _GNU_SOURCE
 #include <node_api.h>
 
@@ -191,6 +193,7 @@ static const char *errno_code(int e) {
     case EMFILE: return "EMFILE";
     case E2BIG: return "E2BIG";
     case EMSGSIZE: return "EMSGSIZE";
+    case ESRCH: return "ESRCH";
     default: return "EIO";
   }
 }
@@ -499,46 +502,118 @@ static int read_whole(bytes_t *b, const char *path) {
   return 0;
 }
 
+// The namespace thread is detached and completes the promise itself through a thread-safe function,
+// so no libuv pool thread ever waits on it: a namespace whose open or read hangs (a path swapped for a
+// FIFO, a stuck file system) holds its own small thread only, the pool (which fs.promises shares) stays
+// free, and the JavaScript side decides how long to wait and whether to try that path again.
+#define NETNS_THREAD_STACK ((size_t)256 << 10)
+
+typedef struct {
+  job_t *job;
+  napi_threadsafe_function done;
+} netns_run_t;
+
 static void *netns_thread(void *arg) {
-  job_t *j = arg;
+  netns_run_t *run = arg;
+  job_t *j = run->job;
   int nsfd = open(j->ns_path, O_RDONLY | O_CLOEXEC);
   if (nsfd < 0) {
     job_fail(j, errno, "open(namespace)");
-    return NULL;
-  }
-  // This thread only: the rest of the process stays in its own namespace.
-  if (setns(nsfd, CLONE_NEWNET) != 0) {
+  } else if (setns(nsfd, CLONE_NEWNET) != 0) {  // this thread only: the process stays where it is
     int e = errno;
     close(nsfd);
     job_fail(j, e, "setns(CLONE_NEWNET)");
-    return NULL;
-  }
-  close(nsfd);
-  bytes_t part = {0};
-  for (int k = 0; k < 2 + (int)j->nfiles; k++) {
-    part.len = 0;
-    const char *what = "";
-    int e = k < 2 ? dump_family(&part, k == 0 ? AF_INET : AF_INET6, j->states, j->timeout_ms, &what)
-                  : read_whole(&part, j->files[k - 2]);
-    // a failed dump keeps nothing: a half dump would parse as a short table
-    if (e) part.len = 0;
-    if (!append_part(&j->out, e, part.data, part.len)) {
-      job_fail(j, E2BIG, "readNetns: result larger than 1 GiB, or out of memory");
-      break;
+  } else {
+    close(nsfd);
+    bytes_t part = {0};
+    for (int k = 0; k < 2 + (int)j->nfiles; k++) {
+      part.len = 0;
+      const char *what = "";
+      int e = k < 2 ? dump_family(&part, k == 0 ? AF_INET : AF_INET6, j->states, j->timeout_ms, &what)
+                    : read_whole(&part, j->files[k - 2]);
+      // a failed dump keeps nothing: a half dump would parse as a short table
+      if (e) part.len = 0;
+      if (!append_part(&j->out, e, part.data, part.len)) {
+        job_fail(j, E2BIG, "readNetns: result larger than 1 GiB, or out of memory");
+        break;
+      }
     }
+    free(part.data);
   }
-  free(part.data);
+  napi_threadsafe_function done = run->done;
+  free(run);
+  napi_call_threadsafe_function(done, j, napi_tsfn_blocking);
+  napi_release_threadsafe_function(done, napi_tsfn_release);
   return NULL;
 }
 
-static void run_netns(job_t *j) {
-  pthread_t t;
-  int e = pthread_create(&t, NULL, netns_thread, j);
-  if (e) {
-    job_fail(j, e, "pthread_create");
+// On the JavaScript thread once the namespace thread is done (env is NULL when the environment is
+// going away: then only the memory is freed).
+static void netns_done(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)js_cb;
+  (void)context;
+  job_t *j = data;
+  if (env == NULL) {
+    free(j->out.data);
+    free_job_inputs(j);
+    free(j);
     return;
   }
-  pthread_join(t, NULL);
+  if (j->err) {
+    char message[320];
+    snprintf(message, sizeof message, "%s: %s", j->what, strerror(j->err));
+    reject_with(env, j, message, errno_code(j->err));
+  } else {
+    napi_value buf;
+    if (make_buffer(env, &j->out, &buf) == napi_ok) {
+      napi_resolve_deferred(env, j->deferred, buf);
+    } else {
+      reject_with(env, j, "sock_diag: could not create the result Buffer", "ENOMEM");
+    }
+  }
+  free(j->out.data);
+  free_job_inputs(j);
+  free(j);
+}
+
+static napi_value start_netns_thread(napi_env env, job_t *j) {
+  napi_value promise, resource_name;
+  netns_run_t *run = calloc(1, sizeof *run);
+  if (!run || napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
+    free(run);
+    free_job_inputs(j);
+    free(j);
+    napi_throw_error(env, NULL, "sock_diag: could not start readNetns");
+    return NULL;
+  }
+  run->job = j;
+  napi_create_string_utf8(env, "portwatch:readNetns", NAPI_AUTO_LENGTH, &resource_name);
+  if (napi_create_threadsafe_function(env, NULL, NULL, resource_name, 0, 1, NULL, NULL, NULL, netns_done, &run->done) != napi_ok) {
+    reject_with(env, j, "sock_diag: could not create the readNetns completion", "EIO");
+    free(run);
+    free_job_inputs(j);
+    free(j);
+    return promise;
+  }
+  // a hung namespace thread must not keep the process alive
+  napi_unref_threadsafe_function(env, run->done);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, NETNS_THREAD_STACK);
+  pthread_t t;
+  int e = pthread_create(&t, &attr, netns_thread, run);
+  pthread_attr_destroy(&attr);
+  if (e) {
+    napi_release_threadsafe_function(run->done, napi_tsfn_abort);
+    free(run);
+    char message[160];
+    snprintf(message, sizeof message, "pthread_create: %s", strerror(e));
+    reject_with(env, j, message, errno_code(e));
+    free_job_inputs(j);
+    free(j);
+  }
+  return promise;
 }
 
 static char *string_arg(napi_env env, napi_value v) {
@@ -572,7 +647,6 @@ static napi_value read_netns(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "sock_diag: out of memory");
     return NULL;
   }
-  j->run = run_netns;
   j->states = states;
   j->timeout_ms = timeout_ms;
   j->ns_path = string_arg(env, argv[0]);
@@ -589,7 +663,7 @@ static napi_value read_netns(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  return start_job(env, j, "portwatch:readNetns");
+  return start_netns_thread(env, j);
 }
 
 // ---------------------------------------------------------------------------------------------------
