@@ -5,6 +5,7 @@
 // names the culprit field and never reaches the monitor.
 import type { PlatformName, Sample, TickSample } from './model.js';
 import { episodeSchema, type Episode } from './episode.js';
+import { connectionPageSchema, connectionQuerySchema, type ConnectionPage, type ConnectionQuery } from './connections.js';
 import { sampleSchema, tickSampleSchema } from './model-schema.js';
 import { SAMPLE_FIELDS, TICK_FIELDS, type HistoryFrame, type HistoryPoint, type HistoryTrack } from './history-frame.js';
 import { arr, bool, nullable, num, obj, oneOf, optional, str, tagged, validate, type Schema, type Validated } from './schema.js';
@@ -100,6 +101,8 @@ export interface Methods {
   getEvents: { params: { limit?: number }; result: TimelineEvent[] };
   /** Episodes (warning or worse) kept on disk across restarts, oldest first; sinceMs: those going on or ended since then. */
   getEpisodes: { params: EpisodeParams; result: Episode[] };
+  /** One page of the latest reading's individual sockets, filtered and sorted in the monitor (sockets never ride along with samples). */
+  getConnections: { params: ConnectionQuery; result: ConnectionPage };
   /** The tuning plan for the latest sample: application fixes, kernel steps with their what-if, guard-rail warnings, boot order, container snippets. */
   getTuningPlan: { params: Record<string, never>; result: TuningPlanView };
   /** The review of the chosen steps of a plan the monitor computed: every setting and file diff, who wins at boot, the exact commands. */
@@ -223,6 +226,7 @@ export const PARAMS_SCHEMAS: { [M in MethodName]: Schema<Params<M>> } = {
   }),
   getEvents: obj<{ limit?: number }>({ limit: optional(num({ min: 1, max: 1000, integer: true })) }),
   getEpisodes: obj<EpisodeParams>({ sinceMs: optional(num({ min: 0 })), limit: optional(num({ min: 1, max: 1000, integer: true })) }),
+  getConnections: connectionQuerySchema,
   ...TUNING_PARAMS,
 };
 
@@ -299,6 +303,7 @@ export const RESULT_SCHEMAS: { [M in MethodName]: Schema<Result<M>> } = {
   ),
   getEvents: arr(timelineEventSchema, { maxLength: 1000 }),
   getEpisodes: arr(episodeSchema, { maxLength: 1000 }),
+  getConnections: connectionPageSchema,
   ...TUNING_RESULTS,
 };
 
@@ -379,3 +384,4 @@ export function parseRequest(message: unknown): Validated<RequestMessage> & { id
 }
 
 export * from './tuning-contract.js';
+export * from './connections.js';

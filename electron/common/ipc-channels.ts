@@ -13,6 +13,7 @@ export const REQUEST_CHANNELS = {
   getHistory: 'portwatch:getHistory',
   getEvents: 'portwatch:getEvents',
   getEpisodes: 'portwatch:getEpisodes',
+  getConnections: 'portwatch:getConnections',
   getTuningPlan: 'portwatch:getTuningPlan',
   reviewTuning: 'portwatch:reviewTuning',
   getTuningStatus: 'portwatch:getTuningStatus',

@@ -54,6 +54,7 @@ export function createBridge(ipc: IpcRendererLike): PortwatchBridge {
     getHistory: call('getHistory'),
     getEvents: call('getEvents'),
     getEpisodes: call('getEpisodes'),
+    getConnections: call('getConnections'),
     getTuningPlan: call('getTuningPlan'),
     reviewTuning: call('reviewTuning'),
     getTuningStatus: call('getTuningStatus'),

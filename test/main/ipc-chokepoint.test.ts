@@ -41,6 +41,7 @@ const validParams: Record<MethodName, unknown> = {
   getHistory: { windowSec: 300, buckets: 100 },
   getEvents: { limit: 10 },
   getEpisodes: { sinceMs: 0 },
+  getConnections: { offset: 0, limit: 50 },
   getTuningPlan: {},
   reviewTuning: { planId: 'plan-0123456789abcdef0123', steps: ['widen-range'] },
   getTuningStatus: {},

@@ -55,6 +55,7 @@ describe('BridgeTransport', () => {
       getHistory: async () => null,
       getEvents: async () => [],
       getEpisodes: async () => [],
+      getConnections: async () => null,
       getTuningPlan: async () => null,
       reviewTuning: async () => null,
       getTuningStatus: async () => null,

@@ -51,6 +51,21 @@ function parseIPv6Groups(a: string): number[] | null {
   return [...left, ...new Array<number>(want - left.length - right.length).fill(0), ...right, ...tail];
 }
 
+/**
+ * A text that sorts addresses as numbers: IPv4 first, then IPv6, each by value ("10.0.0.9" before
+ * "10.0.0.10"); an address that does not parse sorts last, by its text.
+ */
+export function addressSortKey(addr: string): string {
+  const a = addr.trim().toLowerCase().replace(/%.*$/, '');
+  if (!a.includes(':')) {
+    const parts = a.split('.');
+    if (parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return `4${parts.map((p) => Number(p).toString(16).padStart(2, '0')).join('')}`;
+    return `9${a}`;
+  }
+  const g = parseIPv6Groups(a);
+  return g ? `6${g.map((x) => x.toString(16).padStart(4, '0')).join('')}` : `9${a}`;
+}
+
 /** "10.0.0.2:80" or "[::1]:80". */
 export function formatEndpoint(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;

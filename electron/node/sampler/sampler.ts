@@ -6,6 +6,7 @@ import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/confi
 import { Analyzer } from '../engine/analyzer.js';
 import { createBackend, parseSnapshot } from '../platform/index.js';
 import type { Backend } from '../platform/types.js';
+import type { SocketReading } from '../service/connection-list.js';
 import { DEFAULT_SCHEDULE, checkCpuBudget, nextFullIntervalMs } from './schedule.js';
 import { isBurst } from './burst-trigger.js';
 import { SamplingStoppedError } from '../../common/errors/sampling-stopped-error.js';
@@ -35,6 +36,7 @@ export class Sampler {
   private readonly sampleListeners = new Set<Listener<Sample>>();
   private readonly tickListeners = new Set<Listener<TickSample>>();
   private latestSample: Sample | null = null;
+  private latestReading: SocketReading | null = null;
   private running = false;
   private isPaused = false;
   /** Bumped on stop/pause so that results of reads started before are dropped. */
@@ -81,6 +83,11 @@ export class Sampler {
   /** The most recent full sample, or null before the first one. */
   latest(): Sample | null {
     return this.latestSample;
+  }
+
+  /** The sockets of the latest full reading (for the connection list), or null before the first. */
+  latestSockets(): SocketReading | null {
+    return this.latestReading;
   }
 
   /** Calls listener with every full sample; returns the unsubscribe function. */
@@ -206,6 +213,7 @@ export class Sampler {
     const cpuAll = process.cpuUsage(cpu0);
     sample.cost = { wallMs: performance.now() - t0, cpuMs: (cpuAll.user + cpuAll.system) / 1000 };
     this.latestSample = sample;
+    this.latestReading = { time: snapshot.time, netns: snapshot.netns, sockets: snapshot.sockets, processNames: snapshot.processNames, timeWaitSec: snapshot.kernel.timeWaitSec };
     this.emit(this.sampleListeners, sample);
     return sample;
   }

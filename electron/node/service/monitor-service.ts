@@ -26,6 +26,7 @@ import { samplePoint, tickPoint } from '../history/points.js';
 import { TimelineDeriver, type TimelineDraft } from './timeline.js';
 import { machineTuning } from './tuning-machine.js';
 import { TuningHost, type TuningHostOptions } from './tuning-host.js';
+import { ConnectionList, type SocketReading } from './connection-list.js';
 
 /** What the service needs from a sampler (the Sampler class satisfies it). */
 export interface SampleSource {
@@ -33,6 +34,8 @@ export interface SampleSource {
   latest(): Sample | null;
   onSample(listener: (s: Sample) => void): () => void;
   onTick(listener: (t: TickSample) => void): () => void;
+  /** The sockets of the latest full reading, one by one; absent when the source cannot list them (a remote host over SSH). */
+  latestSockets?(): SocketReading | null;
 }
 
 export interface MonitorServiceOptions {
@@ -73,6 +76,8 @@ export class MonitorService implements MonitorEndpoint {
   private seq = 0;
   private readonly tuning: TuningHost | null;
   private readonly persistent: PersistentState | null;
+  /** The list over the latest reading, rebuilt when a new reading arrives (it keeps the sort orders of recent queries). */
+  private connectionList: ConnectionList | null = null;
 
   constructor(private readonly opts: MonitorServiceOptions) {
     this.history = opts.history ?? new HistoryStore();
@@ -146,6 +151,7 @@ export class MonitorService implements MonitorEndpoint {
     getEvents: ({ limit }) => this.events.slice(-(limit ?? 200)),
     getEpisodes: ({ sinceMs, limit }) =>
       (this.persistent?.episodes() ?? []).filter((e) => sinceMs === undefined || (e.end ?? Infinity) >= sinceMs).slice(-(limit ?? 1000)),
+    getConnections: (q) => this.connections(q),
     getTuningPlan: () => this.tuningFor('getTuningPlan').plan(),
     reviewTuning: (p) => this.tuningFor('reviewTuning').review(p),
     getTuningStatus: () => this.tuningFor('getTuningStatus').status(),
@@ -167,6 +173,15 @@ export class MonitorService implements MonitorEndpoint {
     const t = this.tuningFor(method);
     t.assertMayChange(method, mayChange);
     return t;
+  }
+
+  private connections(q: Params<'getConnections'>): Result<'getConnections'> {
+    const source = this.opts.sampler;
+    if (!source.latestSockets) return { time: null, total: 0, matched: 0, offset: q.offset, rows: [], unavailable: 'this monitor cannot list sockets one by one (its source reports counts only)' };
+    const reading = source.latestSockets();
+    if (!reading) return { time: null, total: 0, matched: 0, offset: q.offset, rows: [], unavailable: null };
+    if (this.connectionList?.reading !== reading) this.connectionList = new ConnectionList(reading);
+    return this.connectionList.page(q);
   }
 
   private info(): MonitorInfo {

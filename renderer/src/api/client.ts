@@ -35,6 +35,7 @@ export class PortwatchClient {
   getHistory = (p: Params<'getHistory'>) => this.call('getHistory', p);
   getEvents = (p: Params<'getEvents'> = {}) => this.call('getEvents', p);
   getEpisodes = (p: Params<'getEpisodes'> = {}) => this.call('getEpisodes', p);
+  getConnections = (p: Params<'getConnections'>) => this.call('getConnections', p);
 
   /** Calls listener with every checked event; returns the unsubscribe function. */
   onEvent(listener: (e: MonitorEvent) => void): () => void {
