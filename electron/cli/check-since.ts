@@ -61,7 +61,7 @@ export function renderEpisodes(list: readonly Episode[], since: string, now: num
   const lines = [`${list.length} episode${list.length === 1 ? '' : 's'} (warning or worse) in the last ${since}, newest first:`];
   for (const e of [...list].reverse()) {
     const span = e.end === null ? `since ${formatWhen(e.start, now)}, still going on (last seen ${formatWhen(e.lastSeen, now)})` : `${formatWhen(e.start, now)} to ${formatWhen(e.end, now)}`;
-    lines.push(`  ${e.peakSeverity.toUpperCase()} ${span}`);
+    lines.push(`  ${e.peakSeverity.toUpperCase()} ${span}${e.netns ? ` in ${cleanTerminalField(e.netns.label)} (${cleanTerminalField(e.netns.id)})` : ''}`);
     lines.push(`    peak ${Math.round(e.peakUtilization * 1000) / 10} % at ${formatWhen(e.peakTime, now)}${e.worstDestination ? ` toward ${cleanTerminalField(e.worstDestination)}` : ''}`);
     lines.push(`    ${cleanTerminalField(e.cause)}`);
   }

@@ -1,6 +1,14 @@
 // An episode: a stretch of time at warning or worse, kept on disk so it survives restarts. Pure data.
 import type { Severity } from './model.js';
-import { nullable, num, obj, oneOf, str, type Schema } from './schema.js';
+import { nullable, num, obj, oneOf, optional, str, type Schema } from './schema.js';
+
+/** The network namespace an episode happened in (absent: the monitor's own namespace). */
+export interface EpisodeNamespace {
+  /** The kernel's identity, e.g. "net:[4026532301]". */
+  id: string;
+  /** Who lives there, as namespaceLabel says it: "pod shop/checkout-7d4f", "container envoy", "netns blue". */
+  label: string;
+}
 
 /** One stretch of warning or worse, from the first such sample to the first ok one. */
 export interface Episode {
@@ -20,6 +28,8 @@ export interface Episode {
   worstDestination: string | null;
   /** Why: the severity reason at the peak. */
   cause: string;
+  /** Where, when the monitor watches every namespace of the host and this one is not its own. */
+  netns?: EpisodeNamespace;
 }
 
 /** Checks one episode (from disk or from a transport). */
@@ -34,6 +44,7 @@ export const episodeSchema: Schema<Episode> = obj<Episode>(
     peakUtilization: num({ min: 0 }),
     worstDestination: nullable(str({ maxLength: 300 })),
     cause: str({ maxLength: 10_000 }),
+    netns: optional(obj<EpisodeNamespace>({ id: str({ maxLength: 100, minLength: 1 }), label: str({ maxLength: 300 }) }, { strict: false })),
   },
   { strict: false },
 );

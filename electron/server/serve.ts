@@ -184,6 +184,8 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
     }
   }
   const hostWide = scope.scope === 'host' ? startHostWideMetrics(running.metrics.registry) : null;
+  // every namespace's episodes are kept beside the monitor's own, each naming its namespace
+  hostWide?.sampler.onSample((host) => running.service.observeNamespaces(host));
   const metricsUrl = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${running.port}/metrics`;
   if (opts.metricsOnly) {
     io.stdout.write(`Portwatch exporter: ${metricsUrl}${opts.metricsPublic ? ' (no token needed)' : ` (token required: Authorization: Bearer <token>${opts.tokenFile ? `, the token is in ${opts.tokenFile}` : ''})`}\n`);

@@ -32,6 +32,17 @@ describe('check --since', () => {
     expect(out.stderr).toMatch(/no monitor has recorded episodes/);
   });
 
+  it('says which namespace (pod, container) an episode happened in, escaped for the terminal', () => {
+    const log = new EpisodeLog(dir, () => {});
+    log.load();
+    const label = 'pod shop/checkout\u001b[2J';
+    log.record({ id: 'pod', start: NOW - 60_000, end: null, lastSeen: NOW, peakSeverity: 'exhausted', peakTime: NOW - 50_000, peakUtilization: 1, worstDestination: '127.0.0.1:8080', cause: 'c', netns: { id: 'net:[4026532301]', label } });
+    const a = io();
+    expect(runCheckSince('10m', false, a.io, NOW, dir)).toBe(2);
+    expect(a.out.stdout).toMatch(/EXHAUSTED since .*, still going on .* in pod shop\/checkout.*\(net:\[4026532301\]\)\n/);
+    expect(a.out.stdout).not.toContain('\u001b');
+  });
+
   it('reports the episodes within the window, newest first, and exits with the worst of them', () => {
     const log = new EpisodeLog(dir, () => {});
     log.load();

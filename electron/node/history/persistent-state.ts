@@ -2,8 +2,10 @@
 // fsynced at once) and the minute roll-ups of its history (rewritten atomically once a minute and on
 // close). Disk trouble never stops the monitor: it is reported once per kind and monitoring goes on.
 import type { Episode } from '../../common/episode.js';
+import type { HostSample } from '../../common/host-sample.js';
 import type { Sample } from '../../common/model.js';
 import { EpisodeTracker } from '../engine/episodes.js';
+import { NamespaceEpisodes } from '../engine/namespace-episodes.js';
 import { ensureDir } from './durable-file.js';
 import { EpisodeLog } from './episode-log.js';
 import type { HistoryStore } from './history-store.js';
@@ -24,10 +26,13 @@ export class PersistentState {
   private readonly log: EpisodeLog;
   private readonly rollups: RollupFile;
   private readonly tracker: EpisodeTracker;
+  private namespaceEpisodes: NamespaceEpisodes | null = null;
+  private readonly openNamespaceEpisodes: Episode[];
   private readonly clock: () => number;
   private readonly warned = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private lastSeenSaved = 0;
+  private readonly nsLastSeenSaved = new Map<string, number>();
   /** Buckets restored from disk at start. */
   readonly restoredBuckets: number;
 
@@ -46,7 +51,9 @@ export class PersistentState {
       this.warnOnce('load', `cannot read the state directory ${opts.dir}: ${(err as Error).message}; history starts empty`);
     }
     this.restoredBuckets = restored;
-    const open = [...episodes].reverse().find((e) => e.end === null) ?? null;
+    // the monitor's own namespace has its own tracker; the others' episodes carry their namespace
+    const open = [...episodes].reverse().find((e) => e.end === null && !e.netns) ?? null;
+    this.openNamespaceEpisodes = episodes.filter((e) => e.end === null && e.netns);
     this.tracker = new EpisodeTracker(open, this.clock());
     if (this.tracker.closedOnRestore) this.write(this.tracker.closedOnRestore);
     this.timer = setInterval(() => this.save(), SAVE_EVERY_MS);
@@ -65,6 +72,17 @@ export class PersistentState {
     return changed;
   }
 
+  /**
+   * Follows every namespace of the host but the monitor's own (which observe() follows): each episode
+   * names its namespace, is written at once, and is returned.
+   */
+  observeNamespaces(host: HostSample): Episode[] {
+    this.namespaceEpisodes ??= new NamespaceEpisodes(this.openNamespaceEpisodes, { skipSelf: true, now: this.clock() });
+    const changed = this.namespaceEpisodes.observe(host);
+    for (const e of changed) this.write(e);
+    return changed;
+  }
+
   /** Writes the roll-ups, and the open episode's last-seen time (so a restart can resume it). */
   save(): void {
     const now = this.clock();
@@ -75,6 +93,7 @@ export class PersistentState {
     }
     const open = this.tracker.open;
     if (open && open.lastSeen > this.lastSeenSaved) this.write({ ...open });
+    for (const e of this.namespaceEpisodes?.openEpisodes() ?? []) if (e.lastSeen > (this.nsLastSeenSaved.get(e.id) ?? 0)) this.write(e);
   }
 
   /** Stops the minute timer and saves. */
@@ -86,7 +105,9 @@ export class PersistentState {
   private write(e: Episode): void {
     try {
       this.log.record(e);
-      this.lastSeenSaved = Math.max(this.lastSeenSaved, e.lastSeen);
+      if (!e.netns) this.lastSeenSaved = Math.max(this.lastSeenSaved, e.lastSeen);
+      else if (e.end === null) this.nsLastSeenSaved.set(e.id, e.lastSeen);
+      else this.nsLastSeenSaved.delete(e.id);
     } catch (err) {
       this.warnOnce('episode', `cannot save episodes to ${this.log.path}: ${(err as Error).message}`);
     }

@@ -3,6 +3,7 @@
 // handle() and subscribe(). Every request is validated before it reaches the monitor; a bad one gets an
 // error naming the culprit field and changes nothing. Tuning requests go to the tuning host; the ones that
 // change the system pass only when the monitor allows applying AND the transport vouches for the channel.
+import type { HostSample } from '../../common/host-sample.js';
 import type { Sample, TickSample } from '../../common/model.js';
 import {
   CONTRACT_VERSION,
@@ -100,6 +101,14 @@ export class MonitorService implements MonitorEndpoint {
     this.tuning?.close();
     this.persistent?.close();
     this.listeners.clear();
+  }
+
+  /**
+   * Follows every namespace of the host (serve and the desktop app when they watch them all): episodes of
+   * namespaces other than the monitor's own are kept like its own, name their namespace, and are pushed.
+   */
+  observeNamespaces(host: HostSample): void {
+    for (const episode of this.persistent?.observeNamespaces(host) ?? []) this.emit({ event: 'episode', data: episode });
   }
 
   /** Records that sampling stopped or paused now: history shows a gap from here. */

@@ -18,6 +18,9 @@ import { describeNetns } from '../../../netns/describe-netns.js';
 import { createNamespace, type Namespace, type NsProcess } from '../../../netns/netns.js';
 import { REPO_ROOT, CLI_ENTRY } from '../../../netns/portwatch-cli.js';
 import { connectHold, startServer } from '../../../netns/workloads.js';
+import { PersistentState } from '../../../../electron/node/history/persistent-state.js';
+import { HistoryStore } from '../../../../electron/node/history/history-store.js';
+import { readEpisodes } from '../../../../electron/node/history/episode-log.js';
 import { MetricsRegistry } from '../../../../electron/server/metrics-registry.js';
 import { addNamespaceFamilies } from '../../../../electron/server/netns-metrics.js';
 import { spawnSync } from 'node:child_process';
@@ -179,6 +182,15 @@ describeNetns('every network namespace of the host (real kernel)', () => {
     expect(host.severity).toBe('exhausted');
     expect(host.namespaces[0]!.sample!.severity).toBe('exhausted');
     expect(host.namespaces.indexOf(p)).toBeLessThan(host.namespaces.indexOf(i));
+
+    // the pod's exhaustion is an episode of its own, kept on disk, that names the pod
+    const stateDir = join(root, 'state');
+    const state = new PersistentState({ dir: stateDir, history: new HistoryStore(), warn: (m) => expect.fail(m) });
+    const episodes = state.observeNamespaces(host);
+    state.close();
+    expect(episodes.find((e) => e.netns?.id === p.identity.id)).toMatchObject({ end: null, peakSeverity: 'exhausted', worstDestination: '127.0.0.1:8080', netns: { label: 'pod shop/checkout-7d4f' } });
+    expect(episodes.find((e) => e.netns?.id === i.identity.id)).toBeUndefined();
+    expect(readEpisodes(stateDir).episodes.find((e) => e.netns?.id === p.identity.id)?.netns?.label).toBe('pod shop/checkout-7d4f');
   }, 30_000);
 
   it('/metrics: a series per namespace labelled with its pod and container, the rest folded into "other"; promtool accepts it', async () => {
