@@ -1,26 +1,29 @@
-// The desktop app's wiring: single instance, the app:// page, the hardened window, the IPC chokepoint to
-// the monitor, the tray, notifications and settings. Electron comes in as a parameter (see
-// electron-api.ts), so all of this runs under Node against a stand-in in tests.
-import { join } from 'node:path';
+// The desktop app's wiring: single instance, the app:// page, and the controllers it composes: the window
+// (window.ts), the IPC chokepoint to the monitor, the tray (tray.ts drawing desktop/tray-model.ts),
+// notifications, settings, launch at login and shutdown (their Electron-free logic in electron/desktop/).
+// Electron comes in as a parameter (see electron-api.ts), so all of this runs under Node against a
+// stand-in in tests.
 import type { MonitorEvent } from '../common/contract.js';
-import type { Sample } from '../common/model.js';
 import { APP_ORIGIN, APP_SCHEME, appResponse } from '../desktop/app-files.js';
-import { attributionNote, type AttributionStatus } from '../desktop/attribution.js';
+import type { AttributionStatus } from '../desktop/attribution.js';
+import { AutostartController } from '../desktop/autostart-controller.js';
 import { LastEpisode } from '../desktop/last-episode.js';
-import { HIDDEN_ARG, linuxAutostartEnabled, relaunchArgv, setLinuxAutostart, autostartDir } from '../desktop/autostart-linux.js';
-import type { MonitorControl } from '../desktop/monitor-control.js';
-import { NotificationPolicy, type NotificationDraft } from '../desktop/notification-policy.js';
-import { localMinuteOfDay } from '../desktop/quiet-hours.js';
 import type { MonitorConfig } from '../desktop/monitor-config.js';
+import type { MonitorControl } from '../desktop/monitor-control.js';
+import { NotificationController } from '../desktop/notification-controller.js';
+import type { NotificationDraft } from '../desktop/notification-policy.js';
+import { localMinuteOfDay } from '../desktop/quiet-hours.js';
+import { monitorConfigOf, SettingsController } from '../desktop/settings-controller.js';
 import type { DesktopSettings } from '../desktop/settings.js';
-import { loadSettings, saveSettings, SETTINGS_FILE, settingsText, watchSettings, type SettingsRead } from '../desktop/settings-store.js';
-import { trayState, type TrayState } from '../desktop/tray-state.js';
+import { ShutdownController } from '../desktop/shutdown.js';
+import { TrayModel, type TrayMenuState } from '../desktop/tray-model.js';
+import type { TrayState } from '../desktop/tray-state.js';
 import type { BrowserWindowLike, ElectronApi } from './electron-api.js';
 import { forwardEvents, IpcChokepoint } from './ipc-chokepoint.js';
 import { Notifier } from './notifier.js';
-import { TrayController, type TrayMenuState } from './tray.js';
+import { TrayController, type TrayActions } from './tray.js';
 import { hardenSession, hardenWebContents } from './web-hardening.js';
-import { createWindow, pageUrl, windowOptions } from './window.js';
+import { windowOptions, WindowController } from './window.js';
 
 /** The application id (also electron-builder's appId and the Windows AppUserModelID). */
 export const APP_ID = 'io.portwatch.app';
@@ -28,7 +31,6 @@ export const APP_ID = 'io.portwatch.app';
 export const APP_SCHEME_PRIVILEGES = Object.freeze({ standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true });
 /** How often the tray re-checks for a stale reading when no sample comes. */
 const TRAY_REFRESH_MS = 30_000;
-const MUTE_MS = 3_600_000;
 
 export interface DesktopOptions {
   argv: readonly string[];
@@ -74,7 +76,6 @@ export interface DesktopApp {
 export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopApp {
   const log = o.log ?? ((line: string) => process.stderr.write(`portwatch: ${line}\n`));
   const clock = o.clock ?? Date.now;
-  const minuteOfDay = o.minuteOfDay ?? localMinuteOfDay;
   const { app } = api;
 
   // Before ready: the scheme's privileges, the data folder (tests point it elsewhere), the instance lock.
@@ -85,34 +86,41 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   const userData = app.getPath('userData');
   // The monitor (here or in its utility process, which inherits the environment) keeps episodes and history there.
   o.env.PORTWATCH_STATE_DIR ??= userData;
-  const settingsPath = join(userData, SETTINGS_FILE);
 
-  let win: BrowserWindowLike | null = null;
-  let winId: number | null = null;
+  const windows = new WindowController(api, windowOptions(o.preloadPath, o.windowIconPath), log);
+  const notifier = new Notifier(api, (key) => windows.show(key), log);
+  const notifications = new NotificationController((draft) => notifier.show(draft), clock, o.minuteOfDay ?? localMinuteOfDay);
+  const trayModel = new TrayModel({ attribution: o.attribution, tuning: o.tuning, clock });
+  const autostart = new AutostartController({ platform: o.platform, env: o.env, execPath: o.execPath, os: app, log });
+  const shutdown = new ShutdownController(log);
   let monitor: MonitorControl | null = null;
   let tray: TrayController | null = null;
   let chokepoint: IpcChokepoint | null = null;
-  let settings: DesktopSettings | null = null;
-  let lastTray: TrayState | null = null;
-  let latest: Sample | null = null;
-  let lastEpisode: LastEpisode | null = null;
-  let monitorProblem: string | null = null;
-  let lastOwnWrite = '';
-  let closed = false;
-  const shown: NotificationDraft[] = [];
-  const policy = new NotificationPolicy();
-  const cleanups: (() => void)[] = [];
+
+  const refreshTray = (): void => {
+    const s = settings.current();
+    if (!tray || !s) return;
+    const view = trayModel.view(monitor?.paused ?? false, s);
+    tray.update(view.state, view.menu);
+  };
+  const settings = new SettingsController(userData, clock, {
+    log,
+    notify: (title, body) => notifications.notice(title, body),
+    monitorConfig: (config) => monitor?.configure(config),
+    launchAtLogin: (enabled) => autostart.apply(enabled),
+    changed: refreshTray,
+  });
 
   const primary = app.requestSingleInstanceLock();
   const facade: DesktopApp = {
     ready: Promise.resolve(),
     primary,
-    trayState: () => lastTray,
-    settings: () => settings,
-    settingsPath: () => settingsPath,
-    shown: () => shown,
-    showWindow: (key = null) => showWindow(key),
-    window: () => win,
+    trayState: () => trayModel.lastState(),
+    settings: () => settings.current(),
+    settingsPath: () => settings.path,
+    shown: () => notifications.shown(),
+    showWindow: (key = null) => windows.show(key),
+    window: () => windows.current(),
     chokepoint: () => chokepoint,
   };
   if (!primary) {
@@ -122,173 +130,28 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   }
 
   if (o.platform === 'win32') app.setAppUserModelId(APP_ID); // notifications on Windows need it
-  app.on('second-instance', () => showWindow(null));
-  app.on('activate', () => showWindow(null));
+  app.on('second-instance', () => windows.show(null));
+  app.on('activate', () => windows.show(null));
   // Closing the window keeps monitoring in the tray.
   app.on('window-all-closed', () => undefined);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, api.shell, log));
-  app.on('will-quit', (event) => {
-    if (closed) return;
-    event.preventDefault();
-    void shutdown().finally(() => {
-      closed = true;
-      app.quit();
-    });
-  });
+  app.on('will-quit', (event) => shutdown.willQuit(event, () => app.quit()));
 
-  const notifier = new Notifier(api, (key) => showWindow(key), log);
-
-  function showWindow(destinationKey: string | null): void {
-    if (!win || win.isDestroyed()) {
-      const created = createWindow(api, windowOptions(o.preloadPath, o.windowIconPath), pageUrl(destinationKey), log);
-      win = created;
-      winId = created.webContents.id;
-      created.on('closed', () => {
-        if (win === created) {
-          win = null;
-          winId = null;
-        }
-      });
-      return;
-    }
-    // Same page with another fragment: a same-document navigation the renderer sees as `hashchange`.
-    if (destinationKey !== null) win.loadURL(pageUrl(destinationKey)).catch((err: unknown) => log(`could not open the destination: ${String(err)}`));
-    if (win.isMinimized()) win.restore();
-    win.show();
-    win.focus();
-  }
-
-  function menuState(): TrayMenuState {
-    const s = settings!;
-    const muted = s.notifications.mutedUntil !== null && s.notifications.mutedUntil > clock();
+  /** What the tray menu's items do. */
+  function trayActions(m: MonitorControl): TrayActions {
     return {
-      paused: monitor?.paused ?? false,
-      mutedUntil: muted ? clockText(s.notifications.mutedUntil!) : null,
-      launchAtLogin: s.launchAtLogin,
-      tuning: o.tuning.available ? { available: true } : { available: false, note: o.tuning.note },
-      attribution: o.attribution,
-    };
-  }
-
-  function refreshTray(): void {
-    if (!tray || !settings) return;
-    lastTray = trayState({ sample: latest, paused: monitor?.paused ?? false, monitorProblem, attributionNote: attributionNote(o.attribution), lastEpisode: lastEpisode?.get() ?? null, now: clock() });
-    tray.update(lastTray, menuState());
-  }
-
-  function onSample(sample: Sample): void {
-    latest = sample;
-    refreshTray();
-    const decision = policy.observe(sample, settings!.notifications, clock(), minuteOfDay(clock()));
-    if ('show' in decision) {
-      shown.push(decision.show);
-      if (shown.length > 100) shown.shift();
-      notifier.show(decision.show);
-    }
-  }
-
-  function persist(next: DesktopSettings): void {
-    settings = next;
-    lastOwnWrite = settingsText(next);
-    try {
-      saveSettings(userData, next);
-    } catch (err) {
-      log(`could not save ${settingsPath}: ${String(err)}`);
-    }
-    refreshTray();
-  }
-
-  function applyLoginItem(enabled: boolean): void {
-    try {
-      if (o.platform === 'linux') {
-        setLinuxAutostart(enabled, relaunchArgv({ execPath: o.execPath, appImage: o.env.APPIMAGE, packaged: app.isPackaged, appPath: app.getAppPath() }), autostartDir(o.env));
-      } else {
-        app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_ARG] });
-      }
-    } catch (err) {
-      log(`could not change launch at login: ${String(err)}`);
-    }
-  }
-
-  function loginItemEnabled(): boolean {
-    return o.platform === 'linux' ? linuxAutostartEnabled(autostartDir(o.env)) : app.getLoginItemSettings().openAtLogin;
-  }
-
-  /** A settings file edited by hand: applied when clean, else reported and the running settings kept. */
-  function onSettingsFile(r: SettingsRead): void {
-    if (r.kind !== 'parsed' || r.problems.length > 0) {
-      const problems = r.kind === 'parsed' ? r.problems : [r.kind === 'missing' ? 'file removed' : r.problem];
-      log(`settings file not applied: ${problems.join('; ')}`);
-      notifier.show({ title: 'Portwatch: settings not applied', body: `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}. The previous settings stay in effect.`, destinationKey: null });
-      return;
-    }
-    const prev = settings!;
-    const next = r.settings;
-    settings = next;
-    if (JSON.stringify(prev.sampling) !== JSON.stringify(next.sampling) || JSON.stringify(prev.analysis) !== JSON.stringify(next.analysis)) {
-      monitor?.configure({ cpuBudget: next.sampling.cpuBudget, analysis: next.analysis });
-    }
-    if (prev.launchAtLogin !== next.launchAtLogin) applyLoginItem(next.launchAtLogin);
-    refreshTray();
-  }
-
-  async function start(): Promise<void> {
-    const loaded = loadSettings(userData, clock);
-    settings = loaded.settings;
-    lastOwnWrite = settingsText(settings);
-    if (loaded.problems.length > 0) {
-      for (const p of loaded.problems) log(`settings: ${p}`);
-      const kept = loaded.keptAs ? ` The old file is kept as ${loaded.keptAs}.` : '';
-      notifier.show({ title: 'Portwatch: settings repaired', body: `${loaded.problems[0]}${loaded.problems.length > 1 ? ` (and ${loaded.problems.length - 1} more)` : ''}; defaults are used instead.${kept}`, destinationKey: null });
-    }
-
-    hardenSession(api.session.defaultSession, log);
-    api.protocol.handle(APP_SCHEME, (request) => appResponse(request, o.rendererDir));
-
-    monitor = o.startMonitor({ cpuBudget: settings.sampling.cpuBudget, analysis: settings.analysis }, app.getVersion());
-    const m = monitor;
-    chokepoint = new IpcChokepoint({
-      ipcMain: api.ipcMain,
-      endpoint: m.endpoint,
-      trusted: () => ({ webContentsId: win && !win.isDestroyed() ? winId : null, origin: APP_ORIGIN }),
-      log,
-      clock,
-    });
-    chokepoint.install();
-    cleanups.push(forwardEvents(m.endpoint, () => (win && !win.isDestroyed() ? win.webContents : null)));
-    cleanups.push(
-      m.endpoint.subscribe((e: MonitorEvent) => {
-        if (e.event === 'sample') onSample(e.data);
-      }),
-    );
-    lastEpisode = new LastEpisode(m.endpoint, () => refreshTray());
-    const episodes = lastEpisode;
-    cleanups.push(() => episodes.dispose());
-    cleanups.push(
-      m.onProblem((p) => {
-        monitorProblem = p;
-        if (p) log(p);
-        refreshTray();
-      }),
-    );
-
-    tray = new TrayController(api, o.trayIconDir, o.platform, {
-      open: () => showWindow(null),
+      open: () => windows.show(null),
       togglePause: () => {
         if (m.paused) m.resume();
         else m.pause('Paused from the tray');
         refreshTray();
       },
       openTuning: () => o.tuning.open?.(),
-      toggleMute: () => {
-        const s = settings!;
-        const muted = s.notifications.mutedUntil !== null && s.notifications.mutedUntil > clock();
-        persist({ ...s, notifications: { ...s.notifications, mutedUntil: muted ? null : clock() + MUTE_MS } });
-      },
+      toggleMute: () => settings.toggleMute(),
       toggleLaunchAtLogin: () => {
-        const s = settings!;
-        applyLoginItem(!s.launchAtLogin);
-        persist({ ...s, launchAtLogin: !s.launchAtLogin });
+        const enabled = !settings.value.launchAtLogin;
+        autostart.apply(enabled);
+        settings.setLaunchAtLogin(enabled);
       },
       explainAttribution: () => {
         const a = o.attribution;
@@ -296,38 +159,67 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         void api.dialog.showMessageBox({ type: 'info', title: 'Portwatch', message: a.why, detail: `${a.missing}\n\nThe privileged helper that will offer full attribution is not part of this version yet.`, buttons: ['OK'] });
       },
       openSettingsFile: () => {
-        void api.shell.openPath(settingsPath).then((err) => {
-          if (err) log(`could not open ${settingsPath}: ${err}`);
+        void api.shell.openPath(settings.path).then((err) => {
+          if (err) log(`could not open ${settings.path}: ${err}`);
         });
       },
       quit: () => app.quit(),
+    };
+  }
+
+  async function start(): Promise<void> {
+    const initial = settings.load();
+    hardenSession(api.session.defaultSession, log);
+    api.protocol.handle(APP_SCHEME, (request) => appResponse(request, o.rendererDir));
+
+    // Each step registers its undoing; shutdown runs them newest first, so the monitor closes last.
+    const m = o.startMonitor(monitorConfigOf(initial), app.getVersion());
+    monitor = m;
+    shutdown.add('closing the monitor', () => m.close());
+    const ipc = new IpcChokepoint({ ipcMain: api.ipcMain, endpoint: m.endpoint, trusted: () => ({ webContentsId: windows.trustedId(), origin: APP_ORIGIN }), log, clock });
+    chokepoint = ipc;
+    ipc.install();
+    shutdown.add('removing the IPC handlers', () => ipc.uninstall());
+    shutdown.add('forwarding events', forwardEvents(m.endpoint, () => windows.webContents()));
+    shutdown.add(
+      'the sample listener',
+      m.endpoint.subscribe((e: MonitorEvent) => {
+        if (e.event !== 'sample') return;
+        trayModel.sample(e.data);
+        refreshTray();
+        notifications.observe(e.data, settings.value.notifications);
+      }),
+    );
+    const episodes = new LastEpisode(m.endpoint, refreshTray);
+    trayModel.episodes(episodes);
+    shutdown.add('the episode listener', () => episodes.dispose());
+    shutdown.add(
+      'the problem listener',
+      m.onProblem((p) => {
+        trayModel.monitorProblem(p);
+        if (p) log(p);
+        refreshTray();
+      }),
+    );
+
+    const t = new TrayController(api, o.trayIconDir, o.platform, trayActions(m));
+    tray = t;
+    shutdown.add('removing the tray', () => {
+      t.destroy();
+      tray = null;
     });
     // The OS may hold another launch-at-login state than the file (changed in system settings): the OS wins.
-    const osLogin = loginItemEnabled();
-    if (osLogin !== settings.launchAtLogin) persist({ ...settings, launchAtLogin: osLogin });
+    const osLogin = autostart.enabled();
+    if (osLogin !== initial.launchAtLogin) settings.setLaunchAtLogin(osLogin);
     refreshTray();
     const timer = setInterval(refreshTray, TRAY_REFRESH_MS);
     timer.unref?.();
-    cleanups.push(() => clearInterval(timer));
-    cleanups.push(watchSettings(userData, onSettingsFile, (text) => text === lastOwnWrite));
+    shutdown.add('the tray refresh', () => clearInterval(timer));
+    shutdown.add('watching the settings file', settings.watch());
 
-    const hidden = o.argv.includes(HIDDEN_ARG) || (o.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true);
-    if (!hidden) showWindow(null);
-  }
-
-  async function shutdown(): Promise<void> {
-    for (const c of cleanups.splice(0)) c();
-    chokepoint?.uninstall();
-    tray?.destroy();
-    tray = null;
-    await monitor?.close();
+    if (!autostart.startedHidden(o.argv)) windows.show(null);
   }
 
   (facade as { ready: Promise<void> }).ready = app.whenReady().then(start);
   return facade;
-}
-
-function clockText(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }

@@ -3,9 +3,11 @@
 // rebuilt only when what they show changes (Linux trays flicker on every setContextMenu).
 import type { MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
-import type { AttributionStatus } from '../desktop/attribution.js';
+import type { TrayMenuState } from '../desktop/tray-model.js';
 import type { TrayIconName, TrayState } from '../desktop/tray-state.js';
 import type { ElectronApi, TrayLike } from './electron-api.js';
+
+export type { TrayMenuState };
 
 /** What the menu's items do. */
 export interface TrayActions {
@@ -17,17 +19,6 @@ export interface TrayActions {
   explainAttribution(): void;
   openSettingsFile(): void;
   quit(): void;
-}
-
-/** What the menu shows besides the tray state. */
-export interface TrayMenuState {
-  paused: boolean;
-  /** Local "HH:MM" until which notifications are muted, or null. */
-  mutedUntil: string | null;
-  launchAtLogin: boolean;
-  /** The tuning wizard, or why it cannot be opened yet. */
-  tuning: { available: true } | { available: false; note: string };
-  attribution: AttributionStatus;
 }
 
 /** The tray PNG for an icon name on a platform (Electron adds the @2x sibling; macOS gets template images). */

@@ -2,7 +2,7 @@
 // how it is opened at a destination.
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { APP_INDEX_URL } from '../desktop/app-files.js';
-import type { BrowserWindowLike, ElectronApi } from './electron-api.js';
+import type { BrowserWindowLike, ElectronApi, WebContentsLike } from './electron-api.js';
 
 /** The renderer is untrusted: isolated, sandboxed, without Node, without webviews. */
 export const WEB_PREFERENCES = Object.freeze({
@@ -47,4 +47,57 @@ export function createWindow(api: Pick<ElectronApi, 'BrowserWindow'>, options: B
   win.on('ready-to-show', () => win.show());
   win.loadURL(url).catch((err: unknown) => log(`could not load ${url}: ${String(err)}`));
   return win;
+}
+
+/** The app's one window: opened on demand, brought forward (at a destination) when it exists. */
+export class WindowController {
+  private win: BrowserWindowLike | null = null;
+  private winId: number | null = null;
+
+  constructor(
+    private readonly api: Pick<ElectronApi, 'BrowserWindow'>,
+    private readonly options: BrowserWindowConstructorOptions,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Opens the window, or brings it forward; at a destination when a key is given. */
+  show(destinationKey: string | null): void {
+    const win = this.live();
+    if (!win) {
+      const created = createWindow(this.api, this.options, pageUrl(destinationKey), this.log);
+      this.win = created;
+      this.winId = created.webContents.id;
+      created.on('closed', () => {
+        if (this.win === created) {
+          this.win = null;
+          this.winId = null;
+        }
+      });
+      return;
+    }
+    // Same page with another fragment: a same-document navigation the renderer sees as `hashchange`.
+    if (destinationKey !== null) win.loadURL(pageUrl(destinationKey)).catch((err: unknown) => this.log(`could not open the destination: ${String(err)}`));
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  }
+
+  /** The window object, possibly destroyed (null once closed). */
+  current(): BrowserWindowLike | null {
+    return this.win;
+  }
+
+  /** The page of the open window, or null: the only sender the IPC chokepoint trusts, and the one events go to. */
+  webContents(): WebContentsLike | null {
+    return this.live()?.webContents ?? null;
+  }
+
+  /** The id of the open window's page, or null. */
+  trustedId(): number | null {
+    return this.live() ? this.winId : null;
+  }
+
+  private live(): BrowserWindowLike | null {
+    return this.win && !this.win.isDestroyed() ? this.win : null;
+  }
 }

@@ -1,10 +1,11 @@
-// Static checks: the window's security options and the CSP are what the issue asks, and only index.ts
-// brings Electron in at run time.
+// The window: its security options and the CSP are what the issue asks (static), only index.ts
+// brings Electron in at run time, and the window controller opens, refocuses and forgets it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP_CSP, APP_RESPONSE_HEADERS } from '../../electron/desktop/app-files.js';
-import { pageUrl, WEB_PREFERENCES, windowOptions } from '../../electron/main/window.js';
+import { pageUrl, WEB_PREFERENCES, windowOptions, WindowController } from '../../electron/main/window.js';
+import { FakeElectron } from '../desktop/fake-electron.js';
 import { APP_SCHEME_PRIVILEGES } from '../../electron/main/desktop-app.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -78,5 +79,32 @@ describe('window and CSP (static)', () => {
     for (const f of [...tsFiles('electron/node'), ...tsFiles('electron/cli'), ...tsFiles('electron/desktop'), ...tsFiles('electron/server'), ...tsFiles('test/main'), ...tsFiles('test/desktop')]) {
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/require\(['"]electron['"]\)|import\(['"]electron['"]\)|^import (?!type )[^;]*from 'electron';$/m);
     }
+  });
+});
+
+describe('window controller', () => {
+  it('opens one window, brings it forward at a destination, trusts only its live page, and opens a new one after close', () => {
+    const fake = new FakeElectron();
+    const logs: string[] = [];
+    const c = new WindowController(fake.api, windowOptions('/p.cjs', null), (l) => logs.push(l));
+    expect(c.current()).toBeNull();
+    expect(c.trustedId()).toBeNull();
+    c.show(null);
+    const win = fake.window!;
+    expect(c.trustedId()).toBe(win.webContents.id);
+    expect(c.webContents()).toBe(win.webContents);
+    win.minimized = true;
+    c.show('|a|b|1');
+    expect(fake.windows).toHaveLength(1);
+    expect(win.loaded).toEqual([pageUrl(null), pageUrl('|a|b|1')]);
+    expect(win.minimized || !win.visible || !win.focused).toBe(false);
+    win.close();
+    expect(c.current()).toBeNull();
+    expect(c.trustedId()).toBeNull();
+    expect(c.webContents()).toBeNull();
+    c.show('|x|y|2');
+    expect(fake.windows).toHaveLength(2);
+    expect(fake.window!.loaded).toEqual([pageUrl('|x|y|2')]);
+    expect(logs).toEqual([]);
   });
 });

@@ -1,0 +1,44 @@
+// Severity notifications and notices about the app itself: the policy (notification-policy.ts) decides
+// from each sample, this keeps what was shown (bounded, for tests and the end-to-end hook) and hands
+// each one to `show`, the OS side (electron/main/notifier.ts).
+import type { Sample } from '../common/model.js';
+import { NotificationPolicy, type NotificationDraft } from './notification-policy.js';
+import type { NotificationSettings } from './settings.js';
+
+/** Most shown notifications remembered. */
+export const SHOWN_KEPT = 100;
+
+/** What the OS side shows. */
+export type NotificationShow = (draft: Pick<NotificationDraft, 'title' | 'body' | 'destinationKey'>) => void;
+
+export class NotificationController {
+  private readonly policy = new NotificationPolicy();
+  private readonly shownDrafts: NotificationDraft[] = [];
+
+  constructor(
+    private readonly show: NotificationShow,
+    private readonly clock: () => number,
+    /** Local minute of the day of an epoch ms (quiet hours). */
+    private readonly minuteOfDay: (epochMs: number) => number,
+  ) {}
+
+  /** One sample: shows what the policy decides, under the user's notification settings. */
+  observe(sample: Sample, settings: NotificationSettings): void {
+    const now = this.clock();
+    const decision = this.policy.observe(sample, settings, now, this.minuteOfDay(now));
+    if (!('show' in decision)) return;
+    this.shownDrafts.push(decision.show);
+    if (this.shownDrafts.length > SHOWN_KEPT) this.shownDrafts.shift();
+    this.show(decision.show);
+  }
+
+  /** A notice about the app (settings repaired or refused): not a severity change, opens the overview. */
+  notice(title: string, body: string): void {
+    this.show({ title, body, destinationKey: null });
+  }
+
+  /** Severity notifications shown so far (the last SHOWN_KEPT). */
+  shown(): readonly NotificationDraft[] {
+    return this.shownDrafts;
+  }
+}
