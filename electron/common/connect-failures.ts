@@ -1,7 +1,8 @@
 // Failed connect()/bind() calls seen by the kernel's own tracepoints (Linux, bpftrace): facts, not
 // inference. A destination with failures in the recent window is exhausted, whatever the socket table
 // suggests, and the diagnosis quotes the failures.
-import type { Diagnosis, Sample } from './model.js';
+import type { DestinationUsage, Diagnosis, Sample } from './model.js';
+import { formatCount, formatHostPort } from './format.js';
 
 /** One (process, netns, destination, errno) whose calls failed for lack of a port. */
 export interface ConnectFailure {
@@ -17,6 +18,10 @@ export interface ConnectFailure {
   /** 99 EADDRNOTAVAIL (no free port), 98 EADDRINUSE (the port is taken). */
   errno: 98 | 99;
   count: number;
+  /** Failed calls in the last FAILURES_CURRENT_MS (absent from producers that cannot tell, such as older versions). */
+  recentCount?: number;
+  /** Where the process runs, when it has a name: "pod web-7", "netns blue" (from outside: clean before printing). */
+  place?: string;
   /** Epoch ms of the first and the last second it was seen in. */
   firstSeen: number;
   lastSeen: number;
@@ -27,14 +32,37 @@ export const FAILURES_CURRENT_MS = 60_000;
 
 const ERRNO_NAME = { 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL' } as const;
 
-function where(f: ConnectFailure): string {
-  return f.remoteAddress.includes(':') ? `[${f.remoteAddress}]:${f.remotePort}` : `${f.remoteAddress}:${f.remotePort}`;
+/** "10.0.3.7:8080", "[::1]:8080": the destination (connect) or the local address asked for (bind). */
+export function failureEndpoint(f: Pick<ConnectFailure, 'remoteAddress' | 'remotePort'>): string {
+  return formatHostPort(f.remoteAddress, f.remotePort);
 }
 
-/** "nginx (pid 812) in netns 4026532173 failed 1,204 connects to 10.0.3.7:8080 (EADDRNOTAVAIL)". */
+/** "EADDRNOTAVAIL" or "EADDRINUSE". */
+export function errnoName(errno: ConnectFailure['errno']): string {
+  return ERRNO_NAME[errno];
+}
+
+/**
+ * "nginx (pid 812) in pod web-7 failed 1,204 connects to 10.0.3.7:8080 in the last minute (EADDRNOTAVAIL)";
+ * without a recent count (older producers): the count since first seen, without "in the last minute".
+ */
 export function describeFailure(f: ConnectFailure): string {
-  const calls = f.syscall === 'connect' ? `connect${f.count === 1 ? '' : 's'} to` : `bind${f.count === 1 ? '' : 's'} of`;
-  return `${f.name} (pid ${f.pid}) in netns ${f.netns} failed ${f.count.toLocaleString('en-US')} ${calls} ${where(f)} (${ERRNO_NAME[f.errno]})`;
+  const n = f.recentCount ?? f.count;
+  const calls = f.syscall === 'connect' ? `connect${n === 1 ? '' : 's'} to` : `bind${n === 1 ? '' : 's'} of`;
+  const when = f.recentCount === undefined ? '' : ' in the last minute';
+  return `${f.name} (pid ${f.pid}) in ${f.place ?? `netns ${f.netns}`} failed ${formatCount(n)} ${calls} ${failureEndpoint(f)}${when} (${ERRNO_NAME[f.errno]})`;
+}
+
+/** The failures that are happening now (seen in the last FAILURES_CURRENT_MS), most failed calls first. */
+export function currentFailures(failures: readonly ConnectFailure[] | undefined, now: number): ConnectFailure[] {
+  return (failures ?? []).filter((f) => now - f.lastSeen <= FAILURES_CURRENT_MS && (f.recentCount ?? f.count) > 0).sort((a, b) => (b.recentCount ?? b.count) - (a.recentCount ?? a.count) || b.lastSeen - a.lastSeen);
+}
+
+/** Whether a failure happened toward this destination of the table (same address and port, and the same netns when both are known). */
+function failedToward(d: DestinationUsage, f: ConnectFailure): boolean {
+  if (f.syscall !== 'connect' || d.remoteAddress !== f.remoteAddress || d.remotePort !== f.remotePort) return false;
+  const inode = /(\d+)/.exec(d.netns)?.[1];
+  return inode === undefined || Number(inode) === f.netns;
 }
 
 /**
@@ -43,21 +71,26 @@ export function describeFailure(f: ConnectFailure): string {
  */
 export function withConnectFailures(sample: Sample, failures: readonly ConnectFailure[], now: number): Sample {
   const sorted = [...failures].sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen);
-  const current = sorted.filter((f) => now - f.lastSeen <= FAILURES_CURRENT_MS);
+  const current = currentFailures(sorted, now);
   const out: Sample = { ...sample, connectFailures: sorted };
   if (current.length === 0) return out;
-  const total = current.reduce((n, f) => n + f.count, 0);
+  const total = current.reduce((n, f) => n + (f.recentCount ?? f.count), 0);
+  // The destinations of the table the failures went to are exhausted too: a fact, whatever their figures say.
+  const destinations = sample.destinations.map((d) => (current.some((f) => failedToward(d, f)) ? { ...d, severity: 'exhausted' as const } : d));
+  const worst = sample.worst ? (destinations.find((d) => d.key === sample.worst!.key) ?? sample.worst) : null;
   const quoted = current.slice(0, 3).map(describeFailure);
   const diagnosis: Diagnosis = {
     id: 'port-allocation-failures',
     severity: 'critical',
     title: 'The kernel refused connects for lack of a port (observed)',
-    summary: `${quoted[0]}${current.length > 1 ? `, and ${current.length - 1} more` : ''}, in the last ${Math.round(FAILURES_CURRENT_MS / 1000)} s: seen by the kernel's own tracepoints, not inferred.`,
+    summary: `${quoted[0]}${current.length > 1 ? `, and ${current.length - 1} more` : ''}: seen by the kernel's own tracepoints, not inferred.`,
     evidence: current.slice(0, 10).map((f) => `${describeFailure(f)}, ${new Date(f.firstSeen).toISOString()} – ${new Date(f.lastSeen).toISOString()}`),
     recommendations: [],
   };
   return {
     ...out,
+    destinations,
+    worst,
     severity: 'exhausted',
     severityReason: `Observed: ${quoted.join('; ')}${current.length > 3 ? `; ${current.length - 3} more` : ''} (${total.toLocaleString('en-US')} failed calls in the last ${Math.round(FAILURES_CURRENT_MS / 1000)} s).`,
     diagnoses: [diagnosis, ...sample.diagnoses],

@@ -146,6 +146,8 @@ const connectFailure: Schema<ConnectFailure> = obj<ConnectFailure>(
     remotePort: num({ integer: true, min: 0, max: 65535 }),
     errno: oneOf(98, 99),
     count: num({ integer: true, min: 0 }),
+    recentCount: optional(num({ integer: true, min: 0 })),
+    place: optional(str({ maxLength: 300 })),
     firstSeen: num({ min: 0 }),
     lastSeen: num({ min: 0 }),
   },

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import type { PlatformName } from '../common/model.js';
 import { createSampler } from '../node/sampler/sampler.js';
+import { createConnectFailureTracer } from '../node/platform/linux/tracer/connect-failure-tracer.js';
 import { MonitorService } from '../node/service/monitor-service.js';
 import { machineTuning } from '../node/service/tuning-machine.js';
 import type { TuningHostOptions } from '../node/service/tuning-host.js';
@@ -31,7 +32,8 @@ export function platformName(p: NodeJS.Platform = process.platform): PlatformNam
 
 /** Starts a sampler and a monitor service in this process. */
 export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
-  const create = opts.createSampler ?? ((c: MonitorConfig) => createSampler({ cpuBudget: c.cpuBudget, analysis: c.analysis }));
+  // The real sampler keeps the connect-failure tracer running with it (Linux; it says itself when it cannot).
+  const create = opts.createSampler ?? ((c: MonitorConfig) => createSampler({ cpuBudget: c.cpuBudget, analysis: c.analysis, connectFailures: createConnectFailureTracer() }));
   const sampler = create(opts.config);
   const stateDir = opts.stateDir ?? process.env.PORTWATCH_STATE_DIR;
   const service = new MonitorService({

@@ -7,6 +7,7 @@ import type { DestinationUsage, Sample, TickSample } from '../common/model.js';
 import { SEVERITY_ORDER } from '../common/model.js';
 import { ALL_TCP_STATES } from '../common/tcp-state.js';
 import { MetricsRegistry, type MetricSeries } from './metrics-registry.js';
+import { addConnectFailureFamilies, ConnectFailureTotals } from './connect-failure-metrics.js';
 
 /** How many destinations get their own labelled series (the rest are summed into destination="other"). */
 export const METRICS_TOP_DESTINATIONS = 10;
@@ -180,6 +181,7 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
     (c) => [...c.history.diagnosisIds].map((id) => ({ labels: { id }, value: DIAGNOSIS_LEVEL[c.sample?.diagnoses.find((d) => d.id === id)?.severity ?? ''] ?? 0 })),
     ['id'],
   );
+  addConnectFailureFamilies(r, new ConnectFailureTotals());
   return r;
 }
 

@@ -27,6 +27,8 @@ export interface ServeOptions {
   ssh?: string[];
   /** `ssh -F FILE` for those hosts. */
   sshConfig?: string | null;
+  /** false (--no-failure-tracer): do not run the connect-failure tracer (bpftrace) even where it could run. */
+  failureTracer?: boolean;
   help: boolean;
 }
 
@@ -59,6 +61,9 @@ Options:
                      Watch this remote host over your own ssh instead of this machine (repeatable:
                      one dashboard per host, on --port, --port+1, … or random ports; see README)
   --ssh-config FILE  With --ssh: the ssh configuration file (ssh -F FILE)
+  --no-failure-tracer
+                     Do not run the connect-failure tracer (Linux, as root, with bpftrace: every
+                     connect() the kernel refuses for lack of a port; on by default where it can run)
   --help             This text
 `;
 
@@ -84,6 +89,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
         netns: { type: 'string' },
         ssh: { type: 'string', multiple: true },
         'ssh-config': { type: 'string' },
+        'no-failure-tracer': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -146,6 +152,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
       allowApply,
       assumeHost: v['assume-host'] ?? false,
       ...(v.netns === undefined ? {} : { netns: v.netns }),
+      ...(v['no-failure-tracer'] ? { failureTracer: false } : {}),
       help: v.help ?? false,
     },
   };

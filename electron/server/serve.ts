@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSampler } from '../node/sampler/sampler.js';
+import { createConnectFailureTracer } from '../node/platform/linux/tracer/connect-failure-tracer.js';
 import { MonitorService, type SampleSource } from '../node/service/monitor-service.js';
 import { machineTuning } from '../node/service/tuning-machine.js';
 import type { TuningHostOptions } from '../node/service/tuning-host.js';
@@ -163,7 +164,8 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
     io.stderr.write(`portwatch serve: ${scope.error}\nRun \`portwatch serve --help\` for usage.\n`);
     return EXIT_USAGE;
   }
-  const sampler = createSampler();
+  // The kernel's own word on failed connects runs as long as serve does (Linux; it says itself when it cannot).
+  const sampler = createSampler({ connectFailures: opts.failureTracer === false ? null : createConnectFailureTracer() });
   let running: RunningServe;
   try {
     running = await startServe(opts, sampler, { stateDir: stateDirectory() });

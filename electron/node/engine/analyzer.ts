@@ -2,7 +2,8 @@
 // samples: owner memory (TIME-WAIT attribution), per-destination trends, hysteresis, counter readings.
 // Every piece of state is bounded.
 import { DEFAULT_ANALYSIS_CONFIG, parseAnalysisConfig, type AnalysisConfig } from '../../common/config.js';
-import type { Diagnosis, DestinationUsage, KernelCounters, PortBasis, PortRange, Sample, SeverityOrUnknown, TickSample } from '../../common/model.js';
+import type { Diagnosis, DestinationUsage, KernelCounters, PortBasis, PortRange, Sample, SeverityOrUnknown, SourceStatus, TickSample } from '../../common/model.js';
+import { withConnectFailures, type ConnectFailure } from '../../common/connect-failures.js';
 import { ALL_TCP_STATES, TCP_STATE, TCP_STATE_NAMES, type TcpStateName } from '../../common/tcp-state.js';
 import type { Snapshot, SocketTable, Tick } from '../platform/types.js';
 import { formatEndpoint } from './address.js';
@@ -26,6 +27,12 @@ import { DestinationTrends, fitTrend, type TrackedDestination, type TrendPoint }
 import { remapFirstTwo, TripleMap } from './triple-map.js';
 import { holdSeconds, twReuseApplies } from './tw-reuse.js';
 import { RecentExhaustionMemory } from './recent-exhaustion.js';
+
+/** What the connect-failure tracer holds when a sample is taken, and its state as a source. */
+export interface TracedFailures {
+  failures: readonly ConnectFailure[];
+  status: SourceStatus;
+}
 
 /** What the previous sample leaves for the next one. */
 interface PreviousSample {
@@ -101,13 +108,16 @@ export class Analyzer {
    * table's columns, capacity and the port model), describe (destinations, processes, global pressure,
    * what each figure rests on), judge (severity, diagnoses, rates).
    */
-  analyze(snapshot: Snapshot, cost: { wallMs: number; cpuMs: number }): Sample {
+  analyze(snapshot: Snapshot, cost: { wallMs: number; cpuMs: number }, traced?: TracedFailures): Sample {
     const a = this.aggregateStage(snapshot);
     const d = this.describeStage(snapshot, a);
     const j = this.judgeStage(snapshot, a, d);
     this.remember(snapshot, a.agg, d.ids);
     // Exhaustion proven between samples (TIME-WAIT timers) keeps its mark for one TIME-WAIT length.
-    return this.recent.apply(snapshot, assembleSample(snapshot, cost, this.config, a, d, j));
+    const sample = this.recent.apply(snapshot, assembleSample(snapshot, cost, this.config, a, d, j));
+    if (!traced) return sample;
+    // Failed connects the kernel reported are facts: their destinations are exhausted while they occur, no inference.
+    return withConnectFailures({ ...sample, sources: [...sample.sources, traced.status] }, traced.failures, snapshot.time);
   }
 
   // Stage 1: what the table holds, the usable capacity, and who can take which port.

@@ -4,19 +4,24 @@
 import type { Episode } from '../../common/episode.js';
 import type { Sample, Severity } from '../../common/model.js';
 import { formatEndpoint } from './address.js';
+import { currentFailures, failureEndpoint } from '../../common/connect-failures.js';
 import { severityRank } from './severity.js';
 
 /** Longest silence after which an episode restored from disk is not resumed but closed where it was last seen. */
 export const RESUME_WITHIN_MS = 5 * 60_000;
 
-/** The utilization that made a sample what it is: the worst destination now, or its recent peak when fuller. */
+/** The utilization that made a sample what it is: the worst destination now, or its recent peak when fuller; full while the kernel refuses connects for lack of a port. */
 function utilizationOf(s: Sample): number {
+  if (currentFailures(s.connectFailures, s.time).length > 0) return 1;
   const now = Math.max(s.worst?.utilization ?? 0, s.global.utilization);
   const r = s.recentExhaustion;
   return r && r.capacity > 0 ? Math.max(now, r.peak / r.capacity) : now;
 }
 
 function worstOf(s: Sample): string | null {
+  // Observed failures first: the destination the kernel refused is the worst, whatever the table says.
+  const failed = currentFailures(s.connectFailures, s.time)[0];
+  if (failed) return failureEndpoint(failed);
   const r = s.recentExhaustion;
   const recentFuller = r && r.capacity > 0 && r.peak / r.capacity > (s.worst?.utilization ?? 0);
   if (recentFuller) return formatEndpoint(r.remoteAddress, r.remotePort);

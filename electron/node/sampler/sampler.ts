@@ -1,7 +1,8 @@
 // The sampling loop: a cheap tick every second and a full sample on an adaptive schedule that keeps the
 // monitor within its CPU budget. Never two full samples at once; stop() cancels, and a sample that
 // finishes after stop() or pause() is dropped rather than delivered stale.
-import type { Sample, TickSample } from '../../common/model.js';
+import type { Sample, SourceStatus, TickSample } from '../../common/model.js';
+import type { ConnectFailure } from '../../common/connect-failures.js';
 import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/config.js';
 import { Analyzer } from '../engine/analyzer.js';
 import { createBackend, parseSnapshot } from '../platform/index.js';
@@ -21,6 +22,18 @@ export interface SamplerOptions {
   maxFullIntervalMs?: number;
   analysis?: AnalysisConfig;
   backend?: Backend;
+  /** The kernel's own word on failed connects (Linux: the bpftrace tracer); started and stopped with the sampler. */
+  connectFailures?: ConnectFailureSource | null;
+}
+
+/** A running source of observed connect() failures. Reading it never waits: both reads are copies of what it holds. */
+export interface ConnectFailureSource {
+  /** Starts it (returns at once; it says in status() when it cannot run). */
+  start(): void;
+  /** Stops it and everything it started. */
+  stop(): Promise<void>;
+  snapshot(): ConnectFailure[];
+  status(): SourceStatus;
 }
 
 /** What a running sampler can take without being rebuilt. */
@@ -49,6 +62,7 @@ export class Sampler {
   private tickCpuMsPerSec = 0;
   private fullRunning = false;
   private lastFullStartedAt = -Infinity;
+  private readonly connectFailures: ConnectFailureSource | null;
 
   constructor(opts: SamplerOptions = {}) {
     const budget = opts.cpuBudget ?? DEFAULT_SCHEDULE.cpuBudget;
@@ -62,6 +76,7 @@ export class Sampler {
     this.tickIntervalMs = opts.tickIntervalMs ?? 1000;
     this.backend = opts.backend ?? createBackend();
     this.analyzer = new Analyzer(opts.analysis ?? DEFAULT_ANALYSIS_CONFIG);
+    this.connectFailures = opts.connectFailures ?? null;
   }
 
   /**
@@ -108,15 +123,16 @@ export class Sampler {
     this.running = true;
     this.isPaused = false;
     this.abort = new AbortController();
+    this.connectFailures?.start();
     this.scheduleTick(0);
     this.scheduleFull(0);
   }
 
-  /** Stops both loops, cancels reads in flight and waits for them to settle. */
+  /** Stops both loops and the failure tracer, cancels reads in flight and waits for them to settle. */
   async stop(): Promise<void> {
     this.running = false;
     this.halt();
-    await this.inFlight?.catch(() => undefined);
+    await Promise.all([this.inFlight?.catch(() => undefined), this.connectFailures?.stop()]);
     await this.backend.close?.();
   }
 
@@ -205,10 +221,16 @@ export class Sampler {
     if (gen !== this.generation) return null;
     const snapshot = parseSnapshot(raw);
     const cpu = process.cpuUsage(cpu0);
-    const sample = this.analyzer.analyze(snapshot, {
-      wallMs: performance.now() - t0,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-    });
+    // The tracer's failures are a copy of what it already holds: taking them never waits on bpftrace.
+    const traced = this.connectFailures ? { failures: this.connectFailures.snapshot(), status: this.connectFailures.status() } : undefined;
+    const sample = this.analyzer.analyze(
+      snapshot,
+      {
+        wallMs: performance.now() - t0,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      },
+      traced,
+    );
     // The analysis itself is part of the cost the budget must cover.
     const cpuAll = process.cpuUsage(cpu0);
     sample.cost = { wallMs: performance.now() - t0, cpuMs: (cpuAll.user + cpuAll.system) / 1000 };

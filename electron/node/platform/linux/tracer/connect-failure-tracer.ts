@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectFailure } from '../../../../common/connect-failures.js';
 import type { SourceStatus } from '../../../../common/model.js';
+import { FAILURES_CURRENT_MS } from '../../../../common/connect-failures.js';
 import { parseTracerLine } from './tracer-output.js';
+import { DEFAULT_PLACE_ROOTS, failurePlace, type PlaceRoots } from './failure-place.js';
 
 /** Where things are; tests point these elsewhere. */
 export interface TracerOptions {
@@ -27,7 +29,18 @@ export interface TracerOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
+  /** Where to find pod and netns names (null: do not look them up). */
+  places?: PlaceRoots | null;
 }
+
+/** One key as kept: the failure and its per-second counts of the last minute. */
+interface Kept extends ConnectFailure {
+  /** (time seen, failed calls) per print of bpftrace, newest last; only the last FAILURES_CURRENT_MS. */
+  recent: { t: number; n: number }[];
+}
+
+/** Per-print counts kept per key, at most (bpftrace prints a key at most once a second). */
+const MAX_RECENT = 2 * Math.ceil(FAILURES_CURRENT_MS / 1000);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROGRAM_CANDIDATES = [join(here, 'connect-failures.bt'), join(here, '../../../../../../../electron/node/platform/linux/tracer/connect-failures.bt')];
@@ -42,6 +55,11 @@ export interface TracerState {
   /** What to do about it (a command when there is one). */
   fix?: string;
   restarts: number;
+}
+
+/** A tracer on Linux (it says itself when it cannot run there), null elsewhere: nothing to trace with. */
+export function createConnectFailureTracer(o: TracerOptions = {}): ConnectFailureTracer | null {
+  return process.platform === 'linux' ? new ConnectFailureTracer(o) : null;
 }
 
 /** The preflight: null when the tracer can start, else why not and the fix. */
@@ -75,7 +93,9 @@ export class ConnectFailureTracer {
   private running = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private backoff: number;
-  private readonly failures = new Map<string, ConnectFailure>();
+  private readonly failures = new Map<string, Kept>();
+  /** (pid|netns) → its place name, null when it has none; undefined while looking. */
+  private readonly places = new Map<string, string | null | undefined>();
   private state: TracerState = { status: 'unsupported', error: 'not started', restarts: 0 };
   private attached = false;
   private attachWaiters: (() => void)[] = [];
@@ -116,12 +136,23 @@ export class ConnectFailureTracer {
     return { name: 'connect-tracer', status: s.status, durationMs: 0, ...(s.error ? { error: `${s.error}${s.fix ? ` (fix: ${s.fix})` : ''}` } : {}) };
   }
 
-  /** Failures seen in the last keepMs, as a copy. */
+  /** The tracer's state (with the fix when it cannot run), for the dashboard and /metrics. */
+  get tracerState(): TracerState {
+    return { ...this.state };
+  }
+
+  /** Failures seen in the last keepMs, as a copy, each with its count of the last minute and its place when known. */
   snapshot(): ConnectFailure[] {
     const now = (this.o.now ?? Date.now)();
     const keep = this.o.keepMs ?? 10 * 60_000;
     for (const [k, f] of this.failures) if (now - f.lastSeen > keep) this.failures.delete(k);
-    return [...this.failures.values()].map((f) => ({ ...f }));
+    const out: ConnectFailure[] = [];
+    for (const { recent, ...f } of this.failures.values()) {
+      while (recent.length > 0 && now - recent[0]!.t > FAILURES_CURRENT_MS) recent.shift();
+      const place = this.places.get(`${f.pid}|${f.netns}`);
+      out.push({ ...f, recentCount: recent.reduce((n, r) => n + r.n, 0), ...(place ? { place } : {}) });
+    }
+    return out;
   }
 
   /** Stops bpftrace (its probes detach) and stays stopped. */
@@ -198,9 +229,22 @@ export class ConnectFailureTracer {
         had.count += f.count;
         had.lastSeen = now;
         had.name = f.comm;
+        had.recent.push({ t: now, n: f.count });
+        if (had.recent.length > MAX_RECENT) had.recent.shift();
       } else if (this.failures.size < MAX_KEYS) {
-        this.failures.set(key, { pid: f.pid, name: f.comm, netns: f.netns, syscall: f.syscall, remoteAddress: f.address, remotePort: f.port, errno: f.errno, count: f.count, firstSeen: now, lastSeen: now });
+        this.failures.set(key, { pid: f.pid, name: f.comm, netns: f.netns, syscall: f.syscall, remoteAddress: f.address, remotePort: f.port, errno: f.errno, count: f.count, firstSeen: now, lastSeen: now, recent: [{ t: now, n: f.count }] });
+        this.lookUpPlace(f.pid, f.netns);
       }
     }
+  }
+
+  // Names the pod or namespace of a new (pid, netns) in the background; the answer shows from the next snapshot.
+  private lookUpPlace(pid: number, netns: number): void {
+    const roots = this.o.places === undefined ? DEFAULT_PLACE_ROOTS : this.o.places;
+    const key = `${pid}|${netns}`;
+    if (!roots || this.places.has(key)) return;
+    if (this.places.size >= MAX_KEYS) this.places.clear();
+    this.places.set(key, undefined);
+    void failurePlace(pid, netns, roots).then((p) => this.places.set(key, p));
   }
 }

@@ -1,0 +1,152 @@
+// `portwatch serve` keeps the connect-failure tracer running, on the real kernel: serve runs in the host
+// namespace as root, a client in a pod-like namespace with a 2-port range makes exactly 7 connects fail,
+// and the monitor's samples carry them (the host exhausted, the failure quoted with the client's pid and
+// namespace name, an episode that names the destination), /metrics counts exactly 7 (promtool check metrics
+// clean). bpftrace killed → back with its probes; serve stopped → no bpftrace process, none of the eBPF
+// programs it loaded left in the kernel, tracefs as before. The desktop monitor does the same.
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tracerPreflight } from '../../electron/node/platform/linux/tracer/connect-failure-tracer.js';
+import { runServe } from '../../electron/server/serve.js';
+import { startLocalMonitor } from '../../electron/desktop/local-monitor.js';
+import { defaultSettings } from '../../electron/desktop/settings.js';
+import { readEpisodes } from '../../electron/node/history/episode-log.js';
+import { describeNetns } from '../netns/describe-netns.js';
+import { createNamespace, type Namespace } from '../netns/netns.js';
+import { bpfProgramIds, bpfProgramState, tracefsState, tracerProcesses } from '../netns/tracer-leftovers.js';
+import { parseExposition } from './exposition.js';
+import { promtoolCheckMetrics, promtoolUnavailable } from '../fleet/exporter.js';
+import type { Sample } from '../../electron/common/model.js';
+
+const canTrace = !('error' in tracerPreflight());
+const FAILS = 7;
+// A destination no other test uses, so a host-wide tracer shared with other runs cannot blur the count.
+const DEST = '127.0.0.77';
+const PORT = 47654;
+
+// Listens on DEST:PORT, holds 2 connects (the whole 2-port range), makes FAILS more fail, prints what it saw,
+// and stays a few seconds so its namespace can be named.
+const CLIENT = `
+const net = require('net'); const fs = require('fs');
+const connect = () => new Promise((r) => { const s = net.connect(${PORT}, '${DEST}'); s.on('connect', () => r('ok')); s.on('error', (e) => r(e.code)); });
+net.createServer(() => {}).listen(${PORT}, '${DEST}', async () => {
+  const out = { pid: process.pid, netns: Number(/\\[(\\d+)\\]/.exec(fs.readlinkSync('/proc/self/ns/net'))[1]), results: [] };
+  for (let i = 0; i < ${FAILS} + 2; i++) out.results.push(await connect());
+  process.stdout.write(JSON.stringify(out) + '\\n');
+  setTimeout(() => process.exit(0), 4000);
+});`;
+
+function capture() {
+  const s = new PassThrough();
+  let text = '';
+  s.on('data', (c) => (text += String(c)));
+  return { stream: s, text: () => text };
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describeNetns('serve and the desktop monitor keep the connect-failure tracer running', () => {
+  let ns: Namespace;
+  const before = tracefsState();
+  beforeAll(async () => {
+    ns = await createNamespace('tracerlive4');
+    await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40001');
+  });
+  afterAll(async () => {
+    await ns?.destroy();
+  });
+
+  it.runIf(canTrace)('serve: failures in a pod-like namespace reach the sample, the episode and /metrics exactly; a killed bpftrace comes back; stop leaves nothing behind', async () => {
+    const out = capture();
+    const ac = new AbortController();
+    const done = runServe(['--metrics-only', '--port', '0', '--netns', 'self'], { stdout: out.stream, stderr: capture().stream }, ac.signal);
+    try {
+      const url = await until('the exporter URL', () => /http:\/\/127\.0\.0\.1:\d+\/metrics/.exec(out.text())?.[0], 30_000);
+      const scrape = async () => {
+        const text = await (await fetch(url)).text();
+        return { text, m: parseExposition(text) };
+      };
+      const counted = `portwatch_connect_failures_total{errno="EADDRNOTAVAIL",destination="${DEST}",port="${PORT}"}`;
+      await until('the tracer attached', async () => ((await scrape()).m.get('portwatch_connect_tracer_up') === 1 ? true : undefined), 90_000);
+      const [first] = await until('our bpftrace', () => (tracerProcesses(process.pid).length === 1 ? tracerProcesses(process.pid) : undefined), 5_000);
+      const programs = bpfProgramIds(first!);
+      expect(programs.length).toBeGreaterThanOrEqual(4);
+      // The check can fail: while bpftrace runs, the kernel has its programs.
+      expect(Object.values(bpfProgramState(programs))).toEqual(programs.map(() => 'loaded'));
+
+      const r = await ns.execOrThrow([process.execPath, '-e', CLIENT], { timeoutMs: 30_000 });
+      const client = JSON.parse(r.stdout) as { pid: number; netns: number; results: string[] };
+      expect(client.results).toEqual(['ok', 'ok', ...Array(FAILS).fill('EADDRNOTAVAIL')]);
+
+      const seen = await until('the failures in /metrics', async () => {
+        const s = await scrape();
+        return s.m.get(counted) === FAILS ? s : undefined;
+      }, 90_000);
+      expect(seen.m.get('portwatch_severity_level')).toBe(4);
+      expect(seen.m.get('portwatch_connect_tracer_up')).toBe(1);
+      if (promtoolUnavailable() === null) expect(promtoolCheckMetrics(seen.text)).toEqual({ status: 0, output: '' });
+      // Nothing more arrives for them: exactly FAILS.
+      await new Promise((res) => setTimeout(res, 2500));
+      expect((await scrape()).m.get(counted)).toBe(FAILS);
+
+      // Killed: restarted with backoff, probes attached again.
+      process.kill(first!, 'SIGKILL');
+      await until('the tracer down', async () => ((await scrape()).m.get('portwatch_connect_tracer_up') === 0 ? true : undefined), 60_000);
+      const [second] = await until('a new bpftrace', () => (tracerProcesses(process.pid).some((p) => p !== first) ? tracerProcesses(process.pid) : undefined), 60_000);
+      expect(second).not.toBe(first);
+      await until('the tracer up again', async () => ((await scrape()).m.get('portwatch_connect_tracer_up') === 1 ? true : undefined), 90_000);
+      const programs2 = bpfProgramIds(second!);
+
+      ac.abort();
+      expect(await done).toBe(0);
+      expect(tracerProcesses(process.pid)).toEqual([]);
+      expect(tracerProcesses().filter((p) => p === first || p === second)).toEqual([]);
+      expect(Object.values(bpfProgramState([...programs, ...programs2]))).toEqual([...programs, ...programs2].map(() => 'gone'));
+      expect(tracefsState()).toEqual(before);
+
+      // The episode it started names the destination and quotes the failure, with the namespace's name.
+      const episodes = readEpisodes(process.env.PORTWATCH_STATE_DIR!).episodes.filter((e) => e.worstDestination === `${DEST}:${PORT}`);
+      expect(episodes.length).toBeGreaterThanOrEqual(1);
+      expect(episodes[0]).toMatchObject({ peakSeverity: 'exhausted' });
+      expect(episodes[0]!.cause).toContain(`node (pid ${client.pid}) in netns ${ns.name} failed ${FAILS} connects to ${DEST}:${PORT} in the last minute (EADDRNOTAVAIL)`);
+    } finally {
+      ac.abort();
+      await done;
+    }
+  }, 300_000);
+
+  it.runIf(canTrace)('the desktop monitor: the sample carries the tracer as a source, and closing it stops bpftrace', async () => {
+    const monitor = startLocalMonitor({ config: { cpuBudget: 0.02, analysis: defaultSettings().analysis }, version: 'test', tuning: null });
+    try {
+      const [pid] = await until('our bpftrace', () => (tracerProcesses(process.pid).length === 1 ? tracerProcesses(process.pid) : undefined), 30_000);
+      const sample = await until('a sample with the tracer attached', async () => {
+        const r = await monitor.endpoint.handle({ id: 1, method: 'getSnapshot', params: {} });
+        const s = r.ok ? (r.result as { sample: Sample | null }).sample : null;
+        return s?.sources.some((x) => x.name === 'connect-tracer' && x.status === 'ok') ? s : undefined;
+      }, 120_000);
+      expect(sample.connectFailures).toBeDefined();
+      await monitor.close();
+      expect(tracerProcesses(process.pid)).toEqual([]);
+      expect(existsPid(pid!)).toBe(false);
+    } finally {
+      await monitor.close();
+    }
+  }, 200_000);
+});
+
+function existsPid(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
