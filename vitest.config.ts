@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [svelte()],
   test: {
     pool: 'forks',
-    setupFiles: ['test/setup/state-dir.ts'],
+    setupFiles: ['test/setup/state-dir.ts', 'test/setup/file-handle-guard.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],

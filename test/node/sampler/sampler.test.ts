@@ -16,6 +16,8 @@ function gatedBackend() {
   const backend: Backend = {
     platform: 'linux',
     readTick: (signal) => real.readTick(signal),
+    // the wrapper owns the real backend: Sampler.stop must close its kept-open tick handles
+    close: () => real.close?.() ?? Promise.resolve(),
     async readAll(signal): Promise<RawSnapshot> {
       inFlight++;
       reads++;
@@ -149,6 +151,7 @@ describe('the burst trigger', () => {
         reads++;
         return real.readAll(signal);
       },
+      close: () => real.close?.() ?? Promise.resolve(),
     };
     // A budget so small that the schedule alone would wait the full minute before the second sample.
     const s = new Sampler({ backend, cpuBudget: 0.000_01, minFullIntervalMs: 200, maxFullIntervalMs: 60_000, tickIntervalMs: 100 });
