@@ -9,6 +9,7 @@ import { EXIT } from './exit-codes.js';
 import { terminalSafeIo } from './terminal-io.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { parseSeconds, parseWhole } from './args.js';
+import { startProgress } from './progress.js';
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -52,11 +53,25 @@ export async function runCapture(args: string[], rawIo: Io, portwatchVersion: st
   }
   const backend = createBackend(process.platform, { owners: !v['no-owners'] });
   const raws: RawSnapshot[] = [];
-  for (let i = 0; i < (reads as number); i++) {
-    if (i > 0) await sleep((interval as number) * 1000);
-    raws.push(await backend.readAll());
+  const total = reads as number;
+  // On a terminal only (progress.ts): which read is under way, and the wait before the next one.
+  let manifest: Awaited<ReturnType<typeof writeBundle>>;
+  const progress = startProgress(rawIo.stderr, `read 1 of ${total}…`);
+  try {
+    for (let i = 0; i < total; i++) {
+      if (i > 0) {
+        progress.update(`waiting ${interval as number} s before read ${i + 1} of ${total}…`);
+        await sleep((interval as number) * 1000);
+      }
+      progress.update(`read ${i + 1} of ${total}…`);
+      raws.push(await backend.readAll());
+    }
+    progress.update(`writing ${v.out}…`);
+    manifest = await writeBundle(v.out, raws, `portwatch ${portwatchVersion}`);
+  } finally {
+    progress.done();
+    await backend.close?.();
   }
-  const manifest = await writeBundle(v.out, raws, `portwatch ${portwatchVersion}`);
   const files = manifest.reads.reduce((n, r) => n + r.sources.filter((s) => s.bytes !== undefined).length, 0);
   const failed = manifest.reads.flatMap((r) => r.sources.filter((s) => s.status !== 'ok').map((s) => `${s.name} ${s.status}`));
   io.stdout.write(
