@@ -131,8 +131,9 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   const sampler = new Sampler({ analysis: config, backend: createBackend(process.platform, { owners: !v['no-owners'] }) });
   if (v.watch) return watch(sampler, io, emit, v.json === true, signal, watchView);
-  // The kernel's own word on failed connects, for the length of the check (Linux, root, bpftrace).
-  const tracer = process.platform === 'linux' ? new ConnectFailureTracer() : null;
+  // The kernel's own word on failed connects, for the length of the check (Linux, root, bpftrace). An
+  // instant (--interval 0) leaves nothing to trace: starting bpftrace would only cost its start-up.
+  const tracer = process.platform === 'linux' && interval > 0 ? new ConnectFailureTracer() : null;
   tracer?.start();
   let sample = await sampler.sampleOnce();
   // A long interval is sampled in steps, so the trend has points to fit (time to exhaustion).
@@ -147,12 +148,22 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
     if (tracer.status().status === 'ok') await sleep(1100);
     await tracer.stop();
     sample = withConnectFailures({ ...sample, sources: [...sample.sources, tracer.status()] }, tracer.snapshot(), Date.now());
+  } else if (process.platform === 'linux') {
+    sample = { ...sample, sources: [...sample.sources, TRACER_NOT_RUN] };
   }
   emit(sample);
   if (v.json) io.stdout.write('\n');
   else if (!v.short && sample.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) io.stdout.write(trendNote(interval));
   return severityExitCode(sample.severity);
 }
+
+/** What --json and --wide say of the tracer when the check is an instant. */
+const TRACER_NOT_RUN = {
+  name: 'connect-tracer',
+  status: 'unsupported',
+  durationMs: 0,
+  error: 'not run: --interval 0 is an instant, with no time to trace failed connects (fix: check --interval 5 or longer)',
+} as const;
 
 function buildConfig(warning: string | undefined, critical: string | undefined, io: Io): AnalysisConfig | null {
   const thresholds: Record<string, unknown> = { ...DEFAULT_ANALYSIS_CONFIG.thresholds };

@@ -41,6 +41,26 @@ describe('portwatch check', () => {
   });
 });
 
+const tracerOf = (json: string) =>
+  (JSON.parse(json) as { sources: { name: string; status: string; error?: string }[] }).sources.find((s) => s.name === 'connect-tracer');
+
+describe.runIf(process.platform === 'linux')('the connect-failure tracer in a one-shot check', () => {
+  it('is not started for an instant (--interval 0), and says so with the fix', () => {
+    const r = run('check', '--interval', '0', '--netns', 'self', '--no-owners', '--json');
+    expect([0, 1, 2]).toContain(r.status);
+    expect(tracerOf(r.stdout)).toMatchObject({ status: 'unsupported', error: expect.stringMatching(/not run: --interval 0 .*fix: check --interval 5/) });
+  });
+
+  it('runs for a check with an interval (or names why it cannot)', () => {
+    const r = run('check', '--interval', '1', '--netns', 'self', '--no-owners', '--json');
+    expect([0, 1, 2]).toContain(r.status);
+    const t = tracerOf(r.stdout)!;
+    expect(t.error ?? '').not.toMatch(/not run: --interval 0/);
+    // As root with bpftrace (CI installs it) it ran: ok, or still attaching its probes on a loaded machine.
+    if (process.getuid?.() === 0 && process.env.CI === 'true') expect(['ok', 'degraded']).toContain(t.status);
+  });
+});
+
 describe('portwatch capture', () => {
   it('requires --out and refuses a directory that is not empty', () => {
     const missing = run('capture');
