@@ -15,6 +15,7 @@ import { TuningClient, isHelperEndedError, type TuningClientOptions } from '../n
 import type { HelperSession } from '../node/tuning/helper-session.js';
 import { parseSeconds, parseWhole } from './args.js';
 import { EXIT } from './exit-codes.js';
+import { unmetRequests, type UnmetRequest } from '../node/tuning/unmet-requests.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { cleanTerminalField, cleanTerminalFields } from '../common/terminal-text.js';
 import { terminalSafeIo } from './terminal-io.js';
@@ -115,6 +116,8 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
   const { input, sample } = await gatherPlanInput({ intervalSec: interval, assumeHost: v['assume-host'] === true, options, configRoot });
   const plan = planTuning(input);
   if (!v.json) writeHappening(sample, io);
+  const unmet = unmetRequests(plan, options, input.kernel);
+  if (unmet.length) return refuseUnmet(plan, unmet, v.json === true, io);
 
   if (mode === 'plan') {
     io.stdout.write(v.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
@@ -148,6 +151,17 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
   return apply(plan, client, elevationProblem, v, io, stdin);
 }
 
+/**
+ * A plan without a value the user asked for by name: shown (so the reason reads in context), then the
+ * command ends with the bad-arguments status naming each option, instead of succeeding without it.
+ */
+function refuseUnmet(plan: TuningPlan, unmet: readonly UnmetRequest[], json: boolean, io: Io): number {
+  io.stdout.write(json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
+  for (const u of unmet) io.stderr.write(`portwatch tune: ${u.option} cannot be planned here: ${u.reason}\n`);
+  io.stderr.write('Nothing was changed.\n');
+  return TUNE_EXIT.usage;
+}
+
 function writeHappening(sample: { severity: string; severityReason: string; diagnoses: { title: string; summary: string }[] }, io: Io): void {
   const s = cleanTerminalFields(sample);
   io.stdout.write(`What is happening: ${s.severity} — ${s.severityReason}\n`);
@@ -176,6 +190,8 @@ async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, js
   }
   const { input, sample, snapshot } = planInputFromReads(reads, options);
   const plan = planTuning(input);
+  const unmet = unmetRequests(plan, options, input.kernel);
+  if (unmet.length) return refuseUnmet(plan, unmet, json, io);
   // The review of that machine: its helper's own commands; how it is elevated is told, not built here.
   const review = reviewPlan(plan, null, '(the plan file)');
   if (json) {
