@@ -6,10 +6,12 @@ import { SEVERITY_ORDER, type Sample, type Severity, type SeverityOrUnknown } fr
 import { inQuietHours, parseClock } from './quiet-hours.js';
 import type { NotificationSettings } from './settings.js';
 import { pressureCause, pressureLine } from './severity-text.js';
+import { currentFailures, failureEndpoint } from '../common/connect-failures.js';
 
 /** A notification to show. */
 export interface NotificationDraft {
-  kind: 'upward' | 'recovery';
+  /** failures: connects started failing toward a destination the user was not yet told about (observed by the kernel). */
+  kind: 'upward' | 'recovery' | 'failures';
   severity: Severity;
   title: string;
   /** What and where: "10.0.3.7:5432 — 96 % of ports in use, about 4 min left". */
@@ -33,11 +35,16 @@ const TITLES: Record<Severity, string> = {
   exhausted: 'Portwatch: ephemeral ports exhausted',
 };
 
+/** Failing destinations remembered as told, at most (the tracer reports at most 1,000 keys). */
+const TOLD_FAILURES_KEPT = 1000;
+
 /** Decides, sample by sample, what to notify. */
 export class NotificationPolicy {
   /** What the user was last told (or would assume at start: all is well). */
   private told: Severity = 'ok';
   private lastShownAt = Number.NEGATIVE_INFINITY;
+  /** Destinations whose failed connects the user was told about, while they go on failing. */
+  private readonly toldFailures = new Set<string>();
 
   /** What the user last heard. */
   get lastTold(): Severity {
@@ -48,8 +55,13 @@ export class NotificationPolicy {
   observe(sample: Sample, settings: NotificationSettings, now: number, minuteOfDay: number): PolicyDecision {
     const current = sample.severity;
     if (current === 'unknown') return { nothing: true }; // no reading is not news
+    // Destinations failing now that the user has not heard of: news even at a level already told.
+    const failing = currentFailures(sample.connectFailures, sample.time).map(failureEndpoint);
+    for (const t of this.toldFailures) if (!failing.includes(t)) this.toldFailures.delete(t);
+    const newlyFailing = failing.filter((d) => !this.toldFailures.has(d));
     let kind: NotificationDraft['kind'] | null = null;
     if (current !== 'ok' && rank(current) > rank(this.told)) kind = 'upward';
+    else if (newlyFailing.length > 0) kind = 'failures';
     else if (current === 'ok' && this.told !== 'ok') kind = 'recovery';
     else if (rank(current) < rank(this.told)) this.told = current; // eased but not recovered: a climb back is news again
     if (kind === null) return { nothing: true };
@@ -58,6 +70,7 @@ export class NotificationPolicy {
     if (deferral) return { defer: deferral };
     this.told = current;
     this.lastShownAt = now;
+    for (const d of failing) if (this.toldFailures.size < TOLD_FAILURES_KEPT) this.toldFailures.add(d);
     return { show: draftFor(kind, current, sample) };
   }
 
@@ -77,5 +90,6 @@ export class NotificationPolicy {
 function draftFor(kind: NotificationDraft['kind'], severity: Severity, sample: Sample): NotificationDraft {
   const cause = pressureCause(sample);
   const body = kind === 'recovery' && !cause ? 'No destination is close to running out of ephemeral ports.' : pressureLine(sample);
-  return { kind, severity, title: TITLES[severity], body, destinationKey: cause?.destinationKey ?? null };
+  const title = kind === 'failures' ? 'Portwatch: connects failing for lack of a port' : TITLES[severity];
+  return { kind, severity, title, body, destinationKey: cause?.destinationKey ?? null };
 }

@@ -2,7 +2,8 @@
 // "10.0.3.7:5432 — 96 % of ports in use, about 4 min left". English, locale-independent numbers.
 import type { DestinationUsage, Sample, SeverityOrUnknown } from '../common/model.js';
 import { formatEndpoint } from '../node/engine/address.js';
-import { formatDuration, formatPercent } from '../node/engine/format.js';
+import { formatCount, formatDuration, formatPercent } from '../node/engine/format.js';
+import { currentFailures, errnoName, failureEndpoint, type ConnectFailure } from '../common/connect-failures.js';
 
 /** Where the pressure is and how much of the range it takes. */
 export interface PressureCause {
@@ -12,6 +13,17 @@ export interface PressureCause {
   what: string;
   /** The destination's stable key when the cause is one destination (for "open the app at it"). */
   destinationKey: string | null;
+}
+
+/** "nginx (pid 812) in pod web-7: 1,204 connects failed in the last minute (EADDRNOTAVAIL)" at the failed destination. */
+function failureCause(sample: Sample, f: ConnectFailure): PressureCause {
+  const n = f.recentCount ?? f.count;
+  const dest = sample.destinations.find((d) => d.remoteAddress === f.remoteAddress && d.remotePort === f.remotePort);
+  return {
+    where: failureEndpoint(f),
+    what: `${f.name} (pid ${f.pid})${f.place ? ` in ${f.place}` : ''}: ${formatCount(n)} ${f.syscall}${n === 1 ? '' : 's'} failed${f.recentCount === undefined ? '' : ' in the last minute'} (${errnoName(f.errno)})`,
+    destinationKey: dest?.key ?? null,
+  };
 }
 
 /** A headline word for each severity. */
@@ -42,6 +54,9 @@ export function destinationUseText(d: Pick<DestinationUsage, 'utilization' | 'ti
  * sample says nothing about ports (no range, no outbound socket).
  */
 export function pressureCause(sample: Sample): PressureCause | null {
+  // Connects the kernel refused are the cause whatever the table says (observed, not inferred).
+  const failed = currentFailures(sample.connectFailures, sample.time)[0];
+  if (failed) return failureCause(sample, failed);
   const w = sample.worst;
   const g = sample.global;
   if (g.utilization > 0 && g.utilization >= (w?.utilization ?? 0)) {

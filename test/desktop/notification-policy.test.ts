@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../electron/common/model.js';
 import { NotificationPolicy } from '../../electron/desktop/notification-policy.js';
+import { withConnectFailures, type ConnectFailure } from '../../electron/common/connect-failures.js';
 import { defaultSettings, type NotificationSettings } from '../../electron/desktop/settings.js';
 import { severitySample } from '../desktop/samples.js';
 
@@ -94,5 +95,33 @@ describe('notification policy', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('notification policy: connects the kernel refused (failure tracer)', () => {
+  const failure = (t: number, remoteAddress: string, recentCount: number): ConnectFailure => ({
+    pid: 812, name: 'nginx', netns: 4026532173, place: 'pod web-7', syscall: 'connect', remoteAddress, remotePort: 8080, errno: 99, count: recentCount, recentCount, firstSeen: t, lastSeen: t,
+  });
+  const failing = (t: number, ...dests: string[]) => withConnectFailures(severitySample(t, 'ok', 0.2, 300), dests.map((d) => failure(t, d, 1204)), t);
+
+  it('tells the failure itself: who failed where, how often in the last minute; a new failing destination is news even when already exhausted', () => {
+    const p = new NotificationPolicy();
+    const s = settings({ minIntervalSec: 0 });
+    const first = p.observe(failing(T, '10.0.3.7'), s, T, NOON);
+    expect(first).toMatchObject({ show: { kind: 'upward', severity: 'exhausted', body: '10.0.3.7:8080 — nginx (pid 812) in pod web-7: 1,204 connects failed in the last minute (EADDRNOTAVAIL)' } });
+    // Still failing there: nothing new.
+    expect(p.observe(failing(T + 1000, '10.0.3.7'), s, T + 1000, NOON)).toEqual({ nothing: true });
+    // Another destination starts failing: told, though the level stays exhausted.
+    expect(p.observe(failing(T + 2000, '10.0.3.7', '10.0.3.8'), s, T + 2000, NOON)).toMatchObject({ show: { kind: 'failures', title: 'Portwatch: connects failing for lack of a port' } });
+    // Failures over, the table says ok: recovery; failing again later is news again.
+    expect(p.observe(severitySample(T + 120_000, 'ok', 0.2, 300), s, T + 120_000, NOON)).toMatchObject({ show: { kind: 'recovery' } });
+    expect(p.observe(failing(T + 130_000, '10.0.3.8'), s, T + 130_000, NOON)).toMatchObject({ show: { kind: 'upward', severity: 'exhausted' } });
+  });
+
+  it('folds a failure notice under the rate limit like any other', () => {
+    const p = new NotificationPolicy();
+    const s = settings({ minIntervalSec: 600 });
+    expect(p.observe(failing(T, '10.0.3.7'), s, T, NOON)).toMatchObject({ show: { kind: 'upward' } });
+    expect(p.observe(failing(T + 1000, '10.0.3.7', '10.0.3.8'), s, T + 1000, NOON)).toEqual({ defer: 'rate-limited' });
   });
 });

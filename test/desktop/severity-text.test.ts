@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { destinationUseText, pressureCause, pressureLine, timeLeftText } from '../../electron/desktop/severity-text.js';
+import { withConnectFailures } from '../../electron/common/connect-failures.js';
 import { makeDestination, makeSample } from '../node/service/make-sample.js';
 import { severitySample } from '../desktop/samples.js';
 
@@ -32,5 +33,18 @@ describe('severity text', () => {
     const s = makeSample(0, 0, { worst: null, severityReason: 'No outbound connection uses the ephemeral range.' });
     expect(pressureCause(s)).toBeNull();
     expect(pressureLine(s)).toBe('No outbound connection uses the ephemeral range.');
+  });
+});
+
+describe('pressureCause with connects the kernel refused', () => {
+  it('names the failed destination and the process before anything the table suggests, and links the destination when listed', () => {
+    const t = 1_700_000_000_000;
+    const dest = makeDestination(10, 1000, { remoteAddress: '10.0.3.7', remotePort: 8080 });
+    const other = makeDestination(900, 1000, { remoteAddress: '10.0.0.9', remotePort: 443 });
+    const s = withConnectFailures(makeSample(t, 10, { destinations: [other, dest], worst: other }), [
+      { pid: 812, name: 'nginx', netns: 1, syscall: 'connect', remoteAddress: '10.0.3.7', remotePort: 8080, errno: 99, count: 3000, recentCount: 1, firstSeen: t, lastSeen: t },
+    ], t);
+    expect(pressureCause(s)).toEqual({ where: '10.0.3.7:8080', what: 'nginx (pid 812): 1 connect failed in the last minute (EADDRNOTAVAIL)', destinationKey: dest.key });
+    expect(pressureLine(withConnectFailures(makeSample(t + 120_000, 10, { destinations: [other], worst: other }), s.connectFailures!, t + 120_000))).toMatch(/^10\.0\.0\.9:443/);
   });
 });
