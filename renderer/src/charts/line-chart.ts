@@ -3,7 +3,7 @@
 // legend beside the chart is built from the same series, so the two cannot drift apart.
 import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
-import type { ChartDataset, ChartOptions } from 'chart.js';
+import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import type { BucketSeries } from '../../../electron/common/history-frame.js';
 import type { HistoryModel } from '../state/history-model.js';
 import { Chart, baseOptions, chartColors, redraw, redrawScheduler, minRedrawIntervalMs, xRange } from './setup.js';
@@ -69,8 +69,11 @@ export function resolveColor(el: Element, color: string): string {
   return getComputedStyle(el).getPropertyValue(m[1]!).trim() || '#888';
 }
 
-/** Attaches a live chart drawn from `spec`; `dark` only triggers a re-creation with the new theme's colours. */
-export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryModel, windowSec: number, dark: boolean, handle?: ChartHandle): Attachment<HTMLCanvasElement> {
+/**
+ * Attaches a live chart drawn from `spec`; `dark` only triggers a re-creation with the new theme's colours.
+ * `plugins`: drawn on top of the shared setup (e.g. the episode bands), created once per chart.
+ */
+export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryModel, windowSec: number, dark: boolean, handle?: ChartHandle, plugins: readonly Plugin<'line'>[] = []): Attachment<HTMLCanvasElement> {
   void dark;
   return (canvas) => {
     const options = baseOptions(chartColors(canvas), spec.yTitle);
@@ -92,6 +95,7 @@ export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryMode
         }),
       },
       options,
+      plugins: [...plugins],
     });
     if (handle) {
       handle.chart = chart as unknown as Chart<'line', Pt[]>;

@@ -1,10 +1,12 @@
 // The dashboard's shared state: what the monitor last said, the connection, the timeline and the chosen
 // window. Fields are $state.raw: each is replaced whole when a message arrives, never deeply proxied.
 import type { MonitorInfo, TimelineEvent } from '../../../electron/common/contract.js';
+import type { Episode } from '../../../electron/common/episode.js';
 import type { Sample, TickSample } from '../../../electron/common/model.js';
 import type { PortwatchClient } from '../api/client.js';
 import type { ConnectionState } from '../api/transport.js';
 import { HistoryModel } from './history-model.js';
+import { MAX_EPISODES_SHOWN, mergeEpisodes, upsertEpisode } from './episode-list.js';
 
 const MAX_EVENTS = 200;
 /** Buckets per window (each drawn as up to two points: min and max): about one point per two pixels of a wide chart. */
@@ -17,6 +19,8 @@ export class MonitorState {
   sample = $state.raw<Sample | null>(null);
   tick = $state.raw<TickSample | null>(null);
   events = $state.raw<TimelineEvent[]>([]);
+  /** Episodes the monitor keeps (warning or worse), oldest first; empty when it keeps none. */
+  episodes = $state.raw<Episode[]>([]);
   windowSec = $state.raw(300);
   error = $state.raw<string | null>(null);
   /** When the connection to the monitor was lost (epoch ms), null while connected or never connected. */
@@ -52,6 +56,9 @@ export class MonitorState {
           case 'timeline':
             this.events = [...this.events, e.data].slice(-MAX_EVENTS);
             break;
+          case 'episode':
+            this.episodes = upsertEpisode(this.episodes, e.data);
+            break;
         }
       }),
     );
@@ -78,7 +85,15 @@ export class MonitorState {
       if (snap.tick && (!this.tick || snap.tick.time >= this.tick.time)) this.tick = snap.tick;
       this.events = events;
       this.error = null;
-      await this.loadHistory();
+      await Promise.all([this.loadHistory(), this.loadEpisodes()]);
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  private async loadEpisodes(): Promise<void> {
+    try {
+      this.episodes = mergeEpisodes(await this.client.getEpisodes({ limit: MAX_EPISODES_SHOWN }), this.episodes);
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
     }
