@@ -7,7 +7,9 @@ import type { MonitorEvent } from '../common/contract.js';
 import { APP_ORIGIN, APP_SCHEME, appResponse } from '../desktop/app-files.js';
 import type { AttributionStatus } from '../desktop/attribution.js';
 import { AutostartController } from '../desktop/autostart-controller.js';
+import { MonitorEventLog } from '../desktop/event-log.js';
 import { LastEpisode } from '../desktop/last-episode.js';
+import { RotatingLog } from '../desktop/log-file.js';
 import type { MonitorConfig } from '../desktop/monitor-config.js';
 import type { MonitorControl } from '../desktop/monitor-control.js';
 import { NotificationController } from '../desktop/notification-controller.js';
@@ -74,7 +76,6 @@ export interface DesktopApp {
 
 /** Wires the desktop app onto Electron's API; call once, before the app is ready. */
 export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopApp {
-  const log = o.log ?? ((line: string) => process.stderr.write(`portwatch: ${line}\n`));
   const clock = o.clock ?? Date.now;
   const { app } = api;
 
@@ -86,6 +87,13 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   const userData = app.getPath('userData');
   // The monitor (here or in its utility process, which inherits the environment) keeps episodes and history there.
   o.env.PORTWATCH_STATE_DIR ??= userData;
+  // Every line goes to stderr (or the tests' log) and to the log file users can attach to a bug report.
+  const echo = o.log ?? ((line: string) => process.stderr.write(`portwatch: ${line}\n`));
+  const logFile = new RotatingLog({ dir: app.getPath('logs'), clock, onError: echo });
+  const log = (line: string): void => {
+    echo(line);
+    logFile.write(line);
+  };
 
   const windows = new WindowController(api, windowOptions(o.preloadPath, o.windowIconPath), log);
   const notifier = new Notifier(api, (key) => windows.show(key), log);
@@ -137,6 +145,13 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, api.shell, log));
   app.on('will-quit', (event) => shutdown.willQuit(event, () => app.quit()));
 
+  /** Opens a file or folder in the OS's own application; a failure is logged. */
+  function openPath(path: string): void {
+    void api.shell.openPath(path).then((err) => {
+      if (err) log(`could not open ${path}: ${err}`);
+    });
+  }
+
   /** What the tray menu's items do. */
   function trayActions(m: MonitorControl): TrayActions {
     return {
@@ -158,10 +173,14 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         if (a.kind !== 'own-processes') return;
         void api.dialog.showMessageBox({ type: 'info', title: 'Portwatch', message: a.why, detail: `${a.missing}\n\nThe privileged helper that will offer full attribution is not part of this version yet.`, buttons: ['OK'] });
       },
-      openSettingsFile: () => {
-        void api.shell.openPath(settings.path).then((err) => {
-          if (err) log(`could not open ${settings.path}: ${err}`);
-        });
+      openSettingsFile: () => openPath(settings.path),
+      openLogFolder: () => {
+        try {
+          logFile.ensureDir();
+        } catch (err) {
+          log(`could not create ${logFile.dir}: ${String(err)}`);
+        }
+        openPath(logFile.dir);
       },
       quit: () => app.quit(),
     };
@@ -181,6 +200,8 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
     ipc.install();
     shutdown.add('removing the IPC handlers', () => ipc.uninstall());
     shutdown.add('forwarding events', forwardEvents(m.endpoint, () => windows.webContents()));
+    const eventLog = new MonitorEventLog(logFile.write.bind(logFile));
+    shutdown.add('the event log', m.endpoint.subscribe((e) => eventLog.observe(e)));
     shutdown.add(
       'the sample listener',
       m.endpoint.subscribe((e: MonitorEvent) => {

@@ -100,7 +100,8 @@ export interface AppLike {
   on(event: 'second-instance' | 'window-all-closed' | 'activate', listener: () => void): unknown;
   on(event: 'will-quit' | 'before-quit', listener: (event: { preventDefault(): void }) => void): unknown;
   on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown;
-  getPath(name: 'userData'): string;
+  /** userData: settings, state; logs: the log file (inside userData on Linux and Windows, ~/Library/Logs/<app> on macOS). */
+  getPath(name: 'userData' | 'logs'): string;
   setPath(name: 'userData', path: string): void;
   getVersion(): string;
   getAppPath(): string;

@@ -18,6 +18,7 @@ export interface TrayActions {
   toggleLaunchAtLogin(): void;
   explainAttribution(): void;
   openSettingsFile(): void;
+  openLogFolder(): void;
   quit(): void;
 }
 
@@ -45,6 +46,7 @@ export function trayMenuTemplate(state: TrayState, m: TrayMenuState, a: TrayActi
       : { label: `Unmute notifications (muted until ${m.mutedUntil})`, click: () => a.toggleMute() },
     { label: 'Launch at login', type: 'checkbox', checked: m.launchAtLogin, click: () => a.toggleLaunchAtLogin() },
     { label: 'Open settings file', click: () => a.openSettingsFile() },
+    { label: 'Open log folder', click: () => a.openLogFolder() },
     { type: 'separator' },
     { label: 'Quit Portwatch', click: () => a.quit() },
   );

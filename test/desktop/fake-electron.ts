@@ -292,7 +292,8 @@ export class FakeElectron {
         fake.exited = code;
       },
       on: ((event: string, listener: Listener) => fake.appEmitter.on(event, listener)) as AppLike['on'],
-      getPath: () => fake.userData,
+      // As Electron on Linux and Windows: the logs folder is inside userData.
+      getPath: (name) => (name === 'logs' ? `${fake.userData}/logs` : fake.userData),
       setPath: (_name, path) => {
         fake.userData = path;
       },

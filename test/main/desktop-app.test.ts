@@ -266,6 +266,20 @@ describe('desktop app wiring', () => {
     expect(h.fake.ipcMain.handlers.size).toBe(0);
   });
 
+  it('keeps a log file in the app\'s logs folder (monitor problems, failing sources, on one line each) and opens its folder from the tray', async () => {
+    h = await startHarness();
+    const logPath = join(h.dir, 'logs', 'portwatch.log');
+    h.monitor().problem('the monitor process ended (exit code 1); restarting');
+    const failing = { ...severitySample(h.now(), 'ok', 0.1), sources: [{ name: 'sockets', status: 'failed' as const, error: 'netlink said:\nEPERM', durationMs: 3 }] };
+    h.monitor().emit(failing);
+    h.monitor().emit(failing);
+    const lines = readFileSync(logPath, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => l.slice(25))).toEqual(['the monitor process ended (exit code 1); restarting', 'source sockets failed: netlink said:\\x0aEPERM']);
+    expect(lines[0]!.slice(0, 24)).toBe(new Date(T0).toISOString());
+    h.fake.tray.click('Open log folder');
+    expect(h.fake.openedPaths).toEqual([join(h.dir, 'logs')]);
+  });
+
   it('serves the renderer over app:// with the CSP header and meta tag', async () => {
     h = await startHarness({
       before: (dir) => {

@@ -5,7 +5,7 @@ import { FakeElectron } from '../desktop/fake-electron.js';
 
 const actions = (): TrayActions & { calls: string[] } => {
   const calls: string[] = [];
-  const a = Object.fromEntries(['open', 'togglePause', 'openTuning', 'toggleMute', 'toggleLaunchAtLogin', 'explainAttribution', 'openSettingsFile', 'quit'].map((k) => [k, () => calls.push(k)])) as unknown as TrayActions;
+  const a = Object.fromEntries(['open', 'togglePause', 'openTuning', 'toggleMute', 'toggleLaunchAtLogin', 'explainAttribution', 'openSettingsFile', 'openLogFolder', 'quit'].map((k) => [k, () => calls.push(k)])) as unknown as TrayActions;
   return Object.assign(a, { calls });
 };
 const menu: TrayMenuState = { paused: false, mutedUntil: null, launchAtLogin: false, tuning: { available: false, note: 'not in this version yet' }, attribution: { kind: 'full', why: '' } };
@@ -19,7 +19,7 @@ describe('tray', () => {
     expect(trayIconPath('/i', 'critical', 'darwin')).toBe('/i/criticalTemplate.png');
   });
 
-  it('offers open, pause/resume, the tuning wizard (disabled with a note), mute, launch at login, settings and quit', () => {
+  it('offers open, pause/resume, the tuning wizard (disabled with a note), mute, launch at login, settings, the log folder and quit', () => {
     const t = trayMenuTemplate(state, menu, actions());
     expect(t.map((i) => i.label ?? `-${i.type}`)).toEqual([
       'Ok: 10.0.3.7:5432 — 20 % of ports in use',
@@ -31,6 +31,7 @@ describe('tray', () => {
       'Mute notifications for an hour',
       'Launch at login',
       'Open settings file',
+      'Open log folder',
       '-separator',
       'Quit Portwatch',
     ]);
@@ -53,7 +54,7 @@ describe('tray', () => {
     const a = actions();
     const t = trayMenuTemplate(state, { ...menu, attribution: { kind: 'own-processes', why: 'w', missing: 'm' } }, a);
     for (const i of t) if (i.click && i.enabled !== false) (i.click as () => void)();
-    expect(a.calls).toEqual(['explainAttribution', 'open', 'togglePause', 'toggleMute', 'toggleLaunchAtLogin', 'openSettingsFile', 'quit']);
+    expect(a.calls).toEqual(['explainAttribution', 'open', 'togglePause', 'toggleMute', 'toggleLaunchAtLogin', 'openSettingsFile', 'openLogFolder', 'quit']);
   });
 
   it('touches the OS tray only for what changed', () => {
