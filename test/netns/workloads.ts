@@ -67,6 +67,16 @@ export function connectHold(ns: Namespace, to: string, count: number, timeoutMs 
   return connectWorkload(ns, 'connect-hold', ['--to', to, '--count', String(count)], timeoutMs);
 }
 
+/**
+ * Slow growth at a known rate: one plain connect toward `to` every `everyMs`, `count` attempts, each held
+ * open (connect-hold.mjs --every-ms). Returns at once; events carry `at` (epoch ms) for each attempt.
+ */
+export async function connectGrow(ns: Namespace, to: string, count: number, everyMs: number, lifetimeMs = 180_000): Promise<NsProcess> {
+  const p = ns.spawn([process.execPath, workloadPath('connect-hold'), '--to', to, '--count', String(count), '--every-ms', String(everyMs), '--max-lifetime-ms', String(lifetimeMs)]);
+  await p.waitForEvent((e) => e.ready === true, READY_TIMEOUT_MS);
+  return p;
+}
+
 /** bind(port 0) before connect (the port is taken for every destination), held open: bind-connect.mjs. */
 export function bindConnect(ns: Namespace, to: string, count: number, opts: { bind?: string; timeoutMs?: number } = {}): Promise<ConnectReport> {
   const args = ['--to', to, '--count', String(count), ...(opts.bind === undefined ? [] : ['--bind', opts.bind])];

@@ -96,26 +96,31 @@ export function connectOnce(options, timeoutMs) {
 
 /**
  * Makes `count` connects one after the other and keeps the successful sockets open, emitting
- * {"connected":i,"localPort":p} or {"failed":i,"code":...} per attempt, then {"done":true,...}.
- * onSocket (optional) sees each connected socket. Returns the held sockets.
+ * {"connected":i,"localPort":p,"at":ms} or {"failed":i,"code":...,"at":ms} per attempt (at: epoch ms
+ * when the attempt ended), then {"done":true,...}. onSocket (optional) sees each connected socket.
+ * everyMs > 0 paces the attempts: attempt i starts everyMs × (i − 1) after the first (slow growth at a
+ * known rate). Returns the held sockets.
  */
-export async function connectAndHold(count, options, timeoutMs, onSocket) {
+export async function connectAndHold(count, options, timeoutMs, onSocket, everyMs = 0) {
   const held = [];
   const codes = {};
   let connected = 0;
   let failed = 0;
+  const t0 = Date.now();
   for (let i = 1; i <= count; i++) {
+    const wait = t0 + everyMs * (i - 1) - Date.now();
+    if (everyMs > 0 && wait > 0) await new Promise((r) => setTimeout(r, wait));
     const r = await connectOnce(options, timeoutMs);
     if (r.socket) {
       connected += 1;
       r.socket.on('error', () => {});
       held.push(r.socket);
-      emit({ connected: i, localPort: r.socket.localPort });
+      emit({ connected: i, localPort: r.socket.localPort, at: Date.now() });
       onSocket?.(r.socket, i);
     } else {
       failed += 1;
       countCode(codes, r.code);
-      emit({ failed: i, code: r.code });
+      emit({ failed: i, code: r.code, at: Date.now() });
     }
   }
   emit({ done: true, connected, failed, codes });
