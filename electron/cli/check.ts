@@ -18,8 +18,7 @@ import { terminalSafeIo } from './terminal-io.js';
 import { checkOverSsh } from './check-ssh.js';
 import { parseSeconds } from './args.js';
 import { HostSampler } from '../node/sampler/host-sampler.js';
-import { ConnectFailureTracer } from '../node/platform/linux/tracer/connect-failure-tracer.js';
-import { withConnectFailures } from '../common/connect-failures.js';
+import { CheckTracer, checkTracerWanted, REMOTE_TRACER_STATUS } from './check-tracer.js';
 import type { HostSample } from '../common/host-sample.js';
 import { hostCheckDocument, renderHostReport } from './host-report.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
@@ -107,7 +106,9 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
       io.stderr.write(`portwatch check: --ssh cannot be combined with ${v.watch ? '--watch' : v.bundle !== undefined ? '--bundle' : '--netns (a remote host is read in the namespace of the login)'}\n`);
       return EXIT.unknown;
     }
-    return checkOverSsh({ host: v.ssh, configFile: v['ssh-config'], config, interval, emit, json: v.json === true }, io);
+    // the tracer watches this machine's kernel: the remote report says so among its sources
+    const emitRemote = (s: Sample): void => emit({ ...s, sources: [...s.sources, REMOTE_TRACER_STATUS] });
+    return checkOverSsh({ host: v.ssh, configFile: v['ssh-config'], config, interval, emit: emitRemote, json: v.json === true }, io);
   }
   const watchView: WatchView | null =
     v.watch && !v.json && out.isTTY === true
@@ -125,16 +126,15 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
     io.stderr.write(`portwatch check: ${scope.error}\n`);
     return EXIT.unknown;
   }
+  // The kernel's own word on failed connects (Linux, root, bpftrace), for the length of the check or of
+  // the watch; a check of one instant (--interval 0 without --watch) watches no time, so has none.
+  const tracer = checkTracerWanted() && (v.watch || interval > 0) ? await CheckTracer.start(rawIo.stderr) : null;
   if (scope.scope === 'host') {
     const host = new HostSampler({ analysis: config, owners: !v['no-owners'] });
-    return v.watch ? watchHost(host, io, v.json === true, interval, signal, watchView) : checkHost(host, io, v.json === true, interval, v.short === true, color);
+    return v.watch ? watchHost(host, io, v.json === true, interval, signal, watchView, tracer) : checkHost(host, io, v.json === true, interval, v.short === true, color, tracer);
   }
   const sampler = new Sampler({ analysis: config, backend: createBackend(process.platform, { owners: !v['no-owners'] }) });
-  if (v.watch) return watch(sampler, io, emit, v.json === true, signal, watchView);
-  // The kernel's own word on failed connects, for the length of the check (Linux, root, bpftrace). An
-  // instant (--interval 0) leaves nothing to trace: starting bpftrace would only cost its start-up.
-  const tracer = process.platform === 'linux' && interval > 0 ? new ConnectFailureTracer() : null;
-  tracer?.start();
+  if (v.watch) return watch(sampler, io, emit, v.json === true, signal, watchView, tracer);
   let sample = await sampler.sampleOnce();
   // A long interval is sampled in steps, so the trend has points to fit (time to exhaustion).
   const steps = trendSteps(interval);
@@ -144,10 +144,8 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   await sampler.stop(); // closes the backend's kept-open handles
   if (tracer) {
-    // bpftrace prints each second's counts at the end of that second: let the last one arrive.
-    if (tracer.status().status === 'ok') await sleep(1100);
-    await tracer.stop();
-    sample = withConnectFailures({ ...sample, sources: [...sample.sources, tracer.status()] }, tracer.snapshot(), Date.now());
+    await tracer.finish();
+    sample = tracer.sample(sample);
   } else if (process.platform === 'linux') {
     sample = { ...sample, sources: [...sample.sources, TRACER_NOT_RUN] };
   }
@@ -240,8 +238,10 @@ function untilQuit(signal: AbortSignal | undefined, view: WatchView | null): Pro
   });
 }
 
-async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: boolean, signal: AbortSignal | undefined, view: WatchView | null): Promise<number> {
-  sampler.onSample((s) => {
+async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: boolean, signal: AbortSignal | undefined, view: WatchView | null, tracer: CheckTracer | null): Promise<number> {
+  // one tracer for the whole watch: every redraw shows the failures seen so far
+  sampler.onSample((raw) => {
+    const s = tracer ? tracer.sample(raw) : raw;
     if (view) {
       const clean = cleanTerminalFields(s);
       view.screen.show((cols) => view.lines(clean, cols));
@@ -256,7 +256,9 @@ async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: 
   await quit;
   view?.screen.stop();
   await sampler.stop();
-  const last = sampler.latest();
+  await tracer?.stop();
+  const latest = sampler.latest();
+  const last = latest && tracer ? tracer.sample(latest) : latest;
   return last ? severityExitCode(last.severity) : EXIT.unknown;
 }
 
@@ -270,7 +272,7 @@ function emitHost(host: HostSample, io: Io, json: boolean): void {
   io.stdout.write(terminalSafeJson(doc ?? host));
 }
 
-async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number, short: boolean, color: boolean): Promise<number> {
+async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number, short: boolean, color: boolean, tracer: CheckTracer | null): Promise<number> {
   let host = await sampler.sampleOnce();
   // As in one namespace: a long interval is sampled in steps (each namespace keeps its own analyser, so
   // each fits its own trend).
@@ -278,6 +280,10 @@ async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: 
   for (let k = 0; k < steps; k++) {
     await waitWithProgress(io.stderr, interval / steps);
     host = await sampler.sampleOnce();
+  }
+  if (tracer) {
+    await tracer.finish();
+    host = tracer.host(host);
   }
   const worst = worstSample(host);
   if (short && worst) writeLines(io.stdout, [shortLine(cleanTerminalFields(worst))], color);
@@ -292,8 +298,9 @@ function worstSample(host: HostSample): Sample | null {
   return host.namespaces.find((x) => x.sample !== null)?.sample ?? null;
 }
 
-async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: number, signal: AbortSignal | undefined, view: WatchView | null): Promise<number> {
-  sampler.onSample((h) => {
+async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: number, signal: AbortSignal | undefined, view: WatchView | null, tracer: CheckTracer | null): Promise<number> {
+  sampler.onSample((raw) => {
+    const h = tracer ? tracer.host(raw) : raw;
     if (view) {
       const text = renderHostReport(cleanTerminalFields(h));
       view.screen.show(() => text.replace(/\n$/, '').split('\n').map((l) => [span(l)]));
@@ -308,6 +315,8 @@ async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: 
   await quit;
   view?.screen.stop();
   await sampler.stop();
-  const last = sampler.latest();
+  await tracer?.stop();
+  const latest = sampler.latest();
+  const last = latest && tracer ? tracer.host(latest) : latest;
   return last ? severityExitCode(last.severity) : EXIT.unknown;
 }

@@ -3,6 +3,7 @@
 // consumer of `check --json` keeps working) with a `host` member listing every namespace.
 import { namespaceLabel, worstNamespace, type HostSample, type NamespaceIdentity, type NamespaceSample, type NamespaceStatus } from '../common/host-sample.js';
 import type { DestinationUsage, PortRange, Sample, SeverityOrUnknown } from '../common/model.js';
+import { describeFailure, type ConnectFailure } from '../common/connect-failures.js';
 import { cell, formatPercent, hostPort } from './format.js';
 import { renderReport } from './report.js';
 
@@ -16,6 +17,8 @@ export interface NamespaceSummary {
   portRange: PortRange | null;
   totalSockets: number;
   worst: DestinationUsage | null;
+  /** Connects the kernel refused in this namespace (the tracer; only when it ran). */
+  connectFailures?: ConnectFailure[];
 }
 
 /** What `check --json` prints on a host: the worst namespace's Sample plus every namespace. */
@@ -35,6 +38,7 @@ export function summarizeNamespace(n: NamespaceSample): NamespaceSummary {
     portRange: s?.kernel.portRange ?? null,
     totalSockets: s?.totalSockets ?? 0,
     worst: s?.worst ?? null,
+    ...(s?.connectFailures ? { connectFailures: s.connectFailures } : {}),
   };
 }
 
@@ -79,6 +83,9 @@ export function renderHostReport(host: HostSample): string {
     const who = describeResidents(n.identity);
     if (who) out.push(`      ${who}`);
     if (n.error) out.push(`      ${printable(n.error)}`);
+    // observed, not inferred: the kernel refused these connects in this namespace
+    const failed = s?.connectFailures ?? [];
+    if (failed[0]) out.push(`      ${printable(describeFailure(failed[0]))}${failed.length > 1 ? ` (+${failed.length - 1} more)` : ''}`);
   }
   if (host.namespaces.length > 20) out.push(`  … and ${host.namespaces.length - 20} more`);
   out.push('');
