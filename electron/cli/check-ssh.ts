@@ -43,7 +43,7 @@ export function sshConnectionFor(host: string, configFile: string | undefined, i
 }
 
 /** Runs the interactive login on this terminal; resolves to ssh's exit status. */
-function interactiveLogin(connection: SshConnection): Promise<number | null> {
+export function interactiveLogin(connection: SshConnection): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn(SSH_PROGRAM, loginArgv(connection), { stdio: 'inherit', shell: false });
     child.on('error', () => resolve(null));

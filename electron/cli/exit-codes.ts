@@ -17,3 +17,6 @@ export function severityExitCode(s: SeverityOrUnknown): number {
       return EXIT.unknown;
   }
 }
+
+/** Exit statuses of `portwatch tune`. */
+export const TUNE_EXIT = { ok: 0, reverted: 1, failed: 2, usage: EXIT.usage } as const;

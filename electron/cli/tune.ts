@@ -4,7 +4,7 @@
 // --confirm, --status and --recover drive the helper's other verbs. --bundle DIR plans (and dry-runs)
 // for the machine a capture was taken on, whatever its platform; it never applies.
 import type { PortRange } from '../common/model.js';
-import { CONFIRM_TIMEOUT_BOUNDS, DEFAULT_CONFIRM_TIMEOUT_SEC, HELPER_RESULT_PREFIX, TXID_PATTERN, parseKernelText, type HelperResult, type TuningPlan } from '../common/tuning.js';
+import { CONFIRM_TIMEOUT_BOUNDS, DEFAULT_CONFIRM_TIMEOUT_SEC, TXID_PATTERN, parseKernelText, type HelperResult, type TuningPlan } from '../common/tuning.js';
 import { BundleError, readBundle } from '../node/capture/bundle.js';
 import { gatherPlanInput, planInputFromReads } from '../node/tuning/machine-input.js';
 import { planTuning } from '../node/tuning/plan.js';
@@ -12,12 +12,15 @@ import type { PlanOptions } from '../node/tuning/plan-input.js';
 import { renderPlan, renderResult, renderReview } from '../node/tuning/plan-text.js';
 import { reviewPlan } from '../node/tuning/review.js';
 import { TuningClient, isHelperEndedError, type TuningClientOptions } from '../node/tuning/tuning-client.js';
-import type { HelperSession } from '../node/tuning/helper-session.js';
+import { relay } from './helper-relay.js';
+import { refuseUnmet, writeHappening } from './tune-text.js';
+import { runTuneSsh } from './tune-ssh.js';
+import { REMOTE_TUNE_SCRIPT } from '../node/remote/remote-tune-script.js';
 import { parseSeconds, parseWhole } from './args.js';
-import { EXIT } from './exit-codes.js';
-import { unmetRequests, type UnmetRequest } from '../node/tuning/unmet-requests.js';
+import { TUNE_EXIT } from './exit-codes.js';
+import { unmetRequests } from '../node/tuning/unmet-requests.js';
 import { parseCommandArgs, type Io } from './args.js';
-import { cleanTerminalField, cleanTerminalFields } from '../common/terminal-text.js';
+import { cleanTerminalField } from '../common/terminal-text.js';
 import { terminalSafeIo } from './terminal-io.js';
 
 const OPTIONS = {
@@ -38,11 +41,13 @@ const OPTIONS = {
   interval: { type: 'string' },
   'time-wait': { type: 'string' },
   bundle: { type: 'string' },
+  ssh: { type: 'string' },
+  'ssh-config': { type: 'string' },
+  'show-remote-script': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Exit statuses of `portwatch tune`. */
-export const TUNE_EXIT = { ok: 0, reverted: 1, failed: 2, usage: EXIT.usage } as const;
+export { TUNE_EXIT };
 
 const HELP = `Usage: portwatch tune [options]
   (no option)          show the tuning plan for this machine: application fixes first, then kernel settings
@@ -68,6 +73,12 @@ Plan options:
                        after a reboot; Linux cannot: 60 s fixed)
   --bundle DIR         plan for the machine a capture (portwatch capture) was taken on, any platform;
                        with --dry-run, show what would run there; never applies
+Remote Linux host (nothing installed there):
+  --ssh [USER@]HOST[:PORT]  plan for, apply on, keep, revert or show the status of a remote host over
+                       your own ssh; applying runs in this terminal over ssh -t, with sudo there unless
+                       you log in as root; the keep-or-revert countdown runs on that host
+  --ssh-config FILE    with --ssh: the ssh configuration file to use (ssh -F FILE)
+  --show-remote-script print the fixed script --ssh runs on the remote host, and exit
 Exit status: 0 done (kept, nothing to change), 1 reverted, 2 refused or failed, 64 bad arguments.
 `;
 
@@ -82,6 +93,10 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
     io.stdout.write(HELP);
     return TUNE_EXIT.ok;
   }
+  if (v['show-remote-script']) {
+    io.stdout.write(REMOTE_TUNE_SCRIPT);
+    return TUNE_EXIT.ok;
+  }
   const fail = (msg: string): number => {
     io.stderr.write(`portwatch tune: ${msg}\n`);
     return TUNE_EXIT.usage;
@@ -91,6 +106,11 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
   const mode: (typeof modes)[number] | 'plan' = modes.length > 0 ? modes[0]! : 'plan';
   const planFlags = (['range', 'reserve', 'no-tw-reuse', 'force', 'confirm-timeout', 'assume-host', 'interval', 'time-wait', 'bundle'] as const).filter((f) => v[f] !== undefined);
   if (['revert', 'confirm', 'status', 'recover'].includes(mode) && planFlags.length) return fail(`--${planFlags[0]} only applies to a plan, not to --${mode}`);
+  if (v['ssh-config'] !== undefined && v.ssh === undefined) return fail('--ssh-config needs --ssh HOST');
+  if (v.ssh !== undefined) {
+    if (v.bundle !== undefined) return fail('--ssh and --bundle cannot be combined (a capture is planned where it was taken)');
+    if (mode === 'recover') return fail('--recover is not needed with --ssh: the remote host reverts an overdue change by itself at the next Portwatch run there (or see --status, --revert)');
+  }
   if (v.bundle !== undefined) {
     if (mode === 'apply') return fail('--bundle plans for the machine a capture was taken on: it cannot --apply (run portwatch tune there)');
     for (const f of ['interval', 'assume-host'] as const) if (v[f] !== undefined) return fail(`--${f} does not apply to --bundle (the capture's reads are the samples)`);
@@ -104,6 +124,13 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
     return fail('--apply asks whether to keep the change, which needs a terminal: add --yes to keep it once verified');
   }
 
+  if (v.ssh !== undefined && mode !== 'recover') {
+    const interval = parseSeconds(v.interval, 1, '--interval', 0, 60);
+    if (typeof interval === 'string') return fail(interval);
+    const options = mode === 'plan' || mode === 'dry-run' || mode === 'apply' ? planOptions(v) : {};
+    if (typeof options === 'string') return fail(options);
+    return runTuneSsh({ host: v.ssh, configFile: v['ssh-config'], mode, txid: v.revert ?? v.confirm, options, intervalSec: interval, assumeHost: v['assume-host'] === true, yes: v.yes === true, json: v.json === true }, io, stdin);
+  }
   if (mode === 'revert' || mode === 'confirm' || mode === 'status' || mode === 'recover') return runVerb(mode, v, io, stdin);
 
   const options = planOptions(v);
@@ -149,24 +176,6 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
     return TUNE_EXIT.ok;
   }
   return apply(plan, client, elevationProblem, v, io, stdin);
-}
-
-/**
- * A plan without a value the user asked for by name: shown (so the reason reads in context), then the
- * command ends with the bad-arguments status naming each option, instead of succeeding without it.
- */
-function refuseUnmet(plan: TuningPlan, unmet: readonly UnmetRequest[], json: boolean, io: Io): number {
-  io.stdout.write(json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
-  for (const u of unmet) io.stderr.write(`portwatch tune: ${u.option} cannot be planned here: ${u.reason}\n`);
-  io.stderr.write('Nothing was changed.\n');
-  return TUNE_EXIT.usage;
-}
-
-function writeHappening(sample: { severity: string; severityReason: string; diagnoses: { title: string; summary: string }[] }, io: Io): void {
-  const s = cleanTerminalFields(sample);
-  io.stdout.write(`What is happening: ${s.severity} — ${s.severityReason}\n`);
-  for (const d of s.diagnoses) io.stdout.write(`  - ${d.title}: ${d.summary}\n`);
-  io.stdout.write('\n');
 }
 
 /** How the helper is elevated on each platform, for a plan made elsewhere (from a capture). */
@@ -287,43 +296,6 @@ async function runVerb(mode: 'revert' | 'confirm' | 'status' | 'recover', v: Val
   }
   io.stdout.write(v.json ? `${JSON.stringify(result)}\n` : renderResult(result));
   return result.outcome === 'refused' || result.outcome === 'failed' ? TUNE_EXIT.failed : TUNE_EXIT.ok;
-}
-
-/** The helper's terminal on ours: its output (result lines left out) to stdout, our keystrokes to it. */
-function relay(session: HelperSession, io: Io, stdin: NodeJS.ReadStream, show: boolean): () => void {
-  let held = '';
-  const off = session.onData((chunk) => {
-    if (!show) return;
-    const text = held + chunk;
-    const lines = text.split('\n');
-    held = lines.pop() ?? '';
-    const visible = lines.filter((l) => !l.includes(HELPER_RESULT_PREFIX)).map((l) => `${l}\n`);
-    // A partial line is shown at once (a password prompt), unless it may become a result line.
-    if (held !== '' && !HELPER_RESULT_PREFIX.startsWith(held.replace(/^\r/, '')) && !held.includes(HELPER_RESULT_PREFIX)) {
-      visible.push(held);
-      held = '';
-    }
-    // The pty ends lines with CR LF; a CR of its own would let text overwrite a line, so only LF is kept.
-    if (visible.length) io.stdout.write(visible.join('').replace(/\r+(?=\n)|^\r+/gm, ''));
-  });
-  const tty = stdin.isTTY === true;
-  const onKey = (d: Buffer): void => session.write(d.toString('utf8'));
-  if (tty) {
-    stdin.setRawMode(true);
-    stdin.on('data', onKey);
-    stdin.resume();
-  }
-  let stopped = false;
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    off();
-    if (tty) {
-      stdin.off('data', onKey);
-      stdin.setRawMode(false);
-      stdin.pause();
-    }
-  };
 }
 
 function clientOptions(io: Io): TuningClientOptions {

@@ -540,7 +540,8 @@ async function readTextOrNull(path: string): Promise<string | null> {
   }
 }
 
-function newTxid(now: number): string {
+/** A new transaction id (UTC time and 24 random bits; see TXID_PATTERN). */
+export function newTxid(now: number): string {
   const iso = new Date(now).toISOString(); // 2026-11-24T10:15:00.000Z
   const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
   return `${stamp}-${randomBytes(3).toString('hex')}`;

@@ -16,8 +16,11 @@ export const REMOTE_FRAMING_VERSION = 1;
 /** What a remote read asks for: every source, or only the cheap counters. */
 export type RemoteMode = 'full' | 'tick';
 
+/** A read of the facts a tuning plan needs besides a sample (sysctl files, container evidence). */
+export type RemoteScriptMode = RemoteMode | 'tune';
+
 /** The remote command line (fixed words): the script itself comes on standard input. */
-export function remoteCommand(mode: RemoteMode): string[] {
+export function remoteCommand(mode: RemoteScriptMode): string[] {
   return ['sh', '-s', mode];
 }
 
@@ -57,6 +60,19 @@ export const LINUX_FILE_PATHS: Readonly<Record<string, string>> = {
 export const LINUX_TICK_FILES: readonly string[] = ['proc-net-sockstat', 'proc-net-snmp'];
 /** The files of a full read. */
 export const LINUX_FULL_FILES: readonly string[] = Object.keys(LINUX_FILE_PATHS);
+
+/** What a tuning plan reads besides a sample: every sysctl configuration file (the boot order of
+ * sysctl-boot-order.ts) and the cgroups that tell a container (environment.ts); globs expand remotely. */
+export const TUNE_FACT_FILES: readonly string[] = [
+  '/etc/sysctl.d/*.conf',
+  '/run/sysctl.d/*.conf',
+  '/usr/local/lib/sysctl.d/*.conf',
+  '/usr/lib/sysctl.d/*.conf',
+  '/lib/sysctl.d/*.conf',
+  '/etc/sysctl.conf',
+  '/proc/1/cgroup',
+  '/proc/self/cgroup',
+];
 
 function linuxPaths(names: readonly string[]): string {
   return names.map((n) => LINUX_FILE_PATHS[n]).join(' ');
@@ -102,6 +118,11 @@ Linux/full)
   src uid id -u
   src fd-links fdlinks
   src comm comms
+  ;;
+Linux/tune)
+  files ${TUNE_FACT_FILES.join(' ')}
+  src dockerenv test -e /.dockerenv
+  src containerenv test -e /run/.containerenv
   ;;
 Darwin/tick)
 ${darwinLine(NETSTAT_TCP_STATS)}

@@ -7,7 +7,9 @@ import { Analyzer } from '../engine/analyzer.js';
 import { readDarwinBootFiles } from '../../helper/darwin-store.js';
 import { readSysctlConfigFiles } from '../../helper/sysctl-config-files.js';
 import { createBackend, parseSnapshot } from '../platform/index.js';
-import type { RawSnapshot, Snapshot } from '../platform/types.js';
+import type { Backend, RawSnapshot, Snapshot } from '../platform/types.js';
+import type { SysctlConfigFile } from '../../helper/sysctl-boot-order.js';
+import type { TuningEnvironment } from '../../common/tuning.js';
 import { darwinFactsFromRaw, type DarwinTuningFacts } from './darwin-facts.js';
 import { detectEnvironment } from './environment.js';
 import { heldPortsFromTable, type PlanInput, type PlanOptions } from './plan-input.js';
@@ -25,11 +27,17 @@ export interface GatherOptions {
   /** Root of the sysctl configuration tree (default "/"; tests use the helper's test root). */
   configRoot?: string;
   options: PlanOptions;
+  /** Another machine's backend (a remote host over SSH); default: this machine's. */
+  backend?: Backend;
+  /** With `backend`: that machine's sysctl configuration files and environment (not read here). */
+  sysctlFiles?: SysctlConfigFile[] | null;
+  environment?: TuningEnvironment;
 }
 
 /** The PlanInput for this machine, and the sample it is based on. */
 export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanInput; sample: Sample; snapshot: Snapshot }> {
-  const backend = createBackend(process.platform, { owners: g.owners ?? false });
+  const backend = g.backend ?? createBackend(process.platform, { owners: g.owners ?? false });
+  const local = g.backend === undefined;
   const analyzer = new Analyzer();
   let raw: RawSnapshot | null = null;
   const once = async (): Promise<{ sample: Sample; snapshot: Snapshot }> => {
@@ -52,9 +60,9 @@ export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanIn
     await backend.close?.(); // the tick's kept-open handles; left to GC they print a warning
   }
   const { listening, bound } = heldPortsFromTable(taken.snapshot.sockets);
-  const files = process.platform === 'linux' ? await readSysctlConfigFiles(g.configRoot ?? '/') : null;
-  const environment = g.assumeHost ? { container: false, kind: null, evidence: [] } : await detectEnvironment();
-  const bootFiles: DarwinTuningFacts['bootFiles'] = taken.snapshot.platform === 'darwin' ? await readDarwinBootFiles(g.configRoot ?? '/') : null;
+  const files = !local ? (g.sysctlFiles ?? null) : process.platform === 'linux' ? (await readSysctlConfigFiles(g.configRoot ?? '/')).files : null;
+  const environment = g.assumeHost ? { container: false, kind: null, evidence: [] } : (g.environment ?? (local ? await detectEnvironment() : { container: false, kind: null, evidence: [] }));
+  const bootFiles: DarwinTuningFacts['bootFiles'] = local && taken.snapshot.platform === 'darwin' ? await readDarwinBootFiles(g.configRoot ?? '/') : null;
   return {
     input: {
       platform: taken.snapshot.platform,
@@ -63,7 +71,7 @@ export async function gatherPlanInput(g: GatherOptions): Promise<{ input: PlanIn
       listeningPorts: listening,
       boundPorts: bound,
       environment,
-      sysctlFiles: files ? files.files : null,
+      sysctlFiles: files,
       options: g.options,
       now: Date.now(),
       ...platformFacts(raw!, bootFiles),
