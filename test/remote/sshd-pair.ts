@@ -29,6 +29,8 @@ export interface SshdPair {
   /** The password of PASSWORD_USER. */
   password: string;
   sshd: NsProcess;
+  /** Runs argv in sshd's namespaces (network and mount: what a remote session sees). */
+  execAsRemote(argv: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Starts sshd (again) after it was killed. */
   startSshd(): Promise<NsProcess>;
   /** Replaces the server's host key and restarts sshd (known_hosts keeps the old one). */
@@ -43,7 +45,7 @@ function keygen(path: string, comment: string): void {
 }
 
 /** Creates both namespaces, the link, keys, user and configs, and starts sshd. */
-export async function startSshdPair(label: string, opts: { server?: Namespace } = {}): Promise<SshdPair> {
+export async function startSshdPair(label: string, opts: { server?: Namespace; privateDirs?: readonly string[] } = {}): Promise<SshdPair> {
   const n = ++pairs;
   const net = `10.${200 + (process.pid % 50)}.${n}`;
   const serverAddress = `${net}.2`;
@@ -118,7 +120,12 @@ export async function startSshdPair(label: string, opts: { server?: Namespace } 
       password,
       sshd: undefined as unknown as NsProcess,
       async startSshd() {
-        const p = server.spawn(['/usr/sbin/sshd', '-f', join(dir, 'sshd_config'), '-D', '-e']);
+        const sshd = ['/usr/sbin/sshd', '-f', join(dir, 'sshd_config'), '-D', '-e'];
+        // privateDirs: sshd and every session it starts see an empty tmpfs there (a mount namespace of
+        // their own), so a test that writes e.g. /etc/sysctl.d "on the remote host" leaves this machine's alone.
+        const dirs = opts.privateDirs ?? [];
+        const mountThenExec = 'n=$1; shift; while [ "$n" -gt 0 ]; do mount -t tmpfs -o mode=0755 pw-sshd-test "$1"; shift; n=$((n - 1)); done; exec "$@"';
+        const p = server.spawn(dirs.length === 0 ? sshd : ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-ec', mountThenExec, 'sh', String(dirs.length), ...dirs, ...sshd]);
         // Ready when it listens: poll ss inside the server namespace (bounded).
         for (let i = 0; i < 100; i++) {
           const r = await server.exec(['ss', '-tlnH', 'src', `${serverAddress}:22`]);
@@ -128,6 +135,10 @@ export async function startSshdPair(label: string, opts: { server?: Namespace } 
         }
         pair.sshd = p;
         return p;
+      },
+      async execAsRemote(argv) {
+        const r = spawnSync('nsenter', ['-t', String(pair.sshd.pid), '-m', '-n', '--', ...argv], { encoding: 'utf8', timeout: 10_000 });
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
       },
       async changeHostKey() {
         pair.sshd.kill('SIGKILL');
