@@ -190,32 +190,32 @@ apply)
   done
   # The drop-in, byte for byte what the local helper writes (drop-in.ts renderDropIn): each key's first
   # line replaced in place, its later duplicates dropped, the others kept, missing keys appended in order.
-  for k in \$ordered; do printf "net.ipv4.%s\\tnet.ipv4.%s = %s\\n" "\$k" "\$k" "\$(jv "\$T/new.\$k")"; done > "\$T/lines"
-  tmp="\$D.portwatch-new"
+  for k in $ordered; do printf "net.ipv4.%s\\tnet.ipv4.%s = %s\\n" "$k" "$k" "$(jv "$T/new.$k")"; done > "$T/lines"
+  tmp="$D.portwatch-new"
   {
-    if [ -f "\$D" ]; then
+    if [ -f "$D" ]; then
       awk -F '\\t' '
-        NR == FNR { want[\$1] = \$2; order[++n] = \$1; next }
+        NR == FNR { want[$1] = $2; order[++n] = $1; next }
         {
-          l = \$0; sub(/^[ \\t]+/, "", l); c = substr(l, 1, 1)
+          l = $0; sub(/^[ \\t]+/, "", l); c = substr(l, 1, 1)
           if (l == "" || c == "#" || c == ";" || c == "!") { print; next }
           if (c == "-") { l = substr(l, 2); sub(/^[ \\t]+/, "", l) }
           e = index(l, "="); if (e <= 1) { print; next }
-          k = substr(l, 1, e - 1); sub(/[ \\t]+\$/, "", k)
+          k = substr(l, 1, e - 1); sub(/[ \\t]+$/, "", k)
           s = index(k, "/"); d = index(k, ".")
           if (s > 0 && (d == 0 || s < d)) { gsub(/\\./, "\\001", k); gsub(/\\//, ".", k); gsub(/\\001/, "/", k) }
           if (k in want) { if (!(k in done)) print want[k]; done[k] = 1; next }
           print
         }
         END { for (i = 1; i <= n; i++) if (!(order[i] in done)) print want[order[i]] }
-      ' "\$T/lines" "\$D"
+      ' "$T/lines" "$D"
     else
       cat <<\\PORTWATCH_HEADER
 ${DROP_IN_HEADER.trimEnd()}
 PORTWATCH_HEADER
-      cut -f 2 "\$T/lines"
+      cut -f 2 "$T/lines"
     fi
-  } > "\$tmp" && chmod 644 "\$tmp" && sync && mv -f "\$tmp" "\$D" || { undo; setstate rolled-back; result rolled-back 70 "cannot write \$D: everything written was put back"; }
+  } > "$tmp" && chmod 644 "$tmp" && sync && mv -f "$tmp" "$D" || { undo; setstate rolled-back; result rolled-back 70 "cannot write $D: everything written was put back"; }
   if [ -f "$T/dropin.old" ] && cmp -s "$T/dropin.old" "$D"; then dropchanged=false; else dropchanged=true; fi
   if [ -z "$changed" ] && [ "$dropchanged" = false ]; then setstate kept; result unchanged 0 "Every value was already in effect and persisted: nothing was written."; fi
   # The countdown, held on this host: it reverts even if the connection or the laptop goes away.
