@@ -1,4 +1,5 @@
-// How many ports of the ephemeral range a plain connect() can actually pick (docs/domain.md, "What \"exhausted\" means (Linux)": usable capacity).
+// How many ports of the ephemeral range a plain connect() can actually pick (docs/domain.md, the usable
+// capacity bullet under What "exhausted" means).
 import type { PortRange } from '../../common/model.js';
 
 /** Usable capacity of the range, all counts in ports. */
