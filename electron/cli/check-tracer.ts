@@ -1,7 +1,10 @@
 // The connect-failure tracer as `check` runs it: started before the first sample and given time to attach
 // (bpftrace takes seconds to load its probes), so the whole interval — or the whole --watch — is traced;
 // every sample shown then carries the failures seen so far and the tracer's status (the reason and the
-// fix when it cannot run). Linux only; elsewhere there is no tracer and samples are left as they are.
+// fix when it cannot run). The tracer sees the whole host: a one-namespace check keeps only the failures
+// of its own namespace (a pod's failures are not this namespace's exhaustion); --netns host gives each
+// namespace its own. Linux only; elsewhere there is no tracer and samples are left as they are.
+import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withConnectFailures } from '../common/connect-failures.js';
 import { withHostConnectFailures } from '../common/host-connect-failures.js';
@@ -23,6 +26,9 @@ export const REMOTE_TRACER_STATUS: SourceStatus = {
 
 /** The tracer of one check run. */
 export class CheckTracer {
+  /** The network namespace this check samples (its own), by inode. */
+  private readonly ownNetns = statSync('/proc/self/ns/net').ino;
+
   private constructor(private readonly tracer: ConnectFailureTracer) {}
 
   /** Starts the tracer and waits (bounded, with progress on a terminal) until it is attached or cannot run. */
@@ -43,9 +49,10 @@ export class CheckTracer {
     return this.tracer.status();
   }
 
-  /** The sample with the failures seen so far and the tracer's status. */
+  /** The sample of this namespace with its failures seen so far and the tracer's status. */
   sample(s: Sample): Sample {
-    return withConnectFailures({ ...s, sources: [...s.sources, this.tracer.status()] }, this.tracer.snapshot(), Date.now());
+    const own = this.tracer.snapshot().filter((f) => f.netns === this.ownNetns);
+    return withConnectFailures({ ...s, sources: [...s.sources, this.tracer.status()] }, own, Date.now());
   }
 
   /** The host sample with each namespace's own failures. */

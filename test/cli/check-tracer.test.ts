@@ -2,7 +2,8 @@
 // - --netns host: failures made in two pod-like namespaces are attributed each to its own namespace
 //   (pid, name, netns, destination, exact count), never to the other;
 // - --watch (one namespace, and --netns host): one bpftrace for the whole watch (same pid), failures
-//   seen in later redraws, the earlier ones kept; stopped with the watch (no bpftrace left behind);
+//   seen in later redraws, the earlier ones kept; stopped with the watch (no bpftrace left behind); a
+//   one-namespace watch shows only its own namespace's failures, not those of another;
 // - --ssh: the remote report says the tracer is not run there, and no bpftrace is started.
 // Failures are made only once the CLI's bpftrace holds its attached probes (seen from /proc), so the
 // counts are exact, not a race with start-up.
@@ -93,9 +94,10 @@ describeNetns('check with the connect-failure tracer (real kernel, real bpftrace
 
   for (const [scope, firstPort] of [['self', 8081], ['host', 8083]] as const) {
     it.runIf(canTrace)(`--watch --netns ${scope}: one tracer for the whole watch, later failures in later redraws, earlier ones kept, none left behind`, async () => {
-      // in the host's namespace (not under \`ip netns exec\`, which remounts /sys without tracefs); the
-      // tracer is host-wide, so even scope self sees namespace a's failures. One JSON document per line.
-      const cli = startCli([process.execPath, '--import', 'tsx', CLI_ENTRY, 'check', '--watch', '--json', '--netns', scope, '--interval', '1', '--no-owners']);
+      // self: inside namespace a (entered with nsenter: \`ip netns exec\` remounts /sys without tracefs);
+      // host: from the host's namespace. One JSON document per line.
+      const where = scope === 'self' ? ['nsenter', `--net=/run/netns/${a.name}`] : [];
+      const cli = startCli([...where, process.execPath, '--import', 'tsx', CLI_ENTRY, 'check', '--watch', '--json', '--netns', scope, '--interval', '1', '--no-owners']);
       try {
         const tracer = await waitForAttachedBpftrace(cli.child.pid!, 60_000);
         const docs = (): (Sample | HostCheckDocument)[] => cli.out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Sample);
@@ -109,6 +111,15 @@ describeNetns('check with the connect-failure tracer (real kernel, real bpftrace
         const second = await runFailingClient(a, { port: firstPort + 1, total: 6 });
         expect(notAvailable(second)).toBe(4);
         await until('a redraw with both clients', () => docs().some((d) => countOf(d, second) === 4), 30_000);
+        // another namespace's failures are not this one's (scope self), but are shown under it (host)
+        const other = await runFailingClient(b, { port: firstPort + 2, total: 3 });
+        expect(notAvailable(other)).toBe(1);
+        if (scope === 'host') await until('a redraw with b\'s failure', () => docs().some((d) => countOf(d, other) === 1), 30_000);
+        else {
+          const before = docs().length;
+          await until('two more redraws', () => docs().length >= before + 3, 30_000);
+          expect(docs().some((d) => countOf(d, other) > 0 || (d.connectFailures ?? []).some((f) => f.pid === other.pid))).toBe(false);
+        }
         const last = docs().at(-1)!;
         expect(countOf(last, first)).toBe(3);
         expect(countOf(last, second)).toBe(4);

@@ -5,8 +5,8 @@
 // When it cannot run (not Linux, not root, no bpftrace, no tracefs, lockdown, no BTF) it says why and how
 // to fix it, and everything else works as before.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectFailure } from '../../../../common/connect-failures.js';
 import type { SourceStatus } from '../../../../common/model.js';
@@ -16,7 +16,7 @@ import { DEFAULT_PLACE_ROOTS, failurePlace, type PlaceRoots } from './failure-pl
 
 /** Where things are; tests point these elsewhere. */
 export interface TracerOptions {
-  /** bpftrace candidates, first existing wins. */
+  /** bpftrace candidates, first executable file wins (default: bpftrace in each absolute directory of PATH). */
   bpftrace?: readonly string[];
   /** The .bt program (default: connect-failures.bt beside this module or in the source tree). */
   program?: string;
@@ -45,7 +45,27 @@ const MAX_RECENT = 2 * Math.ceil(FAILURES_CURRENT_MS / 1000);
 const here = dirname(fileURLToPath(import.meta.url));
 const PROGRAM_CANDIDATES = [join(here, 'connect-failures.bt'), join(here, '../../../../../../../electron/node/platform/linux/tracer/connect-failures.bt')];
 const TRACEFS = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
+/** Where bpftrace is looked for when there is no PATH. */
 const BPFTRACE = ['/usr/bin/bpftrace', '/usr/sbin/bpftrace', '/usr/local/bin/bpftrace'];
+
+/**
+ * bpftrace candidates: each absolute directory of PATH, as a shell would look (a relative entry such as
+ * "." is never used: a root process must not run what lies in whatever directory it was started from).
+ */
+function bpftraceOnPath(path: string | undefined): string[] {
+  if (path === undefined) return BPFTRACE;
+  return path.split(':').filter((d) => isAbsolute(d)).map((d) => join(d, 'bpftrace'));
+}
+
+/** An executable regular file. */
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
 const MAX_KEYS = 1000;
 
 /** The tracer's state, as a source status plus the fix when it cannot run. */
@@ -67,8 +87,8 @@ export function tracerPreflight(o: TracerOptions = {}): { status: 'unsupported' 
   if (process.platform !== 'linux') return { status: 'unsupported', error: 'the connect-failure tracer needs Linux (bpftrace)', fix: 'none on this platform' };
   const euid = o.euid ?? process.geteuid?.() ?? -1;
   if (euid !== 0) return { status: 'unsupported', error: 'tracing connect() failures needs root (bpftrace loads eBPF programs)', fix: 'run Portwatch as root (sudo portwatch serve / check)' };
-  const bpftrace = (o.bpftrace ?? BPFTRACE).find((p) => existsSync(p));
-  if (!bpftrace) return { status: 'unsupported', error: 'bpftrace is not installed', fix: 'apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace' };
+  const bpftrace = (o.bpftrace ?? bpftraceOnPath(process.env.PATH)).find(isExecutable);
+  if (!bpftrace) return { status: 'unsupported', error: 'bpftrace is not installed (no executable bpftrace on PATH)', fix: 'apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace, or add its directory to PATH' };
   const program = o.program ?? PROGRAM_CANDIDATES.find((p) => existsSync(p));
   if (!program || !existsSync(program)) return { status: 'failed', error: 'the tracer program connect-failures.bt is missing from this installation', fix: 'reinstall Portwatch' };
   const tracefs = (o.tracefs ?? TRACEFS).find((p) => existsSync(join(p, 'events', 'syscalls')));
