@@ -5,6 +5,8 @@
 // names the culprit field and never reaches the monitor.
 import type { PlatformName, Sample, TickSample } from './model.js';
 import { episodeSchema, type Episode } from './episode.js';
+import type { HostSample } from './host-sample.js';
+import { hostSampleSchema } from './host-sample-schema.js';
 import { connectionPageSchema, connectionQuerySchema, type ConnectionPage, type ConnectionQuery } from './connections.js';
 import { sampleSchema, tickSampleSchema } from './model-schema.js';
 import { SAMPLE_FIELDS, TICK_FIELDS, type HistoryFrame, type HistoryPoint, type HistoryTrack } from './history-frame.js';
@@ -101,6 +103,8 @@ export interface Methods {
   getEvents: { params: { limit?: number }; result: TimelineEvent[] };
   /** Episodes (warning or worse) kept on disk across restarts, oldest first; sinceMs: those going on or ended since then. */
   getEpisodes: { params: EpisodeParams; result: Episode[] };
+  /** Every network namespace of the host, worst first; null when the monitor watches only its own. */
+  getNamespaces: { params: Record<string, never>; result: HostSample | null };
   /** One page of the latest reading's individual sockets, filtered and sorted in the monitor (sockets never ride along with samples). */
   getConnections: { params: ConnectionQuery; result: ConnectionPage };
   /** The tuning plan for the latest sample: application fixes, kernel steps with their what-if, guard-rail warnings, boot order, container snippets. */
@@ -137,6 +141,8 @@ export interface Events {
   timeline: TimelineEvent;
   /** An episode started, reached a new peak or ended (the monitor keeps episodes only with a state directory). */
   episode: Episode;
+  /** Every network namespace read again (when the monitor watches them all). */
+  namespaces: HostSample;
   /** Output of the helper's terminal (result lines left out). */
   tuningTerminal: TuningTerminalChunk;
   /** A helper session changed phase (started, awaiting keep or revert, verified, ended). */
@@ -227,6 +233,7 @@ export const PARAMS_SCHEMAS: { [M in MethodName]: Schema<Params<M>> } = {
   getEvents: obj<{ limit?: number }>({ limit: optional(num({ min: 1, max: 1000, integer: true })) }),
   getEpisodes: obj<EpisodeParams>({ sinceMs: optional(num({ min: 0 })), limit: optional(num({ min: 1, max: 1000, integer: true })) }),
   getConnections: connectionQuerySchema,
+  getNamespaces: noParams,
   ...TUNING_PARAMS,
 };
 
@@ -303,6 +310,7 @@ export const RESULT_SCHEMAS: { [M in MethodName]: Schema<Result<M>> } = {
   ),
   getEvents: arr(timelineEventSchema, { maxLength: 1000 }),
   getEpisodes: arr(episodeSchema, { maxLength: 1000 }),
+  getNamespaces: nullable(hostSampleSchema),
   getConnections: connectionPageSchema,
   ...TUNING_RESULTS,
 };
@@ -336,6 +344,7 @@ export const EVENT_SCHEMAS: { [E in EventName]: Schema<Events[E]> } = {
   history: historyEventSchema,
   timeline: timelineEventSchema,
   episode: episodeSchema,
+  namespaces: hostSampleSchema,
   ...TUNING_EVENTS,
 };
 

@@ -14,6 +14,7 @@ export const REQUEST_CHANNELS = {
   getEvents: 'portwatch:getEvents',
   getEpisodes: 'portwatch:getEpisodes',
   getConnections: 'portwatch:getConnections',
+  getNamespaces: 'portwatch:getNamespaces',
   getTuningPlan: 'portwatch:getTuningPlan',
   reviewTuning: 'portwatch:reviewTuning',
   getTuningStatus: 'portwatch:getTuningStatus',

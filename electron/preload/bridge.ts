@@ -55,6 +55,7 @@ export function createBridge(ipc: IpcRendererLike): PortwatchBridge {
     getEvents: call('getEvents'),
     getEpisodes: call('getEpisodes'),
     getConnections: call('getConnections'),
+    getNamespaces: call('getNamespaces'),
     getTuningPlan: call('getTuningPlan'),
     reviewTuning: call('reviewTuning'),
     getTuningStatus: call('getTuningStatus'),

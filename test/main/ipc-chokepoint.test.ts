@@ -42,6 +42,7 @@ const validParams: Record<MethodName, unknown> = {
   getEvents: { limit: 10 },
   getEpisodes: { sinceMs: 0 },
   getConnections: { offset: 0, limit: 50 },
+  getNamespaces: {},
   getTuningPlan: {},
   reviewTuning: { planId: 'plan-0123456789abcdef0123', steps: ['widen-range'] },
   getTuningStatus: {},

@@ -56,6 +56,7 @@ describe('BridgeTransport', () => {
       getEvents: async () => [],
       getEpisodes: async () => [],
       getConnections: async () => null,
+      getNamespaces: async () => null,
       getTuningPlan: async () => null,
       reviewTuning: async () => null,
       getTuningStatus: async () => null,

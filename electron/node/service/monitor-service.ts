@@ -77,6 +77,7 @@ export class MonitorService implements MonitorEndpoint {
   private seq = 0;
   private readonly tuning: TuningHost | null;
   private readonly persistent: PersistentState | null;
+  private latestHost: HostSample | null = null;
   /** The list over the latest reading, rebuilt when a new reading arrives (it keeps the sort orders of recent queries). */
   private connectionList: ConnectionList | null = null;
 
@@ -108,6 +109,8 @@ export class MonitorService implements MonitorEndpoint {
    * namespaces other than the monitor's own are kept like its own, name their namespace, and are pushed.
    */
   observeNamespaces(host: HostSample): void {
+    this.latestHost = host;
+    this.emit({ event: 'namespaces', data: host });
     for (const episode of this.persistent?.observeNamespaces(host) ?? []) this.emit({ event: 'episode', data: episode });
   }
 
@@ -158,6 +161,7 @@ export class MonitorService implements MonitorEndpoint {
       };
     },
     getEvents: ({ limit }) => this.events.slice(-(limit ?? 200)),
+    getNamespaces: () => this.latestHost,
     getEpisodes: ({ sinceMs, limit }) =>
       (this.persistent?.episodes() ?? []).filter((e) => sinceMs === undefined || (e.end ?? Infinity) >= sinceMs).slice(-(limit ?? 1000)),
     getConnections: (q) => this.connections(q),

@@ -36,6 +36,7 @@ export class PortwatchClient {
   getEvents = (p: Params<'getEvents'> = {}) => this.call('getEvents', p);
   getEpisodes = (p: Params<'getEpisodes'> = {}) => this.call('getEpisodes', p);
   getConnections = (p: Params<'getConnections'>) => this.call('getConnections', p);
+  getNamespaces = () => this.call('getNamespaces', {});
 
   /** Calls listener with every checked event; returns the unsubscribe function. */
   onEvent(listener: (e: MonitorEvent) => void): () => void {

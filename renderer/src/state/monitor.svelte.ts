@@ -7,6 +7,8 @@ import type { PortwatchClient } from '../api/client.js';
 import type { ConnectionState } from '../api/transport.js';
 import { HistoryModel } from './history-model.js';
 import { MAX_EPISODES_SHOWN, mergeEpisodes, upsertEpisode } from './episode-list.js';
+import type { HostSample } from '../../../electron/common/host-sample.js';
+import { ALL_NAMESPACES, scopedSample, type NetnsChoice } from './namespace-view.js';
 
 const MAX_EVENTS = 200;
 /** Buckets per window (each drawn as up to two points: min and max): about one point per two pixels of a wide chart. */
@@ -22,6 +24,12 @@ export class MonitorState {
   /** Episodes the monitor keeps (warning or worse), oldest first; empty when it keeps none. */
   episodes = $state.raw<Episode[]>([]);
   windowSec = $state.raw(300);
+  /** Every namespace of the host, when the monitor watches them all (else null). */
+  host = $state.raw<HostSample | null>(null);
+  /** Which namespace the panels show: "all" or one namespace's id. */
+  netns = $state.raw<NetnsChoice>(ALL_NAMESPACES);
+  /** The Sample every panel shows: the chosen namespace's (the monitor's own without a HostSample). */
+  readonly shown = $derived(scopedSample(this.host, this.sample, this.netns));
   error = $state.raw<string | null>(null);
   /** When the connection to the monitor was lost (epoch ms), null while connected or never connected. */
   disconnectedSince = $state.raw<number | null>(null);
@@ -53,6 +61,9 @@ export class MonitorState {
           case 'history':
             this.history.add(e.data.track, e.data.point);
             break;
+          case 'namespaces':
+            this.host = e.data;
+            break;
           case 'timeline':
             this.events = [...this.events, e.data].slice(-MAX_EVENTS);
             break;
@@ -71,6 +82,11 @@ export class MonitorState {
     void this.loadHistory();
   }
 
+  /** Scopes every panel to one namespace, or "all". */
+  chooseNamespace(choice: NetnsChoice): void {
+    this.netns = choice;
+  }
+
   /** Stops listening. */
   dispose(): void {
     for (const f of this.off) f();
@@ -79,8 +95,15 @@ export class MonitorState {
 
   private async load(): Promise<void> {
     try {
-      const [info, snap, events] = await Promise.all([this.client.getInfo(), this.client.getSnapshot(), this.client.getEvents({ limit: MAX_EVENTS })]);
+      const [info, snap, events, host] = await Promise.all([
+        this.client.getInfo(),
+        this.client.getSnapshot(),
+        this.client.getEvents({ limit: MAX_EVENTS }),
+        // a monitor of an older version has no such method: then it shows its own namespace only
+        this.client.getNamespaces().catch(() => null),
+      ]);
       this.info = info;
+      if (host && (!this.host || host.time >= this.host.time)) this.host = host;
       if (snap.sample && (!this.sample || snap.sample.time >= this.sample.time)) this.sample = snap.sample;
       if (snap.tick && (!this.tick || snap.tick.time >= this.tick.time)) this.tick = snap.tick;
       this.events = events;
