@@ -103,6 +103,12 @@ describe('result and event schemas', () => {
     expect(serverMessageSchema.check({ event: 'nope', data: 1 }, 'message')).toMatch(/^message\.event: expected one of/);
     expect(serverMessageSchema.check({ id: 1, ok: true, result: {} }, 'message')).toBeNull();
   });
+
+  it('carry an episode event and refuse one with a bad field, naming it', () => {
+    const e = { id: '1-1', start: 1, end: null, lastSeen: 2, peakSeverity: 'critical', peakTime: 2, peakUtilization: 1, worstDestination: '127.0.0.1:8080', cause: 'full' };
+    expect(serverMessageSchema.check({ event: 'episode', data: e }, 'message')).toBeNull();
+    expect(serverMessageSchema.check({ event: 'episode', data: { ...e, peakSeverity: 'ok' } }, 'message')).toMatch(/^message\.data\.peakSeverity: expected one of/);
+  });
 });
 
 describe('ContractError', () => {
