@@ -132,7 +132,7 @@ describeNetns('portwatch-helper as a real process', () => {
     expect(failures).toEqual([]);
     expect(await readWorld(ns, root)).toEqual(world);
     expect(await fingerprint(root.dir)).toEqual(before);
-  });
+  }, 240_000); // 300 helper processes: about 15 s on an idle machine, several times that on a shared one
 
   it('never executes anything but itself: strace sees one execve per run, node', async () => {
     if (spawnSync('strace', ['-V']).error) {
