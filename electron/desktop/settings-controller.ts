@@ -21,6 +21,8 @@ export interface SettingsHooks {
   launchAtLogin(enabled: boolean): void;
   /** Anything changed (the tray redraws). */
   changed(): void;
+  /** The remote host list changed (from the tray or by a hand edit). */
+  hosts?(list: readonly string[]): void;
 }
 
 /** What the monitor takes from the settings. */
@@ -97,6 +99,12 @@ export class SettingsController {
     this.persist({ ...this.value, launchAtLogin: enabled });
   }
 
+  /** Saves a new remote host list (edited from the tray; see host-list.ts). */
+  setHosts(list: string[]): void {
+    this.persist({ ...this.value, hosts: list });
+    this.hooks.hosts?.(list);
+  }
+
   /** Follows hand edits of the file until the returned function is called. */
   watch(): () => void {
     return watchSettings(this.dir, (r) => this.onFile(r), (text) => text === this.lastOwnWrite);
@@ -115,6 +123,7 @@ export class SettingsController {
     this.settings = next;
     if (JSON.stringify(monitorConfigOf(prev)) !== JSON.stringify(monitorConfigOf(next))) this.hooks.monitorConfig(monitorConfigOf(next));
     if (prev.launchAtLogin !== next.launchAtLogin) this.hooks.launchAtLogin(next.launchAtLogin);
+    if (JSON.stringify(prev.hosts) !== JSON.stringify(next.hosts)) this.hooks.hosts?.(next.hosts);
     this.hooks.changed();
   }
 }

@@ -3,6 +3,7 @@
 // engine's own parser (parseAnalysisConfig), so the desktop and the CLI judge a sample the same way.
 import { parseAnalysisConfig, type AnalysisConfig } from '../common/config.js';
 import { checkCpuBudget, DEFAULT_SCHEDULE } from '../node/sampler/schedule.js';
+import { parseHostList } from './host-list.js';
 import { parseClock } from './quiet-hours.js';
 
 /** When and how often the app notifies. */
@@ -25,6 +26,8 @@ export interface DesktopSettings {
   analysis: AnalysisConfig;
   notifications: NotificationSettings;
   launchAtLogin: boolean;
+  /** Remote hosts watched over SSH, in the order the user gave them ("user@host:port"; see host-list.ts). */
+  hosts: string[];
 }
 
 /** Bounds of minIntervalSec. */
@@ -38,6 +41,7 @@ export function defaultSettings(): DesktopSettings {
     analysis: parseAnalysisConfig(undefined).config,
     notifications: { enabled: true, minIntervalSec: 120, quietHours: { enabled: false, start: '22:00', end: '07:00' }, mutedUntil: null },
     launchAtLogin: false,
+    hosts: [],
   };
 }
 
@@ -55,7 +59,7 @@ export function parseSettings(input: unknown): ParsedSettings {
     problems.push(`settings: expected an object, got ${describe(input)}`);
     return { settings: s, problems };
   }
-  unknownKeys(input, ['schema', 'sampling', 'analysis', 'notifications', 'launchAtLogin'], '', problems);
+  unknownKeys(input, ['schema', 'sampling', 'analysis', 'notifications', 'launchAtLogin', 'hosts'], '', problems);
 
   const schema = read(input, 'schema', problems);
   if (schema !== undefined && schema !== 1) problems.push(`schema: expected 1, got ${describe(schema)}`);
@@ -108,6 +112,8 @@ export function parseSettings(input: unknown): ParsedSettings {
   }
 
   s.launchAtLogin = boolField(input, 'launchAtLogin', s.launchAtLogin, '', problems);
+  const hosts = read(input, 'hosts', problems);
+  if (hosts !== undefined) s.hosts = parseHostList(hosts, problems);
   return { settings: s, problems };
 }
 

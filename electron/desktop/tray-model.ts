@@ -4,7 +4,8 @@ import type { Episode } from '../common/episode.js';
 import type { Sample } from '../common/model.js';
 import { attributionNote, type AttributionStatus } from './attribution.js';
 import type { DesktopSettings } from './settings.js';
-import { trayState, type TrayState } from './tray-state.js';
+import type { TrayState } from './tray-state.js';
+import { hostMenuLine, hostTrayState, trayStateWithHosts, type HostTrayInput } from './hosts-tray.js';
 
 /** What the menu shows besides the tray state. */
 export interface TrayMenuState {
@@ -15,6 +16,8 @@ export interface TrayMenuState {
   /** The tuning wizard, or why it cannot be opened yet. */
   tuning: { available: true } | { available: false; note: string };
   attribution: AttributionStatus;
+  /** The remote hosts in list order, each with its one-line state ("lb1 — critical"). */
+  hosts?: readonly { label: string; line: string }[];
 }
 
 /** The tray's picture and menu at one moment. */
@@ -35,6 +38,7 @@ export class TrayModel {
   private problem: string | null = null;
   private last: TrayState | null = null;
   private episodeSource: { get(): Episode | null } | null = null;
+  private hostSource: { readings(): readonly HostTrayInput[] } | null = null;
 
   constructor(private readonly o: TrayModelOptions) {}
 
@@ -53,6 +57,11 @@ export class TrayModel {
     this.episodeSource = source;
   }
 
+  /** Where the remote hosts' readings are read (host-monitors.ts), once they run. */
+  hosts(source: { readings(): readonly HostTrayInput[] }): void {
+    this.hostSource = source;
+  }
+
   /** The tray state last computed (null before the first view). */
   lastState(): TrayState | null {
     return this.last;
@@ -61,7 +70,10 @@ export class TrayModel {
   /** The view now. */
   view(paused: boolean, settings: DesktopSettings): TrayView {
     const now = this.o.clock();
-    const state = trayState({ sample: this.latest, paused, monitorProblem: this.problem, attributionNote: attributionNote(this.o.attribution), lastEpisode: this.episodeSource?.get() ?? null, now });
+    const hosts = this.hostSource?.readings() ?? [];
+    const own = { sample: this.latest, paused, monitorProblem: this.problem, attributionNote: attributionNote(this.o.attribution), lastEpisode: this.episodeSource?.get() ?? null, now };
+    // The worst of this computer and every host, named (hosts-tray.ts).
+    const state = trayStateWithHosts(own, hosts);
     this.last = state;
     const until = settings.notifications.mutedUntil;
     return {
@@ -72,6 +84,7 @@ export class TrayModel {
         launchAtLogin: settings.launchAtLogin,
         tuning: this.o.tuning.available ? { available: true } : { available: false, note: this.o.tuning.note },
         attribution: this.o.attribution,
+        hosts: hosts.map((h) => ({ label: h.label, line: hostMenuLine(h.label, hostTrayState(h, now)) })),
       },
     };
   }

@@ -10,6 +10,9 @@ import { AutostartController } from '../desktop/autostart-controller.js';
 import { MonitorEventLog } from '../desktop/event-log.js';
 import { LastEpisode } from '../desktop/last-episode.js';
 import { RotatingLog } from '../desktop/log-file.js';
+import { isHostListError, moveHost, removeHost } from '../desktop/host-list.js';
+import { HostMonitors } from '../desktop/host-monitors.js';
+import { defaultControlDir } from '../node/remote/control-dir.js';
 import type { MonitorConfig } from '../desktop/monitor-config.js';
 import type { MonitorControl } from '../desktop/monitor-control.js';
 import { NotificationController } from '../desktop/notification-controller.js';
@@ -48,6 +51,8 @@ export interface DesktopOptions {
   windowIconPath: string | null;
   /** Starts the monitor (in this process or a utility process). */
   startMonitor: (config: MonitorConfig, version: string) => MonitorControl;
+  /** The monitors of the remote hosts in the settings (default: over /usr/bin/ssh, episodes in the user-data folder). */
+  startHostMonitors?: (version: string) => HostMonitors;
   attribution: AttributionStatus;
   /** The tuning wizard, or why it is not there yet. */
   tuning: TrayMenuState['tuning'] & { open?: () => void };
@@ -66,6 +71,8 @@ export interface DesktopApp {
   readonly primary: boolean;
   trayState(): TrayState | null;
   settings(): DesktopSettings | null;
+  /** The remote hosts' monitors (after ready). */
+  hosts(): HostMonitors | null;
   settingsPath(): string;
   /** Notifications shown so far (bounded). */
   shown(): readonly NotificationDraft[];
@@ -104,6 +111,11 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   let monitor: MonitorControl | null = null;
   let tray: TrayController | null = null;
   let chokepoint: IpcChokepoint | null = null;
+  let hosts: HostMonitors | null = null;
+  /** Starts and stops host monitors to follow the list (their samples redraw the tray). */
+  const syncHosts = (list: readonly string[]): void => {
+    hosts?.sync(list).catch((err: unknown) => log(`could not stop a host monitor: ${String(err)}`));
+  };
 
   const refreshTray = (): void => {
     const s = settings.current();
@@ -117,6 +129,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
     monitorConfig: (config) => monitor?.configure(config),
     launchAtLogin: (enabled) => autostart.apply(enabled),
     changed: refreshTray,
+    hosts: syncHosts,
   });
 
   const primary = app.requestSingleInstanceLock();
@@ -125,6 +138,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
     primary,
     trayState: () => trayModel.lastState(),
     settings: () => settings.current(),
+    hosts: () => hosts,
     settingsPath: () => settings.path,
     shown: () => notifications.shown(),
     showWindow: (key = null) => windows.show(key),
@@ -183,7 +197,19 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         openPath(logFile.dir);
       },
       quit: () => app.quit(),
+      moveHost: (label, delta) => editHosts((list) => moveHost(list, label, list.indexOf(label) + delta)),
+      removeHost: (label) => editHosts((list) => removeHost(list, label)),
     };
+  }
+
+  /** A host list edit from the tray, saved; a refused one is logged (the menu offers only valid edits). */
+  function editHosts(edit: (list: readonly string[]) => string[]): void {
+    try {
+      settings.setHosts(edit(settings.value.hosts));
+    } catch (err) {
+      if (!isHostListError(err)) throw err;
+      log(err.message);
+    }
   }
 
   async function start(): Promise<void> {
@@ -211,6 +237,12 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         notifications.observe(e.data, settings.value.notifications);
       }),
     );
+    const h = o.startHostMonitors ? o.startHostMonitors(app.getVersion()) : new HostMonitors({ controlDir: defaultControlDir(o.env), version: app.getVersion(), stateDir: userData, analysis: initial.analysis });
+    hosts = h;
+    shutdown.add('closing the host monitors', () => h.close());
+    trayModel.hosts(h);
+    shutdown.add('the host sample listener', h.onSample(refreshTray));
+    syncHosts(initial.hosts);
     const episodes = new LastEpisode(m.endpoint, refreshTray);
     trayModel.episodes(episodes);
     shutdown.add('the episode listener', () => episodes.dispose());

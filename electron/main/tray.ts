@@ -20,6 +20,9 @@ export interface TrayActions {
   openSettingsFile(): void;
   openLogFolder(): void;
   quit(): void;
+  /** Moves a remote host one place up (-1) or down (+1) in the list. */
+  moveHost?(label: string, delta: -1 | 1): void;
+  removeHost?(label: string): void;
 }
 
 /** The tray PNG for an icon name on a platform (Electron adds the @2x sibling; macOS gets template images). */
@@ -41,6 +44,7 @@ export function trayMenuTemplate(state: TrayState, m: TrayMenuState, a: TrayActi
       ? { label: 'Tuning wizard…', click: () => a.openTuning() }
       : { label: `Tuning wizard… (${m.tuning.note})`, enabled: false },
     { type: 'separator' },
+    ...hostItems(m.hosts ?? [], a),
     m.mutedUntil === null
       ? { label: 'Mute notifications for an hour', click: () => a.toggleMute() }
       : { label: `Unmute notifications (muted until ${m.mutedUntil})`, click: () => a.toggleMute() },
@@ -50,6 +54,21 @@ export function trayMenuTemplate(state: TrayState, m: TrayMenuState, a: TrayActi
     { type: 'separator' },
     { label: 'Quit Portwatch', click: () => a.quit() },
   );
+  return items;
+}
+
+/** One submenu per remote host (its state as the label; move and remove inside), then how to add one. */
+function hostItems(hosts: readonly { label: string; line: string }[], a: TrayActions): MenuItemConstructorOptions[] {
+  const items: MenuItemConstructorOptions[] = hosts.map((h, i) => ({
+    label: h.line.slice(0, 120),
+    submenu: [
+      { label: 'Move up', enabled: i > 0, click: () => a.moveHost?.(h.label, -1) },
+      { label: 'Move down', enabled: i < hosts.length - 1, click: () => a.moveHost?.(h.label, 1) },
+      { label: 'Remove from Portwatch', click: () => a.removeHost?.(h.label) },
+    ],
+  }));
+  // Electron has no text prompt: hosts are typed into the settings file ("hosts": ["ops@lb2:2222"]), applied when saved.
+  items.push({ label: hosts.length === 0 ? 'Watch a remote host… (settings file)' : 'Add a remote host… (settings file)', click: () => a.openSettingsFile() }, { type: 'separator' });
   return items;
 }
 
@@ -84,7 +103,7 @@ export class TrayController {
       this.shownTooltip = state.tooltip;
     }
     const template = trayMenuTemplate(state, menu, this.actions);
-    const key = JSON.stringify(template.map((i) => [i.label, i.enabled, i.checked, i.type]));
+    const key = JSON.stringify(template.map((i) => [i.label, i.enabled, i.checked, i.type, Array.isArray(i.submenu) ? i.submenu.map((j) => [j.label, j.enabled]) : null]));
     if (key !== this.shownMenu) {
       this.tray.setContextMenu(this.api.Menu.buildFromTemplate(template));
       this.shownMenu = key;

@@ -31,6 +31,8 @@ export interface HarnessOptions extends FakeOptions {
   before?: (dir: string) => void;
   rendererDir?: string;
   ready?: boolean;
+  /** The remote hosts' monitors (default: the real ones over /usr/bin/ssh). */
+  startHostMonitors?: DesktopOptions['startHostMonitors'];
 }
 
 /** Builds and (by default) starts the app. */
@@ -56,6 +58,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     log: (line) => log.push(line),
     clock: () => now,
     minuteOfDay: () => o.minuteOfDay ?? 12 * 60,
+    ...(o.startHostMonitors ? { startHostMonitors: o.startHostMonitors } : {}),
   };
   const app = createDesktopApp(fake.api, options);
   if (o.ready !== false) {

@@ -49,6 +49,16 @@ describe('settings', () => {
     expect(problems).toHaveLength(1);
   });
 
+  it('keeps the remote hosts in their order, checked with the CLI\'s ssh-target rules', () => {
+    const { settings, problems } = parseSettings({ hosts: ['lb1', 'ops@lb2:2222', '-oProxyCommand=x', 'lb1'] });
+    expect(settings.hosts).toEqual(['lb1', 'ops@lb2:2222']);
+    expect(problems).toEqual([
+      'hosts[2]: SSH host "-oProxyCommand=x": starts with "-", which ssh would read as an option (dropped)',
+      'hosts[3]: SSH host "lb1" is already in the list (dropped)',
+    ]);
+    expect(defaultSettings().hosts).toEqual([]);
+  });
+
   it('refuses a non-object', () => {
     for (const v of [null, 3, 'x', [], true]) expect(parseSettings(v).problems[0]).toMatch(/^settings: expected an object/);
   });

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { HostMonitors } from '../../electron/desktop/host-monitors.js';
+import type { SshRunner } from '../../electron/node/remote/ssh-command.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_CHANNEL } from '../../electron/common/ipc-channels.js';
@@ -141,6 +143,35 @@ describe('desktop app wiring', () => {
     h.fake.tray.click('Resume sampling');
     expect(h.monitor().paused).toBe(false);
     expect(h.fake.tray.image).toContain('warning-22.png');
+  });
+
+  it('watches the hosts in the settings, names the worst in the tray, and removes and reorders them from the tray menu (saved)', async () => {
+    // ssh refuses every connection here (the real sshd is in test/desktop/host-monitors.test.ts).
+    const refused: SshRunner = async (argv) => ({ stdout: Buffer.alloc(0), stderr: `ssh: connect to host ${argv[argv.indexOf('--') + 1]} port 22: Connection refused\n`, exitCode: 255 });
+    let dataDir = '';
+    h = await startHarness({
+      before: (dir) => {
+        dataDir = dir;
+        writeFileSync(join(dir, 'settings.json'), JSON.stringify({ schema: 1, hosts: ['lb1', 'ops@lb2:2222', 'lb3'] }));
+      },
+      startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, runner: refused }),
+    });
+    h.monitor().emit(severitySample(h.now(), 'ok', 0.1));
+    const hosts = h.app.hosts()!;
+    for (let i = 0; i < 100 && hosts.readings().some((r) => r.sample === null); i++) await new Promise((r) => setTimeout(r, 50));
+    h.monitor().emit(severitySample(h.now(), 'ok', 0.1));
+    expect(h.fake.tray.image).toContain('unknown-22.png');
+    expect(h.fake.tray.item('lb1 unknown: Unreachable since ')).toBeDefined();
+    expect(h.fake.tray.tooltip.split('\n')[0]).toBe('Portwatch — no reading on lb1');
+    const sub = (line: string, action: string) => (h!.fake.tray.item(line)!.submenu as { label: string; click: () => void }[]).find((i) => i.label === action)!.click();
+    sub('lb1 — unknown', 'Remove from Portwatch');
+    sub('lb3 — unknown', 'Move up');
+    const saved = () => JSON.parse(readFileSync(join(h!.dir, 'settings.json'), 'utf8')).hosts;
+    expect(saved()).toEqual(['lb3', 'ops@lb2:2222']);
+    expect(hosts.readings().map((r) => r.label)).toEqual(['lb3', 'ops@lb2:2222']);
+    expect(h.fake.tray.menu!.filter((i) => / — unknown$/.test(String(i.label))).map((i) => i.label)).toEqual(['lb3 — unknown', 'ops@lb2:2222 — unknown']);
+    h.fake.tray.click('Add a remote host… (settings file)');
+    expect(h.fake.openedPaths.at(-1)).toBe(join(h.dir, 'settings.json'));
   });
 
   it('mutes notifications for an hour (persisted), then notifies again', async () => {

@@ -28,6 +28,8 @@ describe('tray', () => {
       'Pause sampling',
       'Tuning wizard… (not in this version yet)',
       '-separator',
+      'Watch a remote host… (settings file)',
+      '-separator',
       'Mute notifications for an hour',
       'Launch at login',
       'Open settings file',
@@ -54,7 +56,23 @@ describe('tray', () => {
     const a = actions();
     const t = trayMenuTemplate(state, { ...menu, attribution: { kind: 'own-processes', why: 'w', missing: 'm' } }, a);
     for (const i of t) if (i.click && i.enabled !== false) (i.click as () => void)();
-    expect(a.calls).toEqual(['explainAttribution', 'open', 'togglePause', 'toggleMute', 'toggleLaunchAtLogin', 'openSettingsFile', 'openLogFolder', 'quit']);
+    expect(a.calls).toEqual(['explainAttribution', 'open', 'togglePause', 'openSettingsFile', 'toggleMute', 'toggleLaunchAtLogin', 'openSettingsFile', 'openLogFolder', 'quit']);
+  });
+
+  it('lists the remote hosts with their state, each with move and remove, in list order', () => {
+    const calls: string[] = [];
+    const a = Object.assign(actions(), { moveHost: (h: string, d: number) => calls.push(`move ${h} ${d}`), removeHost: (h: string) => calls.push(`remove ${h}`) });
+    const hosts = [{ label: 'lb1', line: 'lb1 — critical' }, { label: 'ops@lb2:2222', line: 'ops@lb2:2222 — unknown' }];
+    const t = trayMenuTemplate(state, { ...menu, hosts }, a);
+    const labels = t.map((i) => i.label ?? `-${i.type}`);
+    expect(labels.slice(labels.indexOf('lb1 — critical'), labels.indexOf('lb1 — critical') + 3)).toEqual(['lb1 — critical', 'ops@lb2:2222 — unknown', 'Add a remote host… (settings file)']);
+    const sub = (i: number) => t.find((x) => x.label === hosts[i]!.line)!.submenu as { label: string; enabled?: boolean; click: () => void }[];
+    expect(sub(0).map((x) => [x.label, x.enabled ?? true])).toEqual([['Move up', false], ['Move down', true], ['Remove from Portwatch', true]]);
+    expect(sub(1).map((x) => [x.label, x.enabled ?? true])).toEqual([['Move up', true], ['Move down', false], ['Remove from Portwatch', true]]);
+    sub(0)[1]!.click();
+    sub(1)[0]!.click();
+    sub(1)[2]!.click();
+    expect(calls).toEqual(['move lb1 1', 'move ops@lb2:2222 -1', 'remove ops@lb2:2222']);
   });
 
   it('touches the OS tray only for what changed', () => {

@@ -14,25 +14,17 @@ import { createSshRunner } from '../../electron/node/remote/ssh-command.js';
 import { ensureControlDir } from '../../electron/node/remote/control-dir.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { checkJson, REPO_ROOT, CLI_ENTRY } from '../netns/portwatch-cli.js';
-import { workloadPath } from '../netns/workloads.js';
 import { PASSWORD_USER, startSshdPair, type SshdPair } from './sshd-pair.js';
+import { exhaustRemote, type RemoteHold } from './remote-exhaustion.js';
 import { browserUnavailable, ensureRendererBuilt, fetchInNamespace, launchChromiumIn } from '../e2e/serve-in-netns.js';
 
 describeNetns('remote hosts over a real sshd', () => {
   let pair: SshdPair;
-  let hold: { pid: number; connected: number; codes: Record<string, number> };
+  let hold: RemoteHold;
 
   beforeAll(async () => {
     pair = await startSshdPair('sshrem');
-    // The remote exhaustion: a 10-port range, 14 connects to one destination → 10 held, 4 refused.
-    await pair.server.sysctl('net.ipv4.ip_local_port_range', '40000 40009');
-    // Started here rather than through workloads.ts so that they outlive this whole file (10 minutes, bounded).
-    const lifetime = ['--max-lifetime-ms', '600000'];
-    const server = pair.server.spawn([process.execPath, workloadPath('server'), '--listen', '127.0.0.1:8080', '--close', 'peer', ...lifetime]);
-    await server.waitForEvent((e) => e.ready === true, 10_000);
-    const p = pair.server.spawn([process.execPath, workloadPath('connect-hold'), '--to', '127.0.0.1:8080', '--count', '14', ...lifetime]);
-    const done = await p.waitForEvent((e) => e.done === true, 20_000);
-    hold = { pid: p.pid, connected: Number(done.connected), codes: (done.codes ?? {}) as Record<string, number> };
+    hold = await exhaustRemote(pair);
   }, 60_000);
 
   afterAll(async () => {

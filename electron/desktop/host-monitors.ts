@@ -1,0 +1,153 @@
+// One monitor per remote host in the desktop app's list: each host gets its own sampler over SSH
+// (RemoteSampleSource), its own monitor service (severity, history, timeline) and its own folder for
+// episodes and roll-ups, so hosts never mix. `sync` follows the list as the user edits it: new hosts
+// start, removed ones stop (their shared SSH connection is left to ControlPersist), the order is the
+// list's. Electron-free; the main process only calls sync, readings and close.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { AnalysisConfig } from '../common/config.js';
+import type { Sample } from '../common/model.js';
+import { ensureControlDir } from '../node/remote/control-dir.js';
+import { RemoteSampleSource } from '../node/remote/remote-sample-source.js';
+import type { RemoteHostStatus } from '../node/remote/remote-backend.js';
+import type { SshRunner } from '../node/remote/ssh-command.js';
+import { parseSshTarget } from '../node/remote/ssh-target.js';
+import { MonitorService } from '../node/service/monitor-service.js';
+import { MAX_HOSTS } from './host-list.js';
+
+export interface HostMonitorsOptions {
+  /** The private directory of the SSH control sockets (control-dir.ts). */
+  controlDir: string;
+  version: string;
+  /** `ssh -F FILE`; absent: the user's own ssh configuration. */
+  sshConfig?: string;
+  /** Each host keeps its episodes and roll-ups in a folder of its own under `<stateDir>/hosts/`; absent: memory only. */
+  stateDir?: string;
+  analysis?: AnalysisConfig;
+  /** Runs ssh (tests: inside a namespace); default /usr/bin/ssh. */
+  runner?: SshRunner;
+  /** Seconds between counter ticks and bounds of the full-sample interval (RemoteSampleSource's defaults when absent). */
+  tickSec?: number;
+  minFullSec?: number;
+}
+
+/** One watched host as the tray and the window see it. */
+export interface HostReading {
+  label: string;
+  sample: Sample | null;
+  status: RemoteHostStatus;
+  /** Why this host is not being watched at all (its SSH control directory is unsafe), or null. */
+  problem: string | null;
+}
+
+interface Watched {
+  source: RemoteSampleSource;
+  service: MonitorService;
+  unsubscribe: () => void;
+}
+
+/** The folder a host's episodes live in: readable, and distinct for distinct hosts. */
+export function hostStateFolder(label: string): string {
+  const hash = createHash('sha256').update(label).digest('hex').slice(0, 10);
+  return `${label.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-${hash}`;
+}
+
+/** The monitors of the remote hosts, kept in step with the host list. */
+export class HostMonitors {
+  private readonly watched = new Map<string, Watched>();
+  private order: string[] = [];
+  /** Null until checked; then '' when the control directory is safe, else why not. */
+  private controlDirProblem: string | null = null;
+  private readonly listeners = new Set<(label: string, sample: Sample) => void>();
+
+  constructor(private readonly opts: HostMonitorsOptions) {}
+
+  /** Starts the hosts new to `hosts`, stops those no longer in it, and takes its order (at once; the promise is the stopping). */
+  sync(hosts: readonly string[]): Promise<void> {
+    const wanted = hosts.slice(0, MAX_HOSTS);
+    const gone = [...this.watched.entries()].filter(([h]) => !wanted.includes(h));
+    for (const [h] of gone) this.watched.delete(h);
+    for (const h of wanted) if (!this.watched.has(h)) this.start(h);
+    this.order = this.controlDirProblem ? wanted : wanted.filter((h) => this.watched.has(h));
+    return Promise.all(gone.map(([, w]) => stopWatched(w))).then(() => undefined);
+  }
+
+  /** Every host in list order with its latest sample and reachability. */
+  readings(): HostReading[] {
+    return this.order.map((label) => {
+      const w = this.watched.get(label);
+      if (!w) return { label, sample: null, status: { state: 'never', since: null, message: '' }, problem: this.controlDirProblem || 'not started' };
+      return { label, sample: w.source.latest(), status: w.source.status(), problem: null };
+    });
+  }
+
+  /** The contract endpoint of one host (its dashboard), or null when it is not watched. */
+  service(label: string): MonitorService | null {
+    return this.watched.get(label)?.service ?? null;
+  }
+
+  /** Calls listener with every new sample of any host. */
+  onSample(listener: (label: string, sample: Sample) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops every host. */
+  async close(): Promise<void> {
+    await this.sync([]);
+    this.listeners.clear();
+  }
+
+  private start(label: string): void {
+    // Anyone who can open a control socket rides the connection: no host is read until the folder is ours alone.
+    if (this.controlDirProblem === null) {
+      try {
+        ensureControlDir(this.opts.controlDir);
+        this.controlDirProblem = '';
+      } catch (err) {
+        this.controlDirProblem = err instanceof Error ? err.message : String(err);
+      }
+    }
+    if (this.controlDirProblem) return;
+    let target;
+    try {
+      target = parseSshTarget(label);
+    } catch (err) {
+      // The list was checked when it was read; a host that still fails is skipped, not fatal.
+      process.emitWarning(`Portwatch: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const source = new RemoteSampleSource({
+      connection: { target, controlDir: this.opts.controlDir, ...(this.opts.sshConfig ? { configFile: this.opts.sshConfig } : {}) },
+      ...(this.opts.analysis ? { analysis: this.opts.analysis } : {}),
+      ...(this.opts.runner ? { runner: this.opts.runner } : {}),
+      ...(this.opts.tickSec !== undefined ? { tickSec: this.opts.tickSec } : {}),
+      ...(this.opts.minFullSec !== undefined ? { minFullSec: this.opts.minFullSec } : {}),
+    });
+    const service = new MonitorService({
+      sampler: source,
+      tuning: null, // tuning a remote host from the desktop app is not offered yet
+      version: this.opts.version,
+      platform: 'linux',
+      hostname: label,
+      ...(this.opts.stateDir ? { stateDir: join(this.opts.stateDir, 'hosts', hostStateFolder(label)) } : {}),
+    });
+    const unsubscribe = source.onSample((s) => {
+      for (const l of this.listeners) {
+        try {
+          l(label, s);
+        } catch (err) {
+          process.emitWarning(`Portwatch: host listener failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    });
+    this.watched.set(label, { source, service, unsubscribe });
+    source.start();
+  }
+}
+
+async function stopWatched(w: Watched): Promise<void> {
+  w.unsubscribe();
+  await w.source.stop();
+  w.service.close();
+}
