@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { createNamespace, type Namespace, type NsProcess } from '../netns/netns.js';
 
 /** The dedicated password user (created for the tests, removed after). */
-export const PASSWORD_USER = 'pwsshtest';
+// One per test process: two files (or two people) running sshd tests at once must not reset each other's
+// password or delete each other's user (each close() runs userdel).
+export const PASSWORD_USER = `pwssh${process.pid}`;
 
 /** A running server/client pair. */
 export interface SshdPair {
