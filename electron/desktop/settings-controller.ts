@@ -101,8 +101,9 @@ export class SettingsController {
 
   /** Saves a new remote host list (edited from the tray; see host-list.ts). */
   setHosts(list: string[]): void {
-    this.persist({ ...this.value, hosts: list });
+    // The monitors follow first, so the redraw that persist() asks for shows the new list.
     this.hooks.hosts?.(list);
+    this.persist({ ...this.value, hosts: list });
   }
 
   /** Follows hand edits of the file until the returned function is called. */

@@ -84,7 +84,7 @@ export class TrayModel {
         launchAtLogin: settings.launchAtLogin,
         tuning: this.o.tuning.available ? { available: true } : { available: false, note: this.o.tuning.note },
         attribution: this.o.attribution,
-        hosts: hosts.map((h) => ({ label: h.label, line: hostMenuLine(h.label, hostTrayState(h, now)) })),
+        ...(hosts.length > 0 ? { hosts: hosts.map((h) => ({ label: h.label, line: hostMenuLine(h.label, hostTrayState(h, now)) })) } : {}),
       },
     };
   }

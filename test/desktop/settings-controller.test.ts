@@ -14,13 +14,14 @@ function controller(before?: (dir: string) => void) {
   dir = mkdtempSync(join(tmpdir(), 'arch4-settings-'));
   before?.(dir);
   let now = T0;
-  const seen = { logs: [] as string[], notices: [] as [string, string][], configs: [] as MonitorConfig[], logins: [] as boolean[], changed: 0 };
+  const seen = { logs: [] as string[], notices: [] as [string, string][], configs: [] as MonitorConfig[], logins: [] as boolean[], changed: 0, hosts: [] as (readonly string[])[] };
   const c = new SettingsController(dir, () => now, {
     log: (l) => seen.logs.push(l),
     notify: (t, b) => seen.notices.push([t, b]),
     monitorConfig: (cfg) => seen.configs.push(cfg),
     launchAtLogin: (e) => seen.logins.push(e),
     changed: () => seen.changed++,
+    hosts: (list) => seen.hosts.push(list),
   });
   return { c, seen, advance: (ms: number) => (now += ms) };
 }
@@ -116,4 +117,23 @@ describe('settings controller', () => {
     expect(readSettingsFile(dir).kind).toBe('parsed');
     expect(readdirSync(dir)).toEqual(['settings.json']);
   });
+
+  it('passes a new host list on, from the tray (saved) or a hand edit, and refuses a hand edit with a bad host', () => {
+    const { c, seen } = controller();
+    c.load();
+    c.setHosts(['lb1', 'ops@lb2:2222']);
+    expect(JSON.parse(readFileSync(c.path, 'utf8')).hosts).toEqual(['lb1', 'ops@lb2:2222']);
+    c.onFile(readAfterEdit({ ...c.value, hosts: ['ops@lb2:2222'] }));
+    expect(seen.hosts).toEqual([['lb1', 'ops@lb2:2222'], ['ops@lb2:2222']]);
+    c.onFile(readAfterEdit({ ...c.value, hosts: ['ops@lb2:2222', '-oProxyCommand=x'] }));
+    expect(seen.hosts).toHaveLength(2);
+    expect(seen.notices.at(-1)![1]).toContain('hosts[1]: SSH host "-oProxyCommand=x": starts with "-"');
+    expect(c.value.hosts).toEqual(['ops@lb2:2222']);
+  });
+
+  /** The file rewritten by hand with `value`, as the watcher would read it. */
+  function readAfterEdit(value: unknown) {
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify(value));
+    return readSettingsFile(dir);
+  }
 });
