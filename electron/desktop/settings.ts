@@ -28,6 +28,8 @@ export interface DesktopSettings {
   launchAtLogin: boolean;
   /** Remote hosts watched over SSH, in the order the user gave them ("user@host:port"; see host-list.ts). */
   hosts: string[];
+  /** Watch every network namespace of the host (containers, pods): true, false, or null for automatic (on when root in the host's namespace). */
+  allNamespaces: boolean | null;
 }
 
 /** Bounds of minIntervalSec. */
@@ -42,6 +44,7 @@ export function defaultSettings(): DesktopSettings {
     notifications: { enabled: true, minIntervalSec: 120, quietHours: { enabled: false, start: '22:00', end: '07:00' }, mutedUntil: null },
     launchAtLogin: false,
     hosts: [],
+    allNamespaces: null,
   };
 }
 
@@ -59,7 +62,7 @@ export function parseSettings(input: unknown): ParsedSettings {
     problems.push(`settings: expected an object, got ${describe(input)}`);
     return { settings: s, problems };
   }
-  unknownKeys(input, ['schema', 'sampling', 'analysis', 'notifications', 'launchAtLogin', 'hosts'], '', problems);
+  unknownKeys(input, ['schema', 'sampling', 'analysis', 'notifications', 'launchAtLogin', 'hosts', 'allNamespaces'], '', problems);
 
   const schema = read(input, 'schema', problems);
   if (schema !== undefined && schema !== 1) problems.push(`schema: expected 1, got ${describe(schema)}`);
@@ -114,6 +117,11 @@ export function parseSettings(input: unknown): ParsedSettings {
   s.launchAtLogin = boolField(input, 'launchAtLogin', s.launchAtLogin, '', problems);
   const hosts = read(input, 'hosts', problems);
   if (hosts !== undefined) s.hosts = parseHostList(hosts, problems);
+  const all = read(input, 'allNamespaces', problems);
+  if (all !== undefined) {
+    if (all === null || typeof all === 'boolean') s.allNamespaces = all;
+    else problems.push(`allNamespaces: expected true, false or null (automatic), got ${describe(all)}`);
+  }
   return { settings: s, problems };
 }
 
