@@ -10,9 +10,12 @@
 // ratios); the same per CPU second of the client (its own user + system time: the probes run inside its
 // syscalls, so their cost is there, and other load on a shared machine does not move it the way it moves
 // wall-clock throughput); and bpftrace's own CPU (utime + stime from /proc/<pid>/stat over the round, as
-// a share of one CPU), which is reading and printing the kernel's counts once a second.
+// a share of one CPU), which is reading and printing the kernel's counts once a second. A third column
+// runs the load with empty probes on the same four syscall tracepoints: the floor any tracer built on
+// them pays (enabling a syscall tracepoint sends every syscall of every task through the tracing path),
+// so what the program itself adds is the gap between that column and the tracer's.
 // Environment: PW_BENCH_TRACER_ROUNDS (5), PW_BENCH_TRACER_SECONDS (3 per round).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +61,34 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** The same four syscall tracepoints with empty bodies: what any tracer on them costs before doing anything. */
+const FLOOR = 'tracepoint:syscalls:sys_enter_connect,tracepoint:syscalls:sys_enter_bind,tracepoint:syscalls:sys_exit_connect,tracepoint:syscalls:sys_exit_bind { }';
+
+/** Runs the load with the empty probes attached; calls per client CPU second. */
+async function floorRound(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: number, bpftrace: string): Promise<number> {
+  const child = spawn(bpftrace, ['-e', FLOOR], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the empty probes did not attach within 60 s')), 60_000);
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        if (d.includes('Attaching')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.once('exit', () => reject(new Error('bpftrace with the empty probes ended')));
+    });
+    const on = await load(ns, binary, mode, port);
+    return on.calls / on.cpu;
+  } finally {
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGINT');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(t);
+  }
+}
+
 interface Round {
   /** calls per second of wall time */
   without: number;
@@ -66,12 +97,15 @@ interface Round {
   withoutPerCpu: number;
   withPerCpu: number;
   tracerCpu: number;
+  /** calls per CPU second with empty probes on the same tracepoints */
+  floorPerCpu: number;
   traced: number;
   failed: number;
 }
 
-async function round(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: () => number, ticksPerSec: number): Promise<Round> {
+async function round(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: () => number, ticksPerSec: number, bpftrace: string): Promise<Round> {
   const off = await load(ns, binary, mode, port());
+  const floorPerCpu = await floorRound(ns, binary, mode, port(), bpftrace);
   const tracer = new ConnectFailureTracer();
   tracer.start();
   try {
@@ -91,7 +125,7 @@ async function round(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: (
       stable = now === traced ? stable + 1 : 0;
       traced = now;
     }
-    return { without: off.calls / off.seconds, with: on.calls / on.seconds, withoutPerCpu: off.calls / off.cpu, withPerCpu: on.calls / on.cpu, tracerCpu: cpu, traced, failed: on.eaddrnotavail };
+    return { without: off.calls / off.seconds, with: on.calls / on.seconds, withoutPerCpu: off.calls / off.cpu, withPerCpu: on.calls / on.cpu, floorPerCpu, tracerCpu: cpu, traced, failed: on.eaddrnotavail };
   } finally {
     await tracer.stop();
   }
@@ -120,22 +154,23 @@ async function main(): Promise<void> {
     // other work on the machine moves wall-clock throughput between rounds: say how busy it was
     const busy = (): string => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`;
     console.log(`Machine at start: ${busy()}.`);
-    console.log('\n| load | without (calls/s) | with tracer (calls/s) | ratio | ratio per client CPU second | bpftrace CPU (of one CPU) | traced / failed |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    console.log('\n| load | without (calls/s) | with tracer (calls/s) | ratio | ratio per client CPU second | empty probes, per client CPU second | bpftrace CPU (of one CPU) | traced / failed |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const mode of ['ok', 'fail'] as const) {
       const rounds: Round[] = [];
-      for (let i = 0; i < ROUNDS; i++) rounds.push(await round(ns, binary, mode, port, ticksPerSec));
+      for (let i = 0; i < ROUNDS; i++) rounds.push(await round(ns, binary, mode, port, ticksPerSec, pre.bpftrace));
       const median = (f: (r: Round) => number): number => stats(rounds.map(f)).median;
       const ratios = (f: (r: Round) => number): string => rounds.map((r) => f(r).toFixed(2)).join(' ');
       const wall = (r: Round): number => r.with / r.without;
       const perCpu = (r: Round): number => r.withPerCpu / r.withoutPerCpu;
+      const floor = (r: Round): number => r.floorPerCpu / r.withoutPerCpu;
       const cpu = stats(rounds.map((r) => r.tracerCpu));
       const traced = rounds.reduce((n, r) => n + r.traced, 0);
       const failed = rounds.reduce((n, r) => n + r.failed, 0);
       const label = mode === 'ok' ? 'connect + close, all succeed' : 'connect fails (EADDRNOTAVAIL)';
       const n = (x: number): string => Math.round(x).toLocaleString('en-US');
       console.log(
-        `| ${label} | ${n(median((r) => r.without))} | ${n(median((r) => r.with))} | **${median(wall).toFixed(3)}** (${ratios(wall)}) | **${median(perCpu).toFixed(3)}** (${ratios(perCpu)}) | ${(cpu.median * 100).toFixed(1)} % (max ${(cpu.max * 100).toFixed(1)} %) | ${n(traced)} / ${n(failed)} |`,
+        `| ${label} | ${n(median((r) => r.without))} | ${n(median((r) => r.with))} | **${median(wall).toFixed(3)}** (${ratios(wall)}) | **${median(perCpu).toFixed(3)}** (${ratios(perCpu)}) | ${median(floor).toFixed(3)} (${ratios(floor)}) | ${(cpu.median * 100).toFixed(1)} % (max ${(cpu.max * 100).toFixed(1)} %) | ${n(traced)} / ${n(failed)} |`,
       );
     }
     console.log(`\nMachine at end: ${busy()}. The per-round ratios show the spread; a ratio per client CPU second is the steadier figure when the machine is shared.`);
