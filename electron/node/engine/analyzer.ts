@@ -23,7 +23,7 @@ import { confirmedByKernel, judgeLevels } from './severity-basis.js';
 import { destinationBasis, newDestinationBasis, type BasisContext } from './port-basis.js';
 import { buildPortModel, ownClaim, portsLeftToward, type PortModel, type PortsLeft } from './port-model.js';
 import { severityReason } from './severity-reason.js';
-import { DestinationTrends, fitTrend, type TrackedDestination, type TrendPoint } from './trend.js';
+import { DestinationTrends, fitTrend, type SavedTrend, type TrackedDestination, type TrendPoint } from './trend.js';
 import { remapFirstTwo, TripleMap } from './triple-map.js';
 import { holdSeconds, twReuseApplies } from './tw-reuse.js';
 import { RecentExhaustionMemory } from './recent-exhaustion.js';
@@ -67,6 +67,16 @@ export class Analyzer {
     this.trends = new DestinationTrends(this.config.trendWindowSec, Math.max(16, 2 * this.config.topDestinations));
     this.hysteresis = new SeverityHysteresis(this.config.recoverSamples);
     this.recent = new RecentExhaustionMemory(this.config);
+  }
+
+  /** The per-destination trend histories, to keep across a restart. */
+  saveTrends(): SavedTrend[] {
+    return this.trends.save();
+  }
+
+  /** Restores trend histories saved by an earlier run, so time to exhaustion needs no new warm-up. */
+  restoreTrends(saved: readonly SavedTrend[], now: number): number {
+    return this.trends.restore(saved, now);
   }
 
   /** Takes new thresholds and bounds for the samples from now on, keeping what it remembers (owners, trends, hysteresis, recent exhaustion). */

@@ -83,6 +83,13 @@ export function fitTrend(points: readonly TrendPoint[], field: 'blocking' | 'est
   };
 }
 
+/** One destination's history as kept on disk across a restart. */
+export interface SavedTrend {
+  dest: TrackedDestination;
+  points: TrendPoint[];
+  lastListed: number;
+}
+
 interface History {
   dest: TrackedDestination;
   points: TrendPoint[];
@@ -128,6 +135,29 @@ export class DestinationTrends {
     while (drop < h.points.length && h.points[drop]!.time < from) drop++;
     drop = Math.max(drop, h.points.length - this.maxPoints);
     if (drop > 0) h.points.splice(0, drop);
+  }
+
+  /** Every history, to keep across a restart (see history/trend-file.ts). */
+  save(): SavedTrend[] {
+    return [...this.byKey.values()].map((h) => ({ dest: { ...h.dest }, points: h.points.map((p) => ({ ...p })), lastListed: h.lastListed }));
+  }
+
+  /**
+   * Puts saved histories back (after a restart) under today's bounds: points older than the window before
+   * `now` or in the future are dropped, and a destination already tracked keeps its own newer points.
+   */
+  restore(saved: readonly SavedTrend[], now: number): number {
+    const from = now - this.windowSec * 1000;
+    let n = 0;
+    for (const t of saved) {
+      if (this.byKey.has(t.dest.key)) continue;
+      const points = t.points.filter((p) => p.time >= from && p.time <= now).slice(-this.maxPoints);
+      if (points.length === 0) continue;
+      this.byKey.set(t.dest.key, { dest: { ...t.dest }, points: points.map((p) => ({ ...p })), lastListed: Math.min(t.lastListed, now) });
+      n++;
+    }
+    this.prune(now);
+    return n;
   }
 
   /** The points of a destination, oldest first (empty when untracked). */

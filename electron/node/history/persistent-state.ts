@@ -1,6 +1,6 @@
 // What a monitor keeps across restarts, in its state directory: the episodes (every change appended and
-// fsynced at once) and the minute roll-ups of its history (rewritten atomically once a minute and on
-// close). Disk trouble never stops the monitor: it is reported once per kind and monitoring goes on.
+// fsynced at once), the minute roll-ups of its history and the analyzer's per-destination trends (both
+// rewritten atomically once a minute and on close). Disk trouble never stops the monitor: it is reported once per kind and monitoring goes on.
 import type { Episode } from '../../common/episode.js';
 import type { HostSample } from '../../common/host-sample.js';
 import type { Sample } from '../../common/model.js';
@@ -10,6 +10,7 @@ import { ensureDir } from './durable-file.js';
 import { EpisodeLog } from './episode-log.js';
 import type { HistoryStore } from './history-store.js';
 import { RollupFile } from './rollup-file.js';
+import { TrendFile, type TrendKeeper } from './trend-file.js';
 
 /** How often the roll-ups are written: a crash loses at most this much. */
 export const SAVE_EVERY_MS = 60_000;
@@ -17,6 +18,8 @@ export const SAVE_EVERY_MS = 60_000;
 export interface PersistentStateOptions {
   dir: string;
   history: HistoryStore;
+  /** The analyzer's trends (time to exhaustion), when the monitor has them to keep. */
+  trends?: TrendKeeper;
   clock?: () => number;
   warn?: (message: string) => void;
 }
@@ -25,6 +28,7 @@ export interface PersistentStateOptions {
 export class PersistentState {
   private readonly log: EpisodeLog;
   private readonly rollups: RollupFile;
+  private readonly trendFile: TrendFile;
   private readonly tracker: EpisodeTracker;
   private namespaceEpisodes: NamespaceEpisodes | null = null;
   private readonly openNamespaceEpisodes: Episode[];
@@ -35,22 +39,28 @@ export class PersistentState {
   private readonly nsLastSeenSaved = new Map<string, number>();
   /** Buckets restored from disk at start. */
   readonly restoredBuckets: number;
+  /** Destinations whose trend came back from disk at start. */
+  readonly restoredTrends: number;
 
   constructor(private readonly opts: PersistentStateOptions) {
     this.clock = opts.clock ?? Date.now;
     const warn = (m: string) => this.warnOnce(m, m);
     this.log = new EpisodeLog(opts.dir, warn);
     this.rollups = new RollupFile(opts.dir, warn);
+    this.trendFile = new TrendFile(opts.dir, warn);
     let episodes: Episode[] = [];
     let restored = 0;
+    let trends = 0;
     try {
       ensureDir(opts.dir);
       episodes = this.log.load();
       restored = this.rollups.restoreInto(opts.history);
+      if (opts.trends) trends = this.trendFile.restoreInto(opts.trends, this.clock());
     } catch (err) {
       this.warnOnce('load', `cannot read the state directory ${opts.dir}: ${(err as Error).message}; history starts empty`);
     }
     this.restoredBuckets = restored;
+    this.restoredTrends = trends;
     // the monitor's own namespace has its own tracker; the others' episodes carry their namespace
     const open = [...episodes].reverse().find((e) => e.end === null && !e.netns) ?? null;
     this.openNamespaceEpisodes = episodes.filter((e) => e.end === null && e.netns);
@@ -90,6 +100,11 @@ export class PersistentState {
       this.rollups.save(this.opts.history, now);
     } catch (err) {
       this.warnOnce('save', `cannot save history to ${this.rollups.path}: ${(err as Error).message}`);
+    }
+    try {
+      if (this.opts.trends) this.trendFile.save(this.opts.trends, now);
+    } catch (err) {
+      this.warnOnce('trends', `cannot save trends to ${this.trendFile.path}: ${(err as Error).message}`);
     }
     const open = this.tracker.open;
     if (open && open.lastSeen > this.lastSeenSaved) this.write({ ...open });

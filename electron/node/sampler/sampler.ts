@@ -5,6 +5,7 @@ import type { Sample, SourceStatus, TickSample } from '../../common/model.js';
 import type { ConnectFailure } from '../../common/connect-failures.js';
 import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/config.js';
 import { Analyzer } from '../engine/analyzer.js';
+import type { SavedTrend } from '../engine/trend.js';
 import { createBackend, parseSnapshot } from '../platform/index.js';
 import type { Backend } from '../platform/types.js';
 import type { SocketReading } from '../service/connection-list.js';
@@ -94,6 +95,12 @@ export class Sampler {
   get paused(): boolean {
     return this.isPaused;
   }
+
+  /** The analyzer's trend histories, kept across restarts by the monitor's state directory. */
+  readonly trends = {
+    save: (): SavedTrend[] => this.analyzer.saveTrends(),
+    restore: (saved: readonly SavedTrend[], now: number): number => this.analyzer.restoreTrends(saved, now),
+  };
 
   /** The most recent full sample, or null before the first one. */
   latest(): Sample | null {

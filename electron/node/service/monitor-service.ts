@@ -28,6 +28,7 @@ import { TimelineDeriver, type TimelineDraft } from './timeline.js';
 import { machineTuning } from './tuning-machine.js';
 import { TuningHost, type TuningHostOptions } from './tuning-host.js';
 import { ConnectionList, type SocketReading } from './connection-list.js';
+import type { TrendKeeper } from '../history/trend-file.js';
 
 /** What the service needs from a sampler (the Sampler class satisfies it). */
 export interface SampleSource {
@@ -37,6 +38,8 @@ export interface SampleSource {
   onTick(listener: (t: TickSample) => void): () => void;
   /** The sockets of the latest full reading, one by one; absent when the source cannot list them (a remote host over SSH). */
   latestSockets?(): SocketReading | null;
+  /** Its analyzer's trend histories, so a restart keeps time to exhaustion; absent when it has none to keep. */
+  readonly trends?: TrendKeeper;
 }
 
 export interface MonitorServiceOptions {
@@ -83,7 +86,9 @@ export class MonitorService implements MonitorEndpoint {
 
   constructor(private readonly opts: MonitorServiceOptions) {
     this.history = opts.history ?? new HistoryStore();
-    this.persistent = opts.stateDir ? new PersistentState({ dir: opts.stateDir, history: this.history, ...(opts.clock ? { clock: opts.clock } : {}) }) : null;
+    this.persistent = opts.stateDir
+      ? new PersistentState({ dir: opts.stateDir, history: this.history, ...(opts.sampler.trends ? { trends: opts.sampler.trends } : {}), ...(opts.clock ? { clock: opts.clock } : {}) })
+      : null;
     this.maxEvents = opts.maxEvents ?? 500;
     this.clock = opts.clock ?? Date.now;
     this.startedAt = this.clock();
