@@ -20,8 +20,11 @@ Commands:
       Exit status: 0 ok, 1 warning, 2 critical or exhausted, 3 unknown.
   capture --out DIR [--reads N] [--interval SEC] [--no-owners]
       Save every raw source exactly as read (for \`check --bundle DIR\` on another machine).
-  tune [--dry-run | --apply [--yes] | --revert TXID | --status] ...
-      Plan a fix (application first, then kernel settings), apply it with keep-or-revert (see \`portwatch tune --help\`).
+  tune [--dry-run | --apply [--yes] | --revert TXID | --status]
+       [--ssh [USER@]HOST[:PORT]] ...
+      Plan a fix (application first, then kernel settings), apply it with
+      keep-or-revert, here or on a remote Linux host over ssh
+      (see \`portwatch tune --help\`).
   serve [--port N] [--host ADDR] [--open] ...
       The dashboard and /metrics over HTTP on 127.0.0.1 (see \`portwatch serve --help\`).
 
