@@ -1,7 +1,7 @@
 // Failed connect()/bind() calls seen by the kernel's own tracepoints (Linux, bpftrace): facts, not
 // inference. A destination with failures in the recent window is exhausted, whatever the socket table
 // suggests, and the diagnosis quotes the failures.
-import type { DestinationUsage, Diagnosis, Sample } from './model.js';
+import type { DestinationUsage, Diagnosis, Sample, SourceStatus } from './model.js';
 import { formatCount, formatHostPort } from './format.js';
 
 /** One (process, netns, destination, errno) whose calls failed for lack of a port. */
@@ -95,4 +95,24 @@ export function withConnectFailures(sample: Sample, failures: readonly ConnectFa
     severityReason: `Observed: ${quoted.join('; ')}${current.length > 3 ? `; ${current.length - 3} more` : ''} (${total.toLocaleString('en-US')} failed calls in the last ${Math.round(FAILURES_CURRENT_MS / 1000)} s).`,
     diagnoses: [diagnosis, ...sample.diagnoses],
   };
+}
+
+/** The source name the connect-failure tracer reports under in Sample.sources. */
+export const TRACER_SOURCE = 'connect-tracer';
+
+/** The tracer's state as people read it: running or not, why not, and the fix (split from its source status). */
+export interface TracerView {
+  status: SourceStatus['status'];
+  /** Why it does not run ("bpftrace is not installed"), null when it runs. */
+  reason: string | null;
+  /** What to do ("apt-get install bpftrace"), null when there is nothing to do. */
+  fix: string | null;
+}
+
+/** The tracer's state from a sample, or null when the sample has no tracer (not Linux, or an older engine). */
+export function tracerView(sample: Pick<Sample, 'sources'> | null): TracerView | null {
+  const s = sample?.sources.find((x) => x.name === TRACER_SOURCE);
+  if (!s) return null;
+  const m = /^(.*) \(fix: (.*)\)$/s.exec(s.error ?? '');
+  return { status: s.status, reason: m ? m[1]! : (s.error ?? null), fix: m ? m[2]! : null };
 }

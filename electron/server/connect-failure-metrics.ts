@@ -4,7 +4,7 @@
 // METRICS_TOP_FAILURE_DESTINATIONS (errno, destination, port) seen get their own series, every later one is
 // added to destination="other" of its errno. First seen, not the current top N: a counter must never go down,
 // and a series moving in or out of "other" would make both jump.
-import { errnoName, type ConnectFailure } from '../common/connect-failures.js';
+import { errnoName, tracerView, type ConnectFailure } from '../common/connect-failures.js';
 import type { Sample } from '../common/model.js';
 import type { MetricSeries, MetricsRegistry } from './metrics-registry.js';
 
@@ -12,8 +12,6 @@ import type { MetricSeries, MetricsRegistry } from './metrics-registry.js';
 export const METRICS_TOP_FAILURE_DESTINATIONS = 10;
 /** The label names of portwatch_connect_failures_total, as build/prometheus expects them. */
 export const CONNECT_FAILURE_LABELS = ['errno', 'destination', 'port'] as const;
-/** The source name the tracer reports under (ConnectFailureTracer.status()). */
-const TRACER_SOURCE = 'connect-tracer';
 /** Tracer keys remembered between samples, at most (the tracer keeps at most 1,000). */
 const MAX_KEYS = 4096;
 
@@ -85,8 +83,8 @@ export function addConnectFailureFamilies<C extends { sample: Sample | null }>(r
     type: 'gauge',
     help: 'Whether the connect-failure tracer runs with its probes attached (1) or not (0: starting, restarting, failed, or unsupported here; portwatch_source_up{source="connect-tracer"} and the dashboard say why).',
     collect: (c) => {
-      const s = c.sample?.sources.find((x) => x.name === TRACER_SOURCE);
-      return s ? [{ value: s.status === 'ok' ? 1 : 0 }] : [];
+      const t = tracerView(c.sample);
+      return t ? [{ value: t.status === 'ok' ? 1 : 0 }] : [];
     },
   });
 }

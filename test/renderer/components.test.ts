@@ -9,6 +9,7 @@ import Diagnoses from '../../renderer/src/components/Diagnoses.svelte';
 import Timeline from '../../renderer/src/components/Timeline.svelte';
 import KernelSettings from '../../renderer/src/components/KernelSettings.svelte';
 import WindowPicker from '../../renderer/src/components/WindowPicker.svelte';
+import ConnectFailures from '../../renderer/src/components/ConnectFailures.svelte';
 import { makeDestination, makeSample } from '../node/service/make-sample.js';
 
 let mounted: Record<string, unknown>[] = [];
@@ -172,5 +173,30 @@ describe('KernelSettings', () => {
     expect(text).toMatch(/tcp_fin_timeout.*does NOT shorten TIME-WAIT/s);
     expect(text).toContain('Loopback only');
     expect(text).not.toContain('tcp_tw_recycle');
+  });
+});
+
+describe('ConnectFailures', () => {
+  const T = 1_800_000_000_000;
+  const tracer = (status: 'ok' | 'unsupported', error?: string) => ({ name: 'connect-tracer', status, durationMs: 0, ...(error ? { error } : {}) });
+  const failure = { pid: 812, name: 'nginx', netns: 4026532173, place: 'pod web-7', syscall: 'connect' as const, remoteAddress: '10.0.3.7', remotePort: 8080, errno: 99 as const, count: 5000, recentCount: 1204, firstSeen: T - 300_000, lastSeen: T - 1000 };
+  const old = { ...failure, pid: 9, name: 'curl', place: undefined, remoteAddress: 'fd00::1', recentCount: 0, count: 3, lastSeen: T - 200_000 };
+
+  it('lists who failed where, failing-now rows first, with the errno, the counts and when', () => {
+    const { place: _p, ...oldRow } = old;
+    const el = render(ConnectFailures, { sample: makeSample(T, 10, { sources: [tracer('ok')], connectFailures: [oldRow, failure] }) });
+    const rows = [...el.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()));
+    expect(rows[0]).toEqual(['nginx (812)', 'pod web-7', '10.0.3.7:8080', 'EADDRNOTAVAIL', '1,204', '5,000', 'failing now']);
+    expect(rows[1]!.slice(0, 6)).toEqual(['curl (9)', 'netns 4026532173', '[fd00::1]:8080', 'EADDRNOTAVAIL', '0', '3']);
+    expect(rows[1]![6]).not.toBe('failing now');
+    expect(el.querySelector('[data-testid="tracer-state"]')!.getAttribute('data-status')).toBe('ok');
+  });
+
+  it('says why the tracer cannot run and how to fix it, and lists nothing it did not see', () => {
+    const el = render(ConnectFailures, { sample: makeSample(T, 10, { sources: [tracer('unsupported', 'bpftrace is not installed (fix: apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace)')], connectFailures: [] }) });
+    const state = el.querySelector('[data-testid="tracer-state"]')!;
+    expect(state.textContent).toContain('Tracer unavailable: bpftrace is not installed.');
+    expect(state.querySelector('code')!.textContent).toBe('apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace');
+    expect(el.querySelector('table')).toBeNull();
   });
 });

@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectFailure } from '../../../../common/connect-failures.js';
 import type { SourceStatus } from '../../../../common/model.js';
-import { FAILURES_CURRENT_MS } from '../../../../common/connect-failures.js';
+import { FAILURES_CURRENT_MS, TRACER_SOURCE } from '../../../../common/connect-failures.js';
 import { parseTracerLine } from './tracer-output.js';
 import { DEFAULT_PLACE_ROOTS, failurePlace, type PlaceRoots } from './failure-place.js';
 
@@ -153,7 +153,7 @@ export class ConnectFailureTracer {
   /** The tracer as a source of a sample. */
   status(): SourceStatus {
     const s = this.state;
-    return { name: 'connect-tracer', status: s.status, durationMs: 0, ...(s.error ? { error: `${s.error}${s.fix ? ` (fix: ${s.fix})` : ''}` } : {}) };
+    return { name: TRACER_SOURCE, status: s.status, durationMs: 0, ...(s.error ? { error: `${s.error}${s.fix ? ` (fix: ${s.fix})` : ''}` } : {}) };
   }
 
   /** The tracer's state (with the fix when it cannot run), for the dashboard and /metrics. */
