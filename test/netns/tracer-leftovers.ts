@@ -1,28 +1,9 @@
-// What a running bpftrace leaves in the kernel and the process table, for tests that prove the failure
-// tracer is stopped without leftovers: its processes (by parent and program), the eBPF programs it loaded
+// What a running bpftrace leaves in the kernel, for tests that prove the failure tracer is stopped without
+// leftovers (its processes: bpftrace-child.ts): the eBPF programs it loaded
 // (by id, asked of the kernel itself with bpf(BPF_PROG_GET_FD_BY_ID)) and the tracefs state (probe
 // definitions, enabled events) that a tracer could leave behind.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-
-/** Pids of running bpftrace processes started by `parent` (any parent when omitted) on connect-failures.bt. */
-export function tracerProcesses(parent?: number): number[] {
-  const out: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      if (!/bpftrace$/.test(cmd[0] ?? '') || !cmd.some((a) => a.endsWith('connect-failures.bt'))) continue;
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-      if (state !== 'Z' && (parent === undefined || ppid === parent)) out.push(Number(e));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 /** The ids of the eBPF programs a process holds open (from /proc/PID/fdinfo). */
 export function bpfProgramIds(pid: number): number[] {
