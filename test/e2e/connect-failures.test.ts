@@ -48,8 +48,9 @@ describeNetns('the failed-connects panel end to end (Chromium, real serve as roo
     ensureRendererBuilt();
     podNs = await createNamespace('tracerlive4pod');
     await podNs.sysctl('net.ipv4.ip_local_port_range', '40000 40001');
-    // The real CLI on the host, on a free loopback port (it prints the URL with its token).
-    serve = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'serve', '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // The real CLI on the host, on a free loopback port (it prints the URL with its token). --netns self:
+    // the page shows the monitor's own sample, which carries the tracer's failures and their diagnosis.
+    serve = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'serve', '--port', '0', '--netns', 'self'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
       const t = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 60_000);
