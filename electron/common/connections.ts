@@ -21,6 +21,8 @@ export interface ConnectionFilter {
   port?: number;
   /** Part of the owning process's name, or its pid written as a number. */
   process?: string;
+  /** The owning process's id exactly. */
+  pid?: number;
   state?: TcpStateName;
   /** The remote end exactly, "10.0.0.2:443" or "[::1]:443" (as the destinations table writes it). */
   destination?: string;
@@ -83,6 +85,7 @@ export const connectionQuerySchema: Schema<ConnectionQuery> = obj<ConnectionQuer
       address: optional(filterText),
       port: optional(port),
       process: optional(filterText),
+      pid: optional(num({ min: 0, max: 2 ** 31 - 1, integer: true })),
       state: optional(oneOf(...ALL_TCP_STATES)),
       destination: optional(filterText),
       localAddress: optional(filterText),

@@ -5,6 +5,9 @@ import type { Sample, TickSample } from '../../electron/common/model.js';
 import { HistoryStore } from '../../electron/node/history/history-store.js';
 import { samplePoint, tickPoint } from '../../electron/node/history/points.js';
 import { makeDestination, makeSample, makeTick, stateCounts } from '../node/service/make-sample.js';
+import { TCP_STATE } from '../../electron/common/tcp-state.js';
+import { SocketTableBuilder } from '../../electron/node/platform/socket-table.js';
+import type { SocketReading } from '../../electron/node/service/connection-list.js';
 
 /** Samples with `level` sockets toward the worst destination, plus noise and a few other destinations. */
 export function syntheticSample(time: number, level: number): Sample {
@@ -80,11 +83,40 @@ export function fillDay(store: HistoryStore, end: number): void {
   }
 }
 
+/** Owners of the synthetic sockets (the sample's processes, and one whose name looks like a spreadsheet formula). */
+export const SYNTHETIC_PROCESSES = new Map([
+  [3121, 'api-gateway'],
+  [3307, 'worker'],
+  [4001, 'nginx'],
+  [4002, '=cmd|calc'],
+]);
+const SYNTHETIC_REMOTES = ['10.20.0.2', '10.20.0.11', '10.20.0.12', '2001:db8::20'];
+
+/**
+ * n sockets from 10.0.0.1: row i goes to SYNTHETIC_REMOTES[i % 4] (port 8080, 443, 5432, 443), every
+ * third is TIME-WAIT (no owner, i % 60,000 ms old), the others ESTABLISHED, owned by the pids above in turn.
+ */
+export function syntheticSockets(n: number, time: number): SocketReading {
+  const b = new SocketTableBuilder(n);
+  const local = b.intern('10.0.0.1');
+  const remotes = SYNTHETIC_REMOTES.map((a) => b.intern(a));
+  const ports = [8080, 443, 5432, 443];
+  const pids = [...SYNTHETIC_PROCESSES.keys()];
+  for (let i = 0; i < n; i++) {
+    const tw = i % 3 === 0;
+    b.pushRaw(i % 4 === 3 ? 6 : 4, tw ? TCP_STATE.TIME_WAIT : TCP_STATE.ESTABLISHED, local, 10_000 + (i % 50_000), remotes[i % 4]!, ports[i % 4]!, 0, tw ? -1 : pids[i % pids.length]!, tw ? i % 60_000 : -1);
+  }
+  return { time, netns: 'net:[4026531840]', sockets: b.build(), processNames: SYNTHETIC_PROCESSES, timeWaitSec: 60 };
+}
+
 /** A sampler-shaped source driven by timers. */
 export class SyntheticSampler {
   paused = false;
   level = 2000;
   private last: Sample | null = null;
+  /** How many sockets getConnections lists (built once per count: a million takes a moment). */
+  socketCount = 500;
+  private sockets: SocketReading | null = null;
   private readonly sampleListeners = new Set<(s: Sample) => void>();
   private readonly tickListeners = new Set<(t: TickSample) => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -93,6 +125,10 @@ export class SyntheticSampler {
 
   latest(): Sample | null {
     return this.last;
+  }
+  latestSockets(): SocketReading | null {
+    if (this.sockets?.sockets?.count !== this.socketCount) this.sockets = syntheticSockets(this.socketCount, Date.now());
+    return this.sockets;
   }
   onSample(l: (s: Sample) => void): () => void {
     this.sampleListeners.add(l);

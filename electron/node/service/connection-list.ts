@@ -136,6 +136,10 @@ function rowTests(t: SocketTable, reading: SocketReading, f: ConnectionFilter): 
     const pids = pidsMatching(reading.processNames, f.process.trim());
     tests.push((i) => pids.has(t.pid[i]!));
   }
+  if (f.pid !== undefined) {
+    const pid = f.pid;
+    tests.push((i) => t.pid[i] === pid);
+  }
   if (f.state !== undefined) {
     const s = TCP_STATE_NAMES.indexOf(f.state);
     tests.push((i) => t.state[i] === s);

@@ -38,7 +38,7 @@ export class MonitorState {
   private readonly off: (() => void)[] = [];
   private loadSeq = 0;
 
-  constructor(private readonly client: PortwatchClient) {
+  constructor(readonly client: PortwatchClient) {
     this.off.push(
       client.onState((s) => {
         this.connection = s;

@@ -1,14 +1,19 @@
 // Where the page is asked to go by its URL fragment, live: `#wizard` opens the tuning wizard,
 // `#destination=<encodeURIComponent(DestinationUsage.key)>` opens the dashboard at one destination (the
-// desktop app's notifications and tray link there). Read on load and on every hashchange.
+// desktop app's notifications and tray link there), `#connections?…` opens the list of every socket, filtered
+// (state/connections-route.ts). Read on load and on every hashchange.
+import type { ConnectionFilter } from '../../../electron/common/connections.js';
+import { parseConnectionsHash } from './connections-route.js';
 
 /** What a fragment asks for. */
-export type Route = { view: 'dashboard'; destination: string | null } | { view: 'wizard' };
+export type Route = { view: 'dashboard'; destination: string | null } | { view: 'wizard' } | { view: 'connections'; filter: ConnectionFilter };
 
 /** Parses a location.hash ("#wizard", "#destination=…"); anything else is the plain dashboard. */
 export function parseHash(hash: string): Route {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if (h === 'wizard') return { view: 'wizard' };
+  const connections = parseConnectionsHash(h);
+  if (connections) return { view: 'connections', filter: connections };
   if (h.startsWith('destination=')) {
     try {
       const key = decodeURIComponent(h.slice('destination='.length));

@@ -69,6 +69,7 @@ describe('getConnections', () => {
     const worker = list.page({ filter: { process: 'WORK' }, offset: 0, limit: 5 });
     expect(worker.matched).toBe([...Array(1_000_000).keys()].filter((i) => i % 4 !== 0 && i % 3 === 1).length);
     expect(worker.rows.every((x) => x.process === 'worker' && x.pid === 101)).toBe(true);
+    expect(list.page({ filter: { pid: 101 }, offset: 0, limit: 1 }).matched).toBe(worker.matched);
     const v6 = list.page({ filter: { destination: '[2001:db8::1]:443', state: 'TIME-WAIT' }, offset: 0, limit: 3 });
     expect(v6.matched).toBe([...Array(1_000_000).keys()].filter((i) => i % 4 === 0 && i % 3 === 2).length);
     expect(v6.rows[0]).toMatchObject({ protocol: 'TCPv6', remoteAddress: '2001:db8::1', state: 'TIME-WAIT', pid: null, process: null, ageMs: 8, timeWaitLeftMs: 59_992 });
