@@ -45,7 +45,7 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', acceptDownloads: true })).newPage();
     await page.goto(url);
-    await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: 60_000 });
   }, 90_000);
 
   afterAll(async () => {
@@ -54,13 +54,13 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
   });
 
   const status = () => page.getByTestId('conn-status');
-  const waitStatus = (text: string) => status().filter({ hasText: text }).waitFor({ timeout: 30_000 });
+  const waitStatus = (text: string) => status().filter({ hasText: text }).waitFor({ timeout: 60_000 });
   const rowCount = () => page.locator('[data-testid="connections"] tbody tr[data-row]').count();
 
   it('opens from the dashboard and renders only the rows in view; scrolling to the end shows the last socket', async () => {
     await page.getByTestId('all-connections').click();
     await waitStatus(`${fmt(ROWS)} of ${fmt(ROWS)} sockets`);
-    await page.locator('tr[data-row="0"] td', { hasText: '10.0.0.1:10000' }).waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-row="0"] td', { hasText: '10.0.0.1:10000' }).waitFor({ timeout: 60_000 });
     const rendered = await rowCount();
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(60);
@@ -69,7 +69,7 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
     await page.getByTestId('conn-viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
     // Row 999,999: to [2001:db8::20]:443 from port 10,000 + 49,999, in TIME-WAIT for 39,999 ms.
     const last = page.locator(`tr[data-row="${ROWS - 1}"]`);
-    await last.filter({ hasText: '10.0.0.1:59999' }).waitFor({ timeout: 30_000 });
+    await last.filter({ hasText: '10.0.0.1:59999' }).waitFor({ timeout: 60_000 });
     expect(await last.textContent()).toContain('[2001:db8::20]:443');
     expect(await last.textContent()).toContain('TIME-WAIT');
     expect(await rowCount()).toBe(rendered);
@@ -78,13 +78,13 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
     const mid = Number(await page.locator('[data-testid="connections"] tbody tr[data-row]').first().getAttribute('data-row'));
     expect(mid).toBeGreaterThan(ROWS * 0.45);
     expect(mid).toBeLessThan(ROWS * 0.55);
-    await page.locator(`tr[data-row="${mid}"] td`, { hasText: `10.0.0.1:${10_000 + (mid % 50_000)}` }).waitFor({ timeout: 30_000 });
+    await page.locator(`tr[data-row="${mid}"] td`, { hasText: `10.0.0.1:${10_000 + (mid % 50_000)}` }).waitFor({ timeout: 60_000 });
   }, 120_000);
 
   it('searches and sorts in the monitor', async () => {
     await page.locator('#conn-search').fill('worker');
     await waitStatus(`${fmt(matching({ text: 'worker' }))} of ${fmt(ROWS)} sockets`);
-    await page.locator('tr[data-row="0"]', { hasText: 'worker (3307)' }).waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-row="0"]', { hasText: 'worker (3307)' }).waitFor({ timeout: 60_000 });
     const texts = await page.locator('[data-testid="connections"] tbody tr[data-row]').allTextContents();
     expect(texts.length).toBeGreaterThan(5);
     expect(texts.every((t) => t.includes('worker (3307)'))).toBe(true);
@@ -92,18 +92,18 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
     await page.locator('#conn-search').fill('');
     await waitStatus(`${fmt(ROWS)} of ${fmt(ROWS)} sockets`);
     await page.getByRole('button', { name: 'Remote', exact: true }).click();
-    await page.getByRole('columnheader', { name: 'Remote ▲' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('columnheader', { name: 'Remote ▲' }).waitFor({ timeout: 60_000 });
     // Ascending by address as a number: 10.20.0.2 before 10.20.0.11 (text order would put .11 first).
-    await page.locator('tr[data-row="0"] td', { hasText: '10.20.0.2:8080' }).waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-row="0"] td', { hasText: '10.20.0.2:8080' }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Remote ▲' }).click();
-    await page.locator('tr[data-row="0"] td', { hasText: '[2001:db8::20]:443' }).waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-row="0"] td', { hasText: '[2001:db8::20]:443' }).waitFor({ timeout: 60_000 });
   }, 120_000);
 
   it('narrows to a process, a destination and a namespace by a click, and back', async () => {
     await page.locator('tr[data-row="0"] a', { hasText: '[2001:db8::20]:443' }).click();
     await waitStatus(`${fmt(matching({ destination: '[2001:db8::20]:443' }))} of`);
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#connections?destination=[2001:db8::20]:443');
-    await page.locator('tr[data-row="0"] a', { hasText: '[2001:db8::20]:443' }).waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-row="0"] a', { hasText: '[2001:db8::20]:443' }).waitFor({ timeout: 60_000 });
     const proc = page.locator('tbody a', { hasText: /\(\d+\)$/ }).first();
     const procText = (await proc.textContent()) ?? '';
     const pid = Number(/\((\d+)\)$/.exec(procText)![1]);
@@ -139,7 +139,7 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
     expect(lines.length).toBe(n + 2); // header, rows, and the empty string after the last CRLF
     expect(lines[1]).toMatch(/^TCP(v6)?,10\.0\.0\.1,\d+,[^,]+,\d+,ESTABLISHED,4002,'=cmd\|calc,net:\[4026531840\],,$/);
     await page.getByRole('button', { name: 'Export the listed connections as JSON' }).click();
-    await page.getByTestId('save-portwatch-connections').filter({ hasText: '.json' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('save-portwatch-connections').filter({ hasText: '.json' }).waitFor({ timeout: 60_000 });
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-portwatch-connections').click()]);
     const rows = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { process: string; pid: number }[];
     expect(rows.length).toBe(n);
@@ -158,11 +158,11 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
   it('has no axe violations in light and dark at 800, 1280 and 1920 px, and is photographed for the README', async () => {
     await page.goto(`${new URL(page.url()).origin}/#connections?state=ESTABLISHED&text=api`);
     await waitStatus(`${fmt(matching({ state: 'ESTABLISHED', text: 'api' }))} of`);
-    await page.locator('tr[data-row="0"] td', { hasText: 'api-gateway' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-row="0"] td', { hasText: 'api-gateway' }).first().waitFor({ timeout: 60_000 });
     expect(await axeEverywhere(page, 'connection list')).toEqual([]);
     await page.goto(`${new URL(page.url()).origin}/#connections`);
     await waitStatus(`${fmt(ROWS)} of`);
-    await page.locator('tr[data-row="0"] td', { hasText: '10.0.0.1:10000' }).waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-row="0"] td', { hasText: '10.0.0.1:10000' }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots/connections-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots/connections-dark.png') });
