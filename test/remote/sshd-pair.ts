@@ -12,6 +12,14 @@ import { createNamespace, type Namespace, type NsProcess } from '../netns/netns.
 // password or delete each other's user (each close() runs userdel).
 export const PASSWORD_USER = `pwssh${process.pid}`;
 
+/** Root's home directory on this machine (private and empty for sshd's sessions). */
+const ROOT_HOME = homeOfRoot();
+
+function homeOfRoot(): string {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('root:'));
+  return line?.split(':')[5] || '/root';
+}
+
 /** A running server/client pair. */
 export interface SshdPair {
   client: Namespace;
@@ -125,9 +133,12 @@ export async function startSshdPair(label: string, opts: { server?: Namespace; p
         const sshd = ['/usr/sbin/sshd', '-f', join(dir, 'sshd_config'), '-D', '-e'];
         // privateDirs: sshd and every session it starts see an empty tmpfs there (a mount namespace of
         // their own), so a test that writes e.g. /etc/sysctl.d "on the remote host" leaves this machine's alone.
-        const dirs = opts.privateDirs ?? [];
+        // Root's home is always private and empty: a session runs root's shell start-up files, and this
+        // machine's (e.g. a pyenv hook that rehashes under a lock) can hang a session for a minute when a
+        // test kills an earlier one mid-way; a fresh remote host has none of it.
+        const dirs = [ROOT_HOME, ...(opts.privateDirs ?? [])];
         const mountThenExec = 'n=$1; shift; while [ "$n" -gt 0 ]; do mount -t tmpfs -o mode=0755 pw-sshd-test "$1"; shift; n=$((n - 1)); done; exec "$@"';
-        const p = server.spawn(dirs.length === 0 ? sshd : ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-ec', mountThenExec, 'sh', String(dirs.length), ...dirs, ...sshd]);
+        const p = server.spawn(['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-ec', mountThenExec, 'sh', String(dirs.length), ...dirs, ...sshd]);
         // Ready when it listens: poll ss inside the server namespace (bounded).
         for (let i = 0; i < 100; i++) {
           const r = await server.exec(['ss', '-tlnH', 'src', `${serverAddress}:22`]);
