@@ -7,6 +7,7 @@ import type { PlatformName, Sample, TickSample } from './model.js';
 import { episodeSchema, type Episode } from './episode.js';
 import type { HostSample } from './host-sample.js';
 import { hostSampleSchema } from './host-sample-schema.js';
+import { hostListSchema, type HostSummary } from './hosts.js';
 import { connectionPageSchema, connectionQuerySchema, type ConnectionPage, type ConnectionQuery } from './connections.js';
 import { sampleSchema, tickSampleSchema } from './model-schema.js';
 import { SAMPLE_FIELDS, TICK_FIELDS, type HistoryFrame, type HistoryPoint, type HistoryTrack } from './history-frame.js';
@@ -107,6 +108,8 @@ export interface Methods {
   getNamespaces: { params: Record<string, never>; result: HostSample | null };
   /** One page of the latest reading's individual sockets, filtered and sorted in the monitor (sockets never ride along with samples). */
   getConnections: { params: ConnectionQuery; result: ConnectionPage };
+  /** The hosts this dashboard can show (serve --ssh a --ssh b), each with its severity and which one this connection shows; empty for one machine. */
+  getHosts: { params: Record<string, never>; result: HostSummary[] };
   /** The tuning plan for the latest sample: application fixes, kernel steps with their what-if, guard-rail warnings, boot order, container snippets. */
   getTuningPlan: { params: Record<string, never>; result: TuningPlanView };
   /** The review of the chosen steps of a plan the monitor computed: every setting and file diff, who wins at boot, the exact commands. */
@@ -234,6 +237,7 @@ export const PARAMS_SCHEMAS: { [M in MethodName]: Schema<Params<M>> } = {
   getEpisodes: obj<EpisodeParams>({ sinceMs: optional(num({ min: 0 })), limit: optional(num({ min: 1, max: 1000, integer: true })) }),
   getConnections: connectionQuerySchema,
   getNamespaces: noParams,
+  getHosts: noParams,
   ...TUNING_PARAMS,
 };
 
@@ -312,6 +316,7 @@ export const RESULT_SCHEMAS: { [M in MethodName]: Schema<Result<M>> } = {
   getEpisodes: arr(episodeSchema, { maxLength: 1000 }),
   getNamespaces: nullable(hostSampleSchema),
   getConnections: connectionPageSchema,
+  getHosts: hostListSchema,
   ...TUNING_RESULTS,
 };
 
@@ -394,3 +399,4 @@ export function parseRequest(message: unknown): Validated<RequestMessage> & { id
 
 export * from './tuning-contract.js';
 export * from './connections.js';
+export * from './hosts.js';

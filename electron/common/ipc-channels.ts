@@ -15,6 +15,7 @@ export const REQUEST_CHANNELS = {
   getEpisodes: 'portwatch:getEpisodes',
   getConnections: 'portwatch:getConnections',
   getNamespaces: 'portwatch:getNamespaces',
+  getHosts: 'portwatch:getHosts',
   getTuningPlan: 'portwatch:getTuningPlan',
   reviewTuning: 'portwatch:reviewTuning',
   getTuningStatus: 'portwatch:getTuningStatus',

@@ -56,6 +56,7 @@ export function createBridge(ipc: IpcRendererLike): PortwatchBridge {
     getEpisodes: call('getEpisodes'),
     getConnections: call('getConnections'),
     getNamespaces: call('getNamespaces'),
+    getHosts: call('getHosts'),
     getTuningPlan: call('getTuningPlan'),
     reviewTuning: call('reviewTuning'),
     getTuningStatus: call('getTuningStatus'),

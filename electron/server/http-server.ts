@@ -39,6 +39,8 @@ export interface DashboardServerOptions {
   /** Largest WebSocket message accepted from a client. */
   maxMessageBytes?: number;
   bridgeLimits?: BridgeLimits;
+  /** The monitors of every host one dashboard shows (serve --ssh a --ssh b): `/ws?host=N` talks to the Nth. Absent: /ws only. */
+  hostEndpoints?: () => readonly MonitorEndpoint[];
 }
 
 /** A running dashboard server. */
@@ -60,6 +62,20 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
   const maxWebSockets = o.maxWebSockets ?? 16;
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes ?? 64 * 1024, perMessageDeflate: false, clientTracking: false });
   const bridge = new WebSocketBridge(o.endpoint, o.bridgeLimits);
+  // One bridge per other host a page of this server switched to, made on first use.
+  const hostBridges = new Map<number, WebSocketBridge>();
+  const socketCount = (): number => [...hostBridges.values()].reduce((n, b) => n + b.size, bridge.size);
+  /** The bridge for `?host=N`, or null when there is no such host here. */
+  const bridgeFor = (scope: string | null): WebSocketBridge | null => {
+    if (scope === null) return bridge;
+    if (!/^\d{1,2}$/.test(scope)) return null;
+    const i = Number(scope);
+    const endpoint = o.hostEndpoints?.()[i];
+    if (!endpoint) return null;
+    let b = hostBridges.get(i);
+    if (!b) hostBridges.set(i, (b = new WebSocketBridge(endpoint, o.bridgeLimits)));
+    return b;
+  };
   const guard = new ConnectionGuard(o.guardLimits ?? DEFAULT_GUARD_LIMITS);
   // The page credential's value never appears in a URL, a file or a log: the launch key is traded for it.
   const pageSecret = newToken();
@@ -140,11 +156,13 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
     const origin = req.headers.origin;
     if (origin !== undefined && !originAllowed(origin, allowed)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (!isAuthorized(req, url, port, o.token)) return rejectUpgrade(socket, 401, 'Unauthorized');
-    if (bridge.size >= maxWebSockets) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    const target = bridgeFor(url.searchParams.get('host'));
+    if (!target) return rejectUpgrade(socket, 404, 'Not Found');
+    if (socketCount() >= maxWebSockets) return rejectUpgrade(socket, 503, 'Service Unavailable');
     // Changes only from the dashboard page of this server: its Origin and its page credential cookie. The
     // token alone (a Prometheus bearer token, say), with any Origin, stays read-only.
     const mayChange = o.allowApply === true && origin !== undefined && originAllowed(origin, allowed) && hasPageCredential(req, port, pageSecret);
-    wss.handleUpgrade(req, socket, head, (ws) => bridge.accept(ws, { mayChange }));
+    wss.handleUpgrade(req, socket, head, (ws) => target.accept(ws, { mayChange }));
   };
 
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 });
@@ -178,6 +196,7 @@ export function createDashboardServer(o: DashboardServerOptions): DashboardServe
     close: () =>
       new Promise((resolve) => {
         bridge.close();
+        for (const b of hostBridges.values()) b.close();
         wss.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -5,6 +5,9 @@ import { ControlDirError, defaultControlDir, ensureControlDir } from '../node/re
 import { RemoteSampleSource } from '../node/remote/remote-sample-source.js';
 import { parseSshTarget } from '../node/remote/ssh-target.js';
 import type { ServeOptions } from './serve-args.js';
+import type { MonitorEndpoint } from '../common/contract.js';
+import { MAX_PICKER_HOSTS, type HostSummary } from '../common/hosts.js';
+import { unreachableReason } from '../node/remote/remote-backend.js';
 import { startServe, type RunningServe, type ServeIo } from './serve.js';
 
 const EXIT_OK = 0;
@@ -24,18 +27,19 @@ export async function runServeRemote(opts: ServeOptions, io: ServeIo, signal?: A
     throw err;
   }
   const running: RunningServe[] = [];
-  const hosts = opts.ssh ?? [];
-  for (const [i, host] of hosts.entries()) {
-    const source = new RemoteSampleSource({
-      connection: { target: parseSshTarget(host), controlDir, ...(opts.sshConfig ? { configFile: opts.sshConfig } : {}) },
-    });
+  const sources = (opts.ssh ?? []).map(
+    (host) => new RemoteSampleSource({ connection: { target: parseSshTarget(host), controlDir, ...(opts.sshConfig ? { configFile: opts.sshConfig } : {}) } }),
+  );
+  // Every host's page offers the picker, and its connection may switch to any host (/ws?host=N).
+  const endpoints = (): MonitorEndpoint[] => running.map((r) => r.service);
+  for (const [i, source] of sources.entries()) {
     const port = opts.port === 0 ? 0 : opts.port + i;
     try {
-      running.push(await startServe({ ...opts, port }, source, { tuning: null, hostname: source.label }));
+      running.push(await startServe({ ...opts, port }, source, { tuning: null, hostname: source.label, hosts: { list: () => hostSummaries(sources, i), endpoints } }));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       io.stderr.write(`portwatch serve: cannot listen on ${opts.host}:${port} for ${source.label}: ${e.code === 'EADDRINUSE' ? 'the port is already in use' : e.message}\n`);
-      await source.stop();
+      await Promise.all(sources.slice(i).map((s) => s.stop()));
       await Promise.all(running.map((r) => r.close()));
       return EXIT_UNAVAILABLE;
     }
@@ -58,4 +62,13 @@ export async function runServeRemote(opts: ServeOptions, io: ServeIo, signal?: A
   });
   await Promise.all(running.map((r) => r.close()));
   return EXIT_OK;
+}
+
+/** The host picker's list as the page of host `current` sees it: every host with its latest severity. */
+export function hostSummaries(sources: readonly RemoteSampleSource[], current: number): HostSummary[] {
+  return sources.slice(0, MAX_PICKER_HOSTS).map((s, index) => {
+    const latest = s.latest();
+    const reason = latest?.severityReason ?? unreachableReason(s.status()) ?? 'Waiting for the first reading';
+    return { index, label: s.label, severity: latest?.severity ?? 'unknown', severityReason: reason.slice(0, 2000), current: index === current };
+  });
 }

@@ -12,6 +12,8 @@ import type { TuningHostOptions } from '../node/service/tuning-host.js';
 import type { HistoryStore } from '../node/history/history-store.js';
 import { stateDirectory } from '../node/history/state-dir.js';
 import type { PlatformName } from '../common/model.js';
+import type { HostSummary } from '../common/hosts.js';
+import type { MonitorEndpoint } from '../common/contract.js';
 import { newToken } from './auth.js';
 import { createDashboardServer, type DashboardServer } from './http-server.js';
 import { PortwatchMetrics } from './metrics.js';
@@ -79,7 +81,16 @@ export interface RunningServe {
 export async function startServe(
   opts: ServeOptions,
   sampler: SampleSource & { start?(): void; stop?(): Promise<void> },
-  extra: { rendererDir?: string | null; platform?: PlatformName; history?: HistoryStore; tuning?: TuningHostOptions | null; hostname?: string; stateDir?: string } = {},
+  extra: {
+    rendererDir?: string | null;
+    platform?: PlatformName;
+    history?: HistoryStore;
+    tuning?: TuningHostOptions | null;
+    hostname?: string;
+    stateDir?: string;
+    /** A dashboard of several hosts: the host picker's list, and the monitors `/ws?host=N` reaches. */
+    hosts?: { list: () => HostSummary[]; endpoints: () => readonly MonitorEndpoint[] };
+  } = {},
 ): Promise<RunningServe> {
   const token = newToken();
   const launchKey = newToken();
@@ -94,6 +105,7 @@ export async function startServe(
     tuning,
     ...(extra.history ? { history: extra.history } : {}),
     ...(extra.stateDir ? { stateDir: extra.stateDir } : {}),
+    ...(extra.hosts ? { hosts: extra.hosts.list } : {}),
     version,
     platform: extra.platform ?? (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux'),
     hostname: extra.hostname ?? hostname(),
@@ -109,7 +121,18 @@ export async function startServe(
   } else {
     const rendererDir = extra.rendererDir === undefined ? findRendererDir() : extra.rendererDir;
     const files = rendererDir ? loadStaticFiles(rendererDir) : null;
-    server = createDashboardServer({ endpoint: service, metrics, token, host: opts.host, allowHosts: opts.allowHosts, metricsPublic: opts.metricsPublic, allowApply, launchKey, files });
+    server = createDashboardServer({
+      endpoint: service,
+      metrics,
+      token,
+      host: opts.host,
+      allowHosts: opts.allowHosts,
+      metricsPublic: opts.metricsPublic,
+      allowApply,
+      launchKey,
+      files,
+      ...(extra.hosts ? { hostEndpoints: extra.hosts.endpoints } : {}),
+    });
   }
   const port = await server.listen(opts.port);
   sampler.start?.();

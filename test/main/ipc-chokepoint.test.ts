@@ -43,6 +43,7 @@ const validParams: Record<MethodName, unknown> = {
   getEpisodes: { sinceMs: 0 },
   getConnections: { offset: 0, limit: 50 },
   getNamespaces: {},
+  getHosts: {},
   getTuningPlan: {},
   reviewTuning: { planId: 'plan-0123456789abcdef0123', steps: ['widen-range'] },
   getTuningStatus: {},

@@ -57,6 +57,7 @@ describe('BridgeTransport', () => {
       getEpisodes: async () => [],
       getConnections: async () => null,
       getNamespaces: async () => null,
+      getHosts: async () => [],
       getTuningPlan: async () => null,
       reviewTuning: async () => null,
       getTuningStatus: async () => null,

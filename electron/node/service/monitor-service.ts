@@ -20,6 +20,7 @@ import {
   type Result,
   type TimelineEvent,
 } from '../../common/contract.js';
+import type { HostSummary } from '../../common/hosts.js';
 import type { HistoryPoint, HistoryTrack } from '../../common/history-frame.js';
 import { HistoryStore } from '../history/history-store.js';
 import { PersistentState } from '../history/persistent-state.js';
@@ -58,6 +59,8 @@ export interface MonitorServiceOptions {
   tuning?: TuningHostOptions | null;
   /** Keep episodes and minute roll-ups in this folder across restarts (absent: kept in memory only). */
   stateDir?: string;
+  /** The hosts a dashboard of several hosts can show, this one marked current (absent: one machine, none). */
+  hosts?: () => HostSummary[];
 }
 
 type Listener = (e: MonitorEvent) => void;
@@ -170,6 +173,7 @@ export class MonitorService implements MonitorEndpoint {
     getEpisodes: ({ sinceMs, limit }) =>
       (this.persistent?.episodes() ?? []).filter((e) => sinceMs === undefined || (e.end ?? Infinity) >= sinceMs).slice(-(limit ?? 1000)),
     getConnections: (q) => this.connections(q),
+    getHosts: () => this.opts.hosts?.() ?? [],
     getTuningPlan: () => this.tuningFor('getTuningPlan').plan(),
     reviewTuning: (p) => this.tuningFor('reviewTuning').review(p),
     getTuningStatus: () => this.tuningFor('getTuningStatus').status(),

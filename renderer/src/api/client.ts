@@ -37,6 +37,7 @@ export class PortwatchClient {
   getEpisodes = (p: Params<'getEpisodes'> = {}) => this.call('getEpisodes', p);
   getConnections = (p: Params<'getConnections'>) => this.call('getConnections', p);
   getNamespaces = () => this.call('getNamespaces', {});
+  getHosts = () => this.call('getHosts', {});
 
   /** Calls listener with every checked event; returns the unsubscribe function. */
   onEvent(listener: (e: MonitorEvent) => void): () => void {

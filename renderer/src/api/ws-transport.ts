@@ -135,6 +135,9 @@ export class WebSocketTransport implements Transport {
 }
 
 /** The WebSocket URL of the server that served this page. */
-export function sameOriginWsUrl(loc: Location): string {
-  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
+export function sameOriginWsUrl(loc: Pick<Location, 'protocol' | 'host'> & { search?: string }): string {
+  // A dashboard of several hosts scopes the page with ?host=N (the host picker's links).
+  const host = new URLSearchParams(loc.search ?? '').get('host');
+  const scope = host !== null && /^\d{1,2}$/.test(host) ? `?host=${host}` : '';
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws${scope}`;
 }
