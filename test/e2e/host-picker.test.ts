@@ -59,7 +59,11 @@ describeNetns('host picker of serve --ssh A --ssh B in Chromium', () => {
           // Say what the page and serve showed instead (a loaded machine, ssh's words).
           throw new Error(`${String(err)}\npage: ${(await page.locator('body').innerText()).slice(0, 600)}\nserve: ${serve.lines.slice(-10).join('\n')}`);
         });
-      await picker.getByTestId('host-1').filter({ hasText: 'unknown' }).waitFor({ timeout: 60_000 });
+      // Before its first reading B is "unknown" too ("Waiting for the first reading"): wait until ssh gave up.
+      await expect
+        .poll(async () => picker.getByTestId('host-1').getAttribute('title'), { timeout: 90_000, interval: 500 })
+        .toMatch(/^Unreachable since /);
+      await picker.getByTestId('host-1').filter({ hasText: 'unknown' }).waitFor({ timeout: 10_000 });
       expect(await picker.getByTestId('host-0').innerText()).toMatch(new RegExp(`exhausted\\s+${reachable}`, 'i'));
       expect(await picker.getByTestId('host-0').getAttribute('aria-current')).toBe('page');
       expect(await picker.getByTestId('host-1').getAttribute('title')).toMatch(/^Unreachable since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: /);
