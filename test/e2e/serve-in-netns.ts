@@ -2,7 +2,7 @@
 // runs inside the same namespace (a wrapper script that Playwright starts over a pipe), and scrapes made
 // from inside the namespace. Chromium must be Debian's (/usr/bin/chromium); Playwright's downloads are not
 // available here.
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -12,14 +12,41 @@ import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** The most recently changed file under the given folders (skipping build output and node_modules). */
+function newestSource(dirs: readonly string[]): { path: string; mtimeMs: number } | null {
+  let newest: { path: string; mtimeMs: number } | null = null;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile()) {
+        const mtimeMs = statSync(path).mtimeMs;
+        if (newest === null || mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+      }
+    }
+  };
+  for (const d of dirs) if (existsSync(d)) walk(d);
+  return newest;
+}
+
 /** Why the browser tests cannot run here, or null when they can. */
 export function browserUnavailable(): string | null {
   return existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 }
 
-/** Builds the renderer when out/renderer is missing (CI builds it before the tests). */
+/** Builds the renderer when out/renderer is missing (CI builds it before the tests); refuses a stale build. */
 export function ensureRendererBuilt(): void {
-  if (existsSync(join(REPO_ROOT, 'out/renderer/index.html'))) return;
+  const built = join(REPO_ROOT, 'out/renderer/index.html');
+  if (existsSync(built)) {
+    // A build older than the page's sources would test yesterday's page; rebuilding here would race the
+    // other browser test files serving the same folder, so say so instead.
+    const newest = newestSource([join(REPO_ROOT, 'renderer'), join(REPO_ROOT, 'electron/common')]);
+    if (newest !== null && newest.mtimeMs > statSync(built).mtimeMs) {
+      throw new Error(`out/renderer is older than ${newest.path}: run \`npm run build:renderer\` before the browser tests`);
+    }
+    return;
+  }
   execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'ignore', timeout: 120_000 });
 }
 
