@@ -31,7 +31,7 @@ import {
 export const CONTRACT_VERSION = 1;
 
 /** The time windows the dashboard offers, in seconds (the engine accepts any window up to a week). */
-export const DASHBOARD_WINDOWS_SEC = [300, 3600, 86400] as const;
+export const DASHBOARD_WINDOWS_SEC = [300, 3600, 86400, 7 * 86400] as const;
 /** The longest window getHistory answers (older data is not kept). */
 export const MAX_HISTORY_WINDOW_SEC = 7 * 86400;
 /** The most buckets one getHistory may ask for (bounds the answer and the chart). */

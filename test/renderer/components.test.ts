@@ -114,13 +114,14 @@ describe('Header', () => {
 });
 
 describe('WindowPicker', () => {
-  it('offers 5 min, 1 h and 24 h and reports the choice', () => {
+  it('offers 5 min, 1 h, 24 h and 7 d and reports the choice', () => {
     const chosen: number[] = [];
     const el = render(WindowPicker, { value: 300, onChange: (s: number) => chosen.push(s) });
     const inputs = [...el.querySelectorAll('input')];
-    expect(inputs.map((i) => i.parentElement!.textContent!.trim())).toEqual(['5 min', '1 h', '24 h']);
+    expect(inputs.map((i) => i.parentElement!.textContent!.trim())).toEqual(['5 min', '1 h', '24 h', '7 d']);
     inputs[2]!.click();
-    expect(chosen).toEqual([86400]);
+    inputs[3]!.click();
+    expect(chosen).toEqual([86400, 7 * 86400]);
   });
 });
 

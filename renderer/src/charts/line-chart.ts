@@ -6,6 +6,7 @@ import type { Attachment } from 'svelte/attachments';
 import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import type { BucketSeries } from '../../../electron/common/history-frame.js';
 import type { HistoryModel } from '../state/history-model.js';
+import type { TimeZoom } from '../state/time-zoom.svelte.js';
 import { Chart, baseOptions, chartColors, redraw, redrawScheduler, minRedrawIntervalMs, xRange } from './setup.js';
 
 /** A plotted point; stacked charts add their own fields (e.g. the band's own value). */
@@ -22,7 +23,7 @@ export interface Series {
   width?: number;
 }
 
-/** What a redraw sees: the track's frame and the window's x range. */
+/** What a redraw sees: the track's frame and the x range shown (the live window, or the zoomed span). */
 export interface DrawContext {
   frame: BucketSeries;
   x0: number;
@@ -72,8 +73,9 @@ export function resolveColor(el: Element, color: string): string {
 /**
  * Attaches a live chart drawn from `spec`; `dark` only triggers a re-creation with the new theme's colours.
  * `plugins`: drawn on top of the shared setup (e.g. the episode bands), created once per chart.
+ * `zoom`: while it holds a span, the x axis shows that span and stays there as samples arrive.
  */
-export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryModel, windowSec: number, dark: boolean, handle?: ChartHandle, plugins: readonly Plugin<'line'>[] = []): Attachment<HTMLCanvasElement> {
+export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryModel, windowSec: number, dark: boolean, handle?: ChartHandle, plugins: readonly Plugin<'line'>[] = [], zoom?: TimeZoom): Attachment<HTMLCanvasElement> {
   void dark;
   return (canvas) => {
     const options = baseOptions(chartColors(canvas), spec.yTitle);
@@ -104,7 +106,9 @@ export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryMode
     const draw = (): void => {
       const frame = history[spec.track];
       if (!frame) return;
-      const r = xRange(history.now, windowSec, frame.time[0]);
+      const zoomed = zoom?.span;
+      const r = zoomed ? { min: zoomed.from, max: zoomed.to } : xRange(history.now, windowSec, frame.time[0]);
+      canvas.dataset.zoomed = String(!!zoomed);
       spec.fill(chart.data.datasets, { frame, x0: r.min, x1: r.max });
       const x = chart.options.scales!.x!;
       x.min = r.min;
@@ -116,10 +120,12 @@ export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryMode
       if (track === 'all') untrack(draw); // a new window: draw it at once
       else if (track === spec.track) scheduler.request();
     });
+    const offZoom = zoom?.onChange(() => untrack(draw)) ?? (() => {});
     // Untracked: what the first draw reads (e.g. the latest sample) must not make Svelte re-create the chart.
     untrack(draw);
     return () => {
       off();
+      offZoom();
       scheduler.cancel();
       if (handle && handle.chart === (chart as unknown)) handle.chart = null;
       chart.destroy();

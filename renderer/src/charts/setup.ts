@@ -2,6 +2,7 @@
 // streaming cheap: no animation, no per-point markers, data given in Chart.js's internal {x, y} form.
 import { Chart, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartOptions } from 'chart.js';
 import { clock } from '../format.js';
+import { dayLabel, tickLabel, timeTicks } from './time-axis.js';
 
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
@@ -23,6 +24,9 @@ export function chartColors(el: Element): ChartColors {
   return { text: v('--fg', '#222'), grid: v('--grid', '#ddd'), muted: v('--muted', '#666') };
 }
 
+/** At most this many ticks on the time axis (their labels fit a narrow chart). */
+const X_TICKS = 7;
+
 /** Options shared by every time chart. */
 export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'> {
   return {
@@ -38,15 +42,18 @@ export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'
     scales: {
       x: {
         type: 'linear',
+        // Ticks on round local times (time-axis.ts), from every few seconds to every day.
+        afterBuildTicks(scale) {
+          scale.ticks = timeTicks(scale.min, scale.max, X_TICKS).map((value) => ({ value }));
+        },
         ticks: {
           color: c.muted,
-          maxTicksLimit: 7,
           maxRotation: 0,
-          // maxTicksLimit already bounds the labels; skipping would measure every label on every update.
+          // timeTicks already bounds the labels; skipping would measure every label on every update.
           autoSkip: false,
-          // Seconds only matter on short spans.
-          callback(v) {
-            return clock(Number(v), this.max - this.min < 600_000);
+          callback(v, _i, ticks) {
+            const step = ticks.length > 1 ? ticks[1]!.value - ticks[0]!.value : this.max - this.min;
+            return tickLabel(Number(v), step);
           },
         },
         grid: { color: c.grid },
@@ -62,7 +69,18 @@ export function baseOptions(c: ChartColors, yTitle: string): ChartOptions<'line'
       // Legends are HTML beside the canvas (ChartLegend.svelte): readable by everyone, and no text
       // measuring inside Chart.js on every streaming update.
       legend: { display: false },
-      tooltip: { callbacks: { title: (items) => (items[0] ? clock(items[0].parsed.x ?? 0) : '') } },
+      tooltip: {
+        callbacks: {
+          title: (items) => {
+            const first = items[0];
+            if (!first) return '';
+            const t = first.parsed.x ?? 0;
+            const x = first.chart.scales.x;
+            // The day matters once the view spans more than one.
+            return x && x.max - x.min > 86_400_000 ? `${dayLabel(t)} ${clock(t)}` : clock(t);
+          },
+        },
+      },
     },
   };
 }
