@@ -1,6 +1,6 @@
 // A synthetic sampler for benchmarks and visual previews only (the end-to-end tests use the real one):
 // emits plausible samples and 1 Hz ticks whose use follows a level the caller sets, and can pre-fill a
-// history store with a full day of 1-second points.
+// history store with a full day of 1-second points (or a week's, for the minute roll-ups a restarted monitor restores).
 import type { Sample, TickSample } from '../../electron/common/model.js';
 import { HistoryStore } from '../../electron/node/history/history-store.js';
 import { samplePoint, tickPoint } from '../../electron/node/history/points.js';
@@ -79,6 +79,15 @@ export function fillDay(store: HistoryStore, end: number): void {
     const t = end - i * 1000;
     const level = Math.round(3000 + 2500 * Math.sin(i / 8000) + (i % 9973 === 0 ? 9000 : 0) + (i % 17) * 20);
     store.add('sample', samplePoint(syntheticSample(t, level)));
+    store.add('tick', tickPoint(makeTick(t, level / 60)));
+  }
+}
+
+/** Fills a store with the week before `end` (a sample every 20 s, a tick every 4 s: no gaps), for its minute roll-ups. */
+export function fillWeek(store: HistoryStore, end: number): void {
+  for (let t = end - 7 * 86_400_000; t < end; t += 4000) {
+    const level = Math.round(3000 + 2000 * Math.sin(t / 43_200_000) + ((t / 4000) % 31) * 15);
+    if (t % 20_000 < 4000) store.add('sample', samplePoint(syntheticSample(t, level)));
     store.add('tick', tickPoint(makeTick(t, level / 60)));
   }
 }

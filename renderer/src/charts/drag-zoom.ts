@@ -1,11 +1,10 @@
 // Drag to zoom on a time chart: pressing inside the plot and dragging sideways draws the selected span;
 // releasing hands that span (epoch ms) to onZoom. A press that moves less than MIN_DRAG_PX is a click and
-// zooms nothing. While a drag is on, the chart's x axis holds still, so the selection stays on the
-// moments under the pointer even as new samples arrive. Pointer events on the canvas, not Chart.js
+// zooms nothing. While a drag is on, the chart's x axis holds still (heldRange, read by the chart's redraw),
+// so the selection stays on the moments under the pointer even as new samples arrive. Pointer events on the canvas, not Chart.js
 // events: Chart.js does not report presses and releases with the options the dashboard uses.
 import type { Chart, Plugin } from 'chart.js';
 import type { TimeSpan } from '../state/time-zoom.svelte.js';
-import { resolveColor } from './line-chart.js';
 
 /** The smallest drag that zooms (CSS pixels); anything shorter is a click. */
 export const MIN_DRAG_PX = 5;
@@ -50,6 +49,11 @@ interface Drag {
 
 const drags = new WeakMap<Chart, Drag>();
 const detachers = new WeakMap<Chart, () => void>();
+
+/** The x range to keep while the user drags across this chart (the range at the press), else null. */
+export function heldRange(chart: Chart): { min: number; max: number } | null {
+  return drags.get(chart)?.held ?? null;
+}
 
 function geometry(chart: Chart): AxisGeometry | null {
   const x = chart.scales.x;
@@ -115,14 +119,6 @@ export function dragZoomPlugin(onZoom: (span: TimeSpan) => void): Plugin<'line'>
         canvas.removeEventListener('lostpointercapture', cancel);
       });
     },
-    beforeUpdate(chart) {
-      // A live redraw during a drag keeps the axis of the press (the new data is drawn all the same).
-      const d = drags.get(chart);
-      const x = chart.options.scales?.x;
-      if (!d || !x) return;
-      x.min = d.held.min;
-      x.max = d.held.max;
-    },
     afterDatasetsDraw(chart) {
       const d = drags.get(chart);
       const g = geometry(chart);
@@ -132,7 +128,7 @@ export function dragZoomPlugin(onZoom: (span: TimeSpan) => void): Plugin<'line'>
       if (px.right - px.left < 1) return;
       const ctx = chart.ctx;
       ctx.save();
-      ctx.fillStyle = resolveColor(chart.canvas, 'var(--accent)');
+      ctx.fillStyle = getComputedStyle(chart.canvas).getPropertyValue('--accent').trim() || '#2463c9';
       ctx.globalAlpha = 0.18;
       ctx.fillRect(px.left, a.top, px.right - px.left, a.bottom - a.top);
       ctx.globalAlpha = 0.9;

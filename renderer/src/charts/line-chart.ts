@@ -7,6 +7,7 @@ import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import type { BucketSeries } from '../../../electron/common/history-frame.js';
 import type { HistoryModel } from '../state/history-model.js';
 import type { TimeZoom } from '../state/time-zoom.svelte.js';
+import { heldRange } from './drag-zoom.js';
 import { Chart, baseOptions, chartColors, redraw, redrawScheduler, minRedrawIntervalMs, xRange } from './setup.js';
 
 /** A plotted point; stacked charts add their own fields (e.g. the band's own value). */
@@ -54,12 +55,20 @@ export class ChartHandle {
     if (this.chart) {
       this.chart.setDatasetVisibility(i, !hide);
       this.chart.update('none');
+      this.label();
     }
   }
 
   /** Re-applies the hidden series to a new chart (after a theme or window change re-created it). */
   apply(): void {
     for (const i of this.hidden) this.chart?.setDatasetVisibility(i, false);
+    this.label();
+  }
+
+  /** Writes the labels of the series Chart.js hides on the canvas (data-hidden-series, "|"-separated), for tests and tools. */
+  private label(): void {
+    const c = this.chart;
+    if (c) c.canvas.dataset.hiddenSeries = c.data.datasets.flatMap((d, i) => (c.isDatasetVisible(i) ? [] : [d.label ?? String(i)])).join('|');
   }
 }
 
@@ -107,7 +116,8 @@ export function lineChart<P extends Pt>(spec: ChartSpec<P>, history: HistoryMode
       const frame = history[spec.track];
       if (!frame) return;
       const zoomed = zoom?.span;
-      const r = zoomed ? { min: zoomed.from, max: zoomed.to } : xRange(history.now, windowSec, frame.time[0]);
+      // A zoomed span stays put; so does the axis under a drag in progress; else the live window.
+      const r = zoomed ? { min: zoomed.from, max: zoomed.to } : (heldRange(chart) ?? xRange(history.now, windowSec, frame.time[0]));
       canvas.dataset.zoomed = String(!!zoomed);
       spec.fill(chart.data.datasets, { frame, x0: r.min, x1: r.max });
       const x = chart.options.scales!.x!;
