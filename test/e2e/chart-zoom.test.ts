@@ -221,7 +221,7 @@ describeNetns('chart zoom and the 7-day window (Chromium, real serve in a namesp
     }
   }, 180_000);
 
-  it.skipIf(missingBrowser !== null)('7 d: asks getHistory for a week and draws the restored week, labelled with days; leaves any zoom', async () => {
+  it.skipIf(missingBrowser !== null)('7 d: asks getHistory for a week, draws the restored week and leaves any zoom; a zoom into it names the days', async () => {
     expect((await axisOf(useCanvas())).zoomed).toBe(true); // zoomed by the test before: a new window resets it
     const asked = historyRequests.length;
     await page.getByText('7 d', { exact: true }).click();
