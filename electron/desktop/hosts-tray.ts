@@ -16,7 +16,7 @@ export interface HostTrayInput {
 }
 
 /** How bad each tray state is: an unknown host outranks ok ones, never a warning. */
-const RANK: Record<TrayIconName, number> = { ok: 0, paused: 1, unknown: 2, warning: 3, critical: 4, exhausted: 5 };
+export const TRAY_RANK: Record<TrayIconName, number> = { ok: 0, paused: 1, unknown: 2, warning: 3, critical: 4, exhausted: 5 };
 
 /** The tray state for one host on its own (what its menu line and the worst-of choice use). */
 export function hostTrayState(host: HostTrayInput, now: number): TrayState {
@@ -36,7 +36,7 @@ export function trayStateWithHosts(local: TrayInput, hosts: readonly HostTrayInp
   if (hosts.length === 0) return own;
   const states = hosts.map((h) => ({ label: h.label, state: hostTrayState(h, local.now) }));
   let worst: (typeof states)[number] | null = null;
-  for (const h of states) if (RANK[h.state.icon] > RANK[worst?.state.icon ?? own.icon]) worst = h;
+  for (const h of states) if (TRAY_RANK[h.state.icon] > TRAY_RANK[worst?.state.icon ?? own.icon]) worst = h;
   const notOk = states.filter((h) => h.state.icon !== 'ok');
   const summary = notOk.length === 0 ? `${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'} ok` : `${notOk.length} of ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'} not ok`;
   if (worst === null) {

@@ -11,6 +11,7 @@ import { machineTuning } from '../node/service/tuning-machine.js';
 import type { TuningHostOptions } from '../node/service/tuning-host.js';
 import type { MonitorControl } from './monitor-control.js';
 import type { MonitorConfig, SamplerLike } from './monitor-config.js';
+import { NamespaceWatch, type NamespaceWatchOptions } from './namespace-watch.js';
 
 export interface LocalMonitorOptions {
   config: MonitorConfig;
@@ -23,6 +24,8 @@ export interface LocalMonitorOptions {
   tuning?: TuningHostOptions | null;
   /** Where episodes and history roll-ups survive restarts (default: $PORTWATCH_STATE_DIR, which the app sets to its user-data folder; unset: memory only). */
   stateDir?: string;
+  /** How every namespace is watched when the setting says so (tests give their own access and sampler). */
+  namespaces?: Omit<NamespaceWatchOptions, 'observe' | 'cleared'>;
 }
 
 /** This machine's platform name as the model spells it. */
@@ -47,6 +50,20 @@ export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
     ...(stateDir ? { stateDir } : {}),
   });
   sampler.start();
+  // Every namespace of the host beside this one, when the setting (automatic by default) says so.
+  const watch = new NamespaceWatch({ ...opts.namespaces, observe: (host) => service.observeNamespaces(host), cleared: () => service.clearNamespaces() });
+  let noted: string | null = null;
+  let current = opts.config;
+  const follow = (config: MonitorConfig): void => {
+    current = config;
+    if (sampler.paused) return; // resume() follows it
+    void watch.follow(config.allNamespaces, config.analysis).then(() => {
+      // Said once per reason on the timeline (and so in the log): the user asked for more than this process can read.
+      if (watch.note !== null && watch.note !== noted) service.notice('Watching this network namespace only', watch.note, 'warning');
+      noted = watch.note;
+    });
+  };
+  follow(opts.config);
   return {
     endpoint: service,
     get paused() {
@@ -55,14 +72,17 @@ export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
     pause(reason) {
       if (sampler.paused) return;
       sampler.pause();
+      void watch.follow(false, current.analysis); // paused means every namespace, not only this one
       service.markGap(reason);
     },
     resume() {
       sampler.resume();
+      follow(current);
     },
     configure(config) {
       try {
         sampler.configure(config);
+        follow(config);
       } catch (err) {
         process.emitWarning(`Portwatch: could not apply the new sampling settings: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -71,7 +91,7 @@ export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
       return () => undefined; // in-process: a failure of the monitor is a failure of this process
     },
     async close() {
-      await sampler.stop();
+      await Promise.all([sampler.stop(), watch.close()]);
       service.close();
     },
   };

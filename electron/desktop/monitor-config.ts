@@ -7,6 +7,8 @@ export interface MonitorConfig {
   /** Share of one core the monitor may use. */
   cpuBudget: number;
   analysis: AnalysisConfig;
+  /** Watch every network namespace of the host: true, false, or null (automatic; see namespace-alerts.ts). Absent: null. */
+  allNamespaces?: boolean | null;
 }
 
 /** The part of Sampler the desktop monitor needs (Sampler satisfies it). */

@@ -57,5 +57,6 @@ export function serveMonitorHost(port: MessagePortLike, factory: MonitorFactory,
 /** A config from the other side, re-validated (the sampler throws on a bad budget). */
 function sanitizeConfig(c: MonitorConfig): MonitorConfig {
   const cpuBudget = typeof c.cpuBudget === 'number' && checkCpuBudget(c.cpuBudget) === null ? c.cpuBudget : DEFAULT_SCHEDULE.cpuBudget;
-  return { cpuBudget, analysis: parseAnalysisConfig(c.analysis).config };
+  const allNamespaces = c.allNamespaces === true || c.allNamespaces === false ? c.allNamespaces : null;
+  return { cpuBudget, analysis: parseAnalysisConfig(c.analysis).config, allNamespaces };
 }

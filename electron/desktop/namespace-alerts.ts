@@ -6,7 +6,9 @@
 import { namespaceLabel, worstNamespace, type HostSample } from '../common/host-sample.js';
 import { NotificationPolicy, type NotificationDraft } from './notification-policy.js';
 import type { NotificationSettings } from './settings.js';
-import { pressureLine } from './severity-text.js';
+import { pressureLine, SEVERITY_WORDS } from './severity-text.js';
+import { TRAY_RANK } from './hosts-tray.js';
+import { fitTooltip, STALE_AFTER_MS, type TrayState } from './tray-state.js';
 
 /** What decides the automatic setting. */
 export interface NamespaceAccess {
@@ -32,6 +34,27 @@ export function namespaceHeadline(host: HostSample): string {
   const others = host.namespaces.filter((n) => n !== worst && n.sample && n.sample.severity === worst.sample!.severity).length;
   const also = others > 0 ? ` (and ${others} more at ${worst.sample.severity})` : '';
   return `${worst.sample.severity.toUpperCase()} in ${where}${also}: ${pressureLine(worst.sample)}`;
+}
+
+/**
+ * The tray with the host's other namespaces: when the worst of them is worse than what the tray shows (this
+ * namespace and the remote hosts), it leads, named by its pod or container. A paused monitor, a stale
+ * host reading or a worst namespace that is the monitor's own change nothing.
+ */
+export function trayStateWithNamespaces(state: TrayState, host: HostSample | null, now: number): TrayState {
+  if (!host || state.icon === 'paused' || now - host.time > STALE_AFTER_MS) return state;
+  const worst = worstNamespace(host);
+  if (!worst?.sample || worst.identity.self) return state;
+  const severity = worst.sample.severity;
+  if (TRAY_RANK[severity] <= TRAY_RANK[state.icon]) return state;
+  const head = `Portwatch — ${SEVERITY_WORDS[severity]} in ${namespaceLabel(worst.identity)}`;
+  return {
+    ...state,
+    icon: severity,
+    severity,
+    tooltip: fitTooltip([head, pressureLine(worst.sample), `${host.namespaces.length} ${host.namespaces.length === 1 ? 'namespace' : 'namespaces'} watched`]),
+    statusLine: namespaceHeadline(host),
+  };
 }
 
 /** A notification that names its namespace. */

@@ -2,6 +2,8 @@
 // from each sample, this keeps what was shown (bounded, for tests and the end-to-end hook) and hands
 // each one to `show`, the OS side (electron/main/notifier.ts).
 import type { Sample } from '../common/model.js';
+import type { HostSample } from '../common/host-sample.js';
+import { NamespaceNotifications } from './namespace-alerts.js';
 import { NotificationPolicy, type NotificationDraft } from './notification-policy.js';
 import type { NotificationSettings } from './settings.js';
 
@@ -13,6 +15,7 @@ export type NotificationShow = (draft: Pick<NotificationDraft, 'title' | 'body' 
 
 export class NotificationController {
   private readonly policy = new NotificationPolicy();
+  private readonly namespacePolicies = new NamespaceNotifications();
   private readonly shownDrafts: NotificationDraft[] = [];
 
   constructor(
@@ -30,6 +33,16 @@ export class NotificationController {
     this.shownDrafts.push(decision.show);
     if (this.shownDrafts.length > SHOWN_KEPT) this.shownDrafts.shift();
     this.show(decision.show);
+  }
+
+  /** One reading of every namespace: each other namespace judged on its own, its notifications naming it. */
+  observeNamespaces(host: HostSample, settings: NotificationSettings): void {
+    const now = this.clock();
+    for (const draft of this.namespacePolicies.observe(host, settings, now, this.minuteOfDay(now))) {
+      this.shownDrafts.push(draft);
+      if (this.shownDrafts.length > SHOWN_KEPT) this.shownDrafts.shift();
+      this.show(draft);
+    }
   }
 
   /** A notice about the app (settings repaired or refused): not a severity change, opens the overview. */

@@ -27,7 +27,7 @@ export interface SettingsHooks {
 
 /** What the monitor takes from the settings. */
 export function monitorConfigOf(s: DesktopSettings): MonitorConfig {
-  return { cpuBudget: s.sampling.cpuBudget, analysis: s.analysis };
+  return { cpuBudget: s.sampling.cpuBudget, analysis: s.analysis, allNamespaces: s.allNamespaces };
 }
 
 /** The running settings and their file. */

@@ -1,11 +1,13 @@
 // What the tray shows, computed from what the app knows: the latest sample, the monitor's problem, the
 // last episode, the pause and the settings. Electron-free: electron/main/tray.ts only draws it.
 import type { Episode } from '../common/episode.js';
+import type { HostSample } from '../common/host-sample.js';
 import type { Sample } from '../common/model.js';
 import { attributionNote, type AttributionStatus } from './attribution.js';
 import type { DesktopSettings } from './settings.js';
 import type { TrayState } from './tray-state.js';
 import { hostMenuLine, hostTrayState, trayStateWithHosts, type HostTrayInput } from './hosts-tray.js';
+import { trayStateWithNamespaces } from './namespace-alerts.js';
 
 /** What the menu shows besides the tray state. */
 export interface TrayMenuState {
@@ -39,12 +41,18 @@ export class TrayModel {
   private last: TrayState | null = null;
   private episodeSource: { get(): Episode | null } | null = null;
   private hostSource: { readings(): readonly HostTrayInput[] } | null = null;
+  private host: HostSample | null = null;
 
   constructor(private readonly o: TrayModelOptions) {}
 
   /** The newest sample. */
   sample(sample: Sample): void {
     this.latest = sample;
+  }
+
+  /** The newest reading of every namespace of this computer (null: not watched, or no longer). */
+  namespaces(host: HostSample | null): void {
+    this.host = host;
   }
 
   /** Why the monitor is not sampling, or null when it is again. */
@@ -72,8 +80,8 @@ export class TrayModel {
     const now = this.o.clock();
     const hosts = this.hostSource?.readings() ?? [];
     const own = { sample: this.latest, paused, monitorProblem: this.problem, attributionNote: attributionNote(this.o.attribution), lastEpisode: this.episodeSource?.get() ?? null, now };
-    // The worst of this computer and every host, named (hosts-tray.ts).
-    const state = trayStateWithHosts(own, hosts);
+    // The worst of this computer, its other namespaces and every host, named (hosts-tray.ts, namespace-alerts.ts).
+    const state = trayStateWithNamespaces(trayStateWithHosts(own, hosts), this.host, now);
     this.last = state;
     const until = settings.notifications.mutedUntil;
     return {

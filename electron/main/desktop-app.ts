@@ -126,7 +126,10 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   const settings = new SettingsController(userData, clock, {
     log,
     notify: (title, body) => notifications.notice(title, body),
-    monitorConfig: (config) => monitor?.configure(config),
+    monitorConfig: (config) => {
+      monitor?.configure(config);
+      if (config.allNamespaces === false) trayModel.namespaces(null); // the others are no longer watched
+    },
     launchAtLogin: (enabled) => autostart.apply(enabled),
     changed: refreshTray,
     hosts: syncHosts,
@@ -235,6 +238,16 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         trayModel.sample(e.data);
         refreshTray();
         notifications.observe(e.data, settings.value.notifications);
+      }),
+    );
+    // Every other namespace of this computer, when the monitor watches them (the allNamespaces setting).
+    shutdown.add(
+      'the namespace listener',
+      m.endpoint.subscribe((e: MonitorEvent) => {
+        if (e.event !== 'namespaces') return;
+        trayModel.namespaces(e.data);
+        refreshTray();
+        notifications.observeNamespaces(e.data, settings.value.notifications);
       }),
     );
     const h = o.startHostMonitors ? o.startHostMonitors(app.getVersion()) : new HostMonitors({ controlDir: defaultControlDir(o.env), version: app.getVersion(), stateDir: userData, analysis: initial.analysis });

@@ -1,11 +1,11 @@
 // serve's host-wide half: a HostSampler beside the main sampler, read every HOST_INTERVAL_MS, whose
 // latest HostSample feeds the per-namespace /metrics families.
-import { HostSampler } from '../node/sampler/host-sampler.js';
+import { HOST_SAMPLE_INTERVAL_MS, HostSampler } from '../node/sampler/host-sampler.js';
 import type { MetricsRegistry } from './metrics-registry.js';
 import { addNamespaceFamilies } from './netns-metrics.js';
 
-/** Every namespace is read this often (reading them all costs more than one: see the netns benchmark). */
-export const HOST_INTERVAL_MS = 15_000;
+/** Every namespace is read this often. */
+export const HOST_INTERVAL_MS = HOST_SAMPLE_INTERVAL_MS;
 
 /** Starts sampling every namespace and adds the families; stop() ends it. */
 export function startHostWideMetrics<C>(registry: MetricsRegistry<C>, sampler = new HostSampler()): { sampler: HostSampler; stop(): Promise<void> } {

@@ -24,7 +24,7 @@ function host() {
 }
 
 const s = defaultSettings();
-const CONFIG = { cpuBudget: s.sampling.cpuBudget, analysis: s.analysis };
+const CONFIG = { cpuBudget: s.sampling.cpuBudget, analysis: s.analysis, allNamespaces: null };
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('monitor host', () => {

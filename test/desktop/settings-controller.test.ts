@@ -66,9 +66,12 @@ describe('settings controller', () => {
     expect(seen.logins).toEqual([]);
     expect(c.value.notifications.enabled).toBe(false);
     c.onFile({ kind: 'parsed', settings: { ...s, sampling: { cpuBudget: 0.05 }, launchAtLogin: true }, problems: [], text: '' });
-    expect(seen.configs).toEqual([{ cpuBudget: 0.05, analysis: s.analysis }]);
+    expect(seen.configs).toEqual([{ cpuBudget: 0.05, analysis: s.analysis, allNamespaces: null }]);
     expect(seen.logins).toEqual([true]);
     expect(seen.changed).toBe(2);
+    // The all-namespaces setting reaches the monitor, which starts or stops its host-wide watch.
+    c.onFile({ kind: 'parsed', settings: { ...s, sampling: { cpuBudget: 0.05 }, launchAtLogin: true, allNamespaces: false }, problems: [], text: '' });
+    expect(seen.configs.at(-1)).toEqual({ cpuBudget: 0.05, analysis: s.analysis, allNamespaces: false });
   });
 
   it('refuses a bad or removed file, keeps the running settings and says why', () => {
@@ -109,7 +112,7 @@ describe('settings controller', () => {
       writeFileSync(c.path, JSON.stringify(edited));
       const end = Date.now() + 5000;
       while (seen.configs.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      expect(seen.configs).toEqual([{ cpuBudget: 0.04, analysis: edited.analysis }]);
+      expect(seen.configs).toEqual([{ cpuBudget: 0.04, analysis: edited.analysis, allNamespaces: null }]);
       expect(c.mutedUntil()).toBe(T0 + MUTE_MS);
     } finally {
       stop();

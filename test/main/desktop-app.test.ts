@@ -7,6 +7,7 @@ import { EVENT_CHANNEL } from '../../electron/common/ipc-channels.js';
 import { APP_ORIGIN, DESKTOP_CSP } from '../../electron/desktop/app-files.js';
 import { AUTOSTART_FILE } from '../../electron/desktop/autostart-linux.js';
 import { severitySample } from '../desktop/samples.js';
+import type { HostSample } from '../../electron/common/host-sample.js';
 import { startHarness, T0, type Harness } from '../desktop/desktop-harness.js';
 import { ipcEvent } from '../desktop/fake-electron.js';
 
@@ -113,6 +114,39 @@ describe('desktop app wiring', () => {
     m.emit(severitySample(h.now(), 'ok', 0.3));
     expect(h.fake.notifications.at(-1)!.options).toMatchObject({ title: 'Portwatch: back to normal', body: '10.0.3.7:5432 — 30 % of ports in use' });
     expect(h.fake.notifications.every((n) => n.shown)).toBe(true);
+  });
+
+  it('with every namespace watched: a worse pod leads the tray, named, and its notification names it', async () => {
+    h = await startHarness();
+    const m = h.monitor();
+    m.emit(severitySample(h.now(), 'ok', 0.1));
+    const pod: HostSample = {
+      schema: 1,
+      time: h.now(),
+      hostname: 'test-host',
+      scope: 'host',
+      vanished: 0,
+      worst: 'net:[4026532301]',
+      severity: 'critical',
+      cost: { wallMs: 5, cpuMs: 3 },
+      namespaces: [
+        {
+          identity: { id: 'net:[4026532301]', inode: 4026532301, names: [], self: false, host: false, processes: [{ pid: 812, name: 'envoy' }], processCount: 1, containers: [], pod: { uid: 'u-1', namespace: 'shop', name: 'checkout-7d4f' } },
+          status: 'ok',
+          sample: severitySample(h.now(), 'critical', 0.96, 240),
+        },
+      ],
+    };
+    m.service.observeNamespaces(pod);
+    expect(h.fake.tray.image).toBe('/app/build/icons/tray/critical-22.png');
+    expect(h.fake.tray.tooltip).toBe('Portwatch — critical in pod shop/checkout-7d4f\n10.0.3.7:5432 — 96 % of ports in use, about 4 min left\n1 namespace watched');
+    expect(h.fake.notifications.at(-1)!.options.title).toBe('Portwatch: ephemeral ports nearly exhausted in pod shop/checkout-7d4f');
+    // The setting turned off: the pod no longer leads.
+    const file = JSON.parse(readFileSync(h.app.settingsPath(), 'utf8')) as Record<string, unknown>;
+    writeFileSync(h.app.settingsPath(), JSON.stringify({ ...file, allNamespaces: false }));
+    for (let i = 0; i < 100 && h.fake.tray.image.endsWith('critical-22.png'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(m.configs.at(-1)).toMatchObject({ allNamespaces: false });
+    expect(h.fake.tray.image).toBe('/app/build/icons/tray/ok-22.png');
   });
 
   it('opens the app at the destination a notification names when it is clicked', async () => {

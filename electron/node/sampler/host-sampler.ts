@@ -16,6 +16,9 @@ export interface HostSamplerOptions extends HostReadOptions {
 
 type Listener = (host: HostSample) => void;
 
+/** How often a long-running monitor reads every namespace (reading them all costs more than one: see the netns benchmark). */
+export const HOST_SAMPLE_INTERVAL_MS = 15_000;
+
 /** Reads and analyses every namespace; sampleOnce for one-shot use, start/stop for a loop. */
 export class HostSampler {
   private readonly analyzers = new Map<number, Analyzer>();

@@ -122,6 +122,16 @@ export class MonitorService implements MonitorEndpoint {
     for (const episode of this.persistent?.observeNamespaces(host) ?? []) this.emit({ event: 'episode', data: episode });
   }
 
+  /** Stops showing other namespaces (their watch was turned off): getNamespaces answers null again. */
+  clearNamespaces(): void {
+    this.latestHost = null;
+  }
+
+  /** A note about the monitor itself on the timeline (e.g. a setting it could not follow). */
+  notice(title: string, detail: string, level: 'info' | 'warning' = 'info'): void {
+    this.record({ time: this.clock(), kind: 'monitor', level, title, detail });
+  }
+
   /** Records that sampling stopped or paused now: history shows a gap from here. */
   markGap(reason: string): void {
     const now = this.clock();
