@@ -113,7 +113,7 @@ async function exhaustAndReview(s: Stage, size: number, shots: boolean, allowApp
 
   // 2. Choose the fix: the cure is explained first; the wider range is chosen (only that).
   await s.page.getByTestId('next-button').click();
-  await s.page.getByTestId('kernel-step').first().waitFor();
+  await s.page.getByTestId('kernel-step').first().waitFor({ timeout: LIVE_MS }); // the plan is made from a fresh sample: slow on a loaded machine
   const steps = await s.page.getByTestId('kernel-step').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step));
   expect(steps).toContain('widen-range');
   for (const id of steps) {
