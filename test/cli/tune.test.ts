@@ -14,6 +14,15 @@ import { connectHold, startServer } from '../netns/workloads.js';
 import { createTestRoot, type TestRoot } from '../helper/helper-process.js';
 import { fingerprint } from '../helper/world.js';
 
+/** SIGKILL a process that may already have gone (a namespace's process list is a snapshot). */
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 function sink(): Writable & { text: string } {
   const w = new Writable({
     write(chunk, _enc, cb) {
@@ -168,7 +177,7 @@ describeNetns('portwatch tune on a real kernel', () => {
     expect(await ns.readSysctl('net.ipv4.ip_local_port_range')).toBe('32768 65535');
     // Kill the app and its terminal: only the privileged helper is left, holding the countdown.
     process.kill(t.p.pid, 'SIGKILL');
-    for (const pid of await ns.pids()) if (pid !== journal.holder.pid) process.kill(pid, 'SIGKILL');
+    for (const pid of await ns.pids()) if (pid !== journal.holder.pid) killIfAlive(pid);
     await t.exited;
     let range = await ns.readSysctl('net.ipv4.ip_local_port_range');
     while (range !== '40000 40009' && Date.now() < journal.deadline + 5_000) {
