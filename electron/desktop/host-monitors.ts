@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { AnalysisConfig } from '../common/config.js';
+import type { MonitorEvent } from '../common/contract.js';
 import type { Sample } from '../common/model.js';
 import { ensureControlDir } from '../node/remote/control-dir.js';
 import { RemoteSampleSource } from '../node/remote/remote-sample-source.js';
@@ -59,6 +60,7 @@ export class HostMonitors {
   /** Null until checked; then '' when the control directory is safe, else why not. */
   private controlDirProblem: string | null = null;
   private readonly listeners = new Set<(label: string, sample: Sample) => void>();
+  private readonly eventListeners = new Set<(label: string, event: MonitorEvent) => void>();
 
   constructor(private readonly opts: HostMonitorsOptions) {}
 
@@ -92,10 +94,17 @@ export class HostMonitors {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls listener with every contract event of any host's monitor (what its dashboard page is sent). */
+  onEvent(listener: (label: string, event: MonitorEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   /** Stops every host. */
   async close(): Promise<void> {
     await this.sync([]);
     this.listeners.clear();
+    this.eventListeners.clear();
   }
 
   private start(label: string): void {
@@ -132,17 +141,25 @@ export class HostMonitors {
       hostname: label,
       ...(this.opts.stateDir ? { stateDir: join(this.opts.stateDir, 'hosts', hostStateFolder(label)) } : {}),
     });
-    const unsubscribe = source.onSample((s) => {
-      for (const l of this.listeners) {
-        try {
-          l(label, s);
-        } catch (err) {
-          process.emitWarning(`Portwatch: host listener failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-    });
+    const fromSamples = source.onSample((s) => notifyAll(this.listeners, label, s));
+    const fromEvents = service.subscribe((e) => notifyAll(this.eventListeners, label, e));
+    const unsubscribe = (): void => {
+      fromSamples();
+      fromEvents();
+    };
     this.watched.set(label, { source, service, unsubscribe });
     source.start();
+  }
+}
+
+/** Calls every listener; one that throws is reported and does not stop the others. */
+function notifyAll<T>(listeners: ReadonlySet<(label: string, value: T) => void>, label: string, value: T): void {
+  for (const l of listeners) {
+    try {
+      l(label, value);
+    } catch (err) {
+      process.emitWarning(`Portwatch: host listener failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
 

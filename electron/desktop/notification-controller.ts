@@ -3,6 +3,7 @@
 // each one to `show`, the OS side (electron/main/notifier.ts).
 import type { Sample } from '../common/model.js';
 import type { HostSample } from '../common/host-sample.js';
+import { HostNotifications } from './host-alerts.js';
 import { NamespaceNotifications } from './namespace-alerts.js';
 import { NotificationPolicy, type NotificationDraft } from './notification-policy.js';
 import type { NotificationSettings } from './settings.js';
@@ -10,12 +11,13 @@ import type { NotificationSettings } from './settings.js';
 /** Most shown notifications remembered. */
 export const SHOWN_KEPT = 100;
 
-/** What the OS side shows. */
-export type NotificationShow = (draft: Pick<NotificationDraft, 'title' | 'body' | 'destinationKey'>) => void;
+/** What the OS side shows; `host` (a listed remote host) is where a click opens the window, absent: this computer. */
+export type NotificationShow = (draft: Pick<NotificationDraft, 'title' | 'body' | 'destinationKey'> & { host?: string }) => void;
 
 export class NotificationController {
   private readonly policy = new NotificationPolicy();
   private readonly namespacePolicies = new NamespaceNotifications();
+  private readonly hostPolicies = new HostNotifications();
   private readonly shownDrafts: NotificationDraft[] = [];
 
   constructor(
@@ -43,6 +45,21 @@ export class NotificationController {
       if (this.shownDrafts.length > SHOWN_KEPT) this.shownDrafts.shift();
       this.show(draft);
     }
+  }
+
+  /** One sample of a listed remote host: judged on its own, its notification naming the host. */
+  observeHost(host: string, sample: Sample, settings: NotificationSettings): void {
+    const now = this.clock();
+    const draft = this.hostPolicies.observe(host, sample, settings, now, this.minuteOfDay(now));
+    if (!draft) return;
+    this.shownDrafts.push(draft);
+    if (this.shownDrafts.length > SHOWN_KEPT) this.shownDrafts.shift();
+    this.show(draft);
+  }
+
+  /** Forgets what hosts no longer listed were told. */
+  keepHosts(hosts: readonly string[]): void {
+    this.hostPolicies.keep(hosts);
   }
 
   /** A notice about the app (settings repaired or refused): not a severity change, opens the overview. */

@@ -4,6 +4,7 @@
 // Electron comes in as a parameter (see electron-api.ts), so all of this runs under Node against a
 // stand-in in tests.
 import type { MonitorEvent } from '../common/contract.js';
+import type { Sample } from '../common/model.js';
 import { APP_ORIGIN, APP_SCHEME, appResponse } from '../desktop/app-files.js';
 import type { AttributionStatus } from '../desktop/attribution.js';
 import { AutostartController } from '../desktop/autostart-controller.js';
@@ -12,6 +13,7 @@ import { LastEpisode } from '../desktop/last-episode.js';
 import { RotatingLog } from '../desktop/log-file.js';
 import { isHostListError, moveHost, removeHost } from '../desktop/host-list.js';
 import { HostMonitors } from '../desktop/host-monitors.js';
+import { desktopHostSummaries, hostOfScope, scopeOfHost, THIS_COMPUTER } from '../desktop/host-scope.js';
 import { defaultControlDir } from '../node/remote/control-dir.js';
 import type { MonitorConfig } from '../desktop/monitor-config.js';
 import type { MonitorControl } from '../desktop/monitor-control.js';
@@ -24,7 +26,7 @@ import { ShutdownController } from '../desktop/shutdown.js';
 import { TrayModel, type TrayMenuState } from '../desktop/tray-model.js';
 import type { TrayState } from '../desktop/tray-state.js';
 import type { BrowserWindowLike, ElectronApi } from './electron-api.js';
-import { forwardEvents, IpcChokepoint } from './ipc-chokepoint.js';
+import { forwardEvents, forwardHostEvents, IpcChokepoint, type HostRouting } from './ipc-chokepoint.js';
 import { Notifier } from './notifier.js';
 import { TrayController, type TrayActions } from './tray.js';
 import { hardenSession, hardenWebContents } from './web-hardening.js';
@@ -76,7 +78,8 @@ export interface DesktopApp {
   settingsPath(): string;
   /** Notifications shown so far (bounded). */
   shown(): readonly NotificationDraft[];
-  showWindow(destinationKey?: string | null): void;
+  /** Opens the window (at a destination; on host `scope`: 0 this computer, N the Nth listed host). */
+  showWindow(destinationKey?: string | null, scope?: number | null): void;
   window(): BrowserWindowLike | null;
   chokepoint(): IpcChokepoint | null;
 }
@@ -103,7 +106,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   };
 
   const windows = new WindowController(api, windowOptions(o.preloadPath, o.windowIconPath), log);
-  const notifier = new Notifier(api, (key) => windows.show(key), log);
+  const notifier = new Notifier(api, (key, host) => windows.show(key, host === null ? THIS_COMPUTER : scopeOfHost(host, hosts?.readings() ?? [])), log);
   const notifications = new NotificationController((draft) => notifier.show(draft), clock, o.minuteOfDay ?? localMinuteOfDay);
   const trayModel = new TrayModel({ attribution: o.attribution, tuning: o.tuning, clock });
   const autostart = new AutostartController({ platform: o.platform, env: o.env, execPath: o.execPath, os: app, log });
@@ -112,9 +115,17 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   let tray: TrayController | null = null;
   let chokepoint: IpcChokepoint | null = null;
   let hosts: HostMonitors | null = null;
-  /** Starts and stops host monitors to follow the list (their samples redraw the tray). */
+  /** This computer's latest sample (the host picker's first entry). */
+  let localSample: Sample | null = null;
+  /** Starts and stops host monitors to follow the list (their samples redraw the tray); the window stays on the host it shows. */
   const syncHosts = (list: readonly string[]): void => {
-    hosts?.sync(list).catch((err: unknown) => log(`could not stop a host monitor: ${String(err)}`));
+    if (!hosts) return;
+    const h = hosts;
+    const shown = hostOfScope(windows.shownScope() ?? THIS_COMPUTER, h.readings())?.label ?? null;
+    h.sync(list).catch((err: unknown) => log(`could not stop a host monitor: ${String(err)}`));
+    notifications.keepHosts(list);
+    // Reordered: the same host under its new number; removed: this computer.
+    if (shown !== null) windows.rescope(scopeOfHost(shown, h.readings()));
   };
 
   const refreshTray = (): void => {
@@ -144,7 +155,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
     hosts: () => hosts,
     settingsPath: () => settings.path,
     shown: () => notifications.shown(),
-    showWindow: (key = null) => windows.show(key),
+    showWindow: (key = null, scope = null) => windows.show(key, scope),
     window: () => windows.current(),
     chokepoint: () => chokepoint,
   };
@@ -224,17 +235,40 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
     const m = o.startMonitor(monitorConfigOf(initial), app.getVersion());
     monitor = m;
     shutdown.add('closing the monitor', () => m.close());
-    const ipc = new IpcChokepoint({ ipcMain: api.ipcMain, endpoint: m.endpoint, trusted: () => ({ webContentsId: windows.trustedId(), origin: APP_ORIGIN }), log, clock });
+    // The remote hosts' monitors: the tray and notifications watch them, the window shows one on request.
+    const h = o.startHostMonitors ? o.startHostMonitors(app.getVersion()) : new HostMonitors({ controlDir: defaultControlDir(o.env), version: app.getVersion(), stateDir: userData, analysis: initial.analysis });
+    hosts = h;
+    shutdown.add('closing the host monitors', () => h.close());
+    const routing: HostRouting = {
+      endpoint: (scope) => {
+        const r = hostOfScope(scope, h.readings());
+        return r ? h.service(r.label) : null;
+      },
+      summaries: (scope) => desktopHostSummaries(localSample, h.readings(), scope),
+    };
+    const ipc = new IpcChokepoint({ ipcMain: api.ipcMain, endpoint: m.endpoint, hosts: routing, trusted: () => ({ webContentsId: windows.trustedId(), origin: APP_ORIGIN }), log, clock });
     chokepoint = ipc;
     ipc.install();
     shutdown.add('removing the IPC handlers', () => ipc.uninstall());
     shutdown.add('forwarding events', forwardEvents(m.endpoint, () => windows.webContents()));
+    shutdown.add(
+      'forwarding host events',
+      forwardHostEvents(
+        (listener) =>
+          h.onEvent((label, e) => {
+            const i = h.readings().findIndex((r) => r.label === label);
+            if (i >= 0) listener(i + 1, e);
+          }),
+        () => windows.webContents(),
+      ),
+    );
     const eventLog = new MonitorEventLog(logFile.write.bind(logFile));
     shutdown.add('the event log', m.endpoint.subscribe((e) => eventLog.observe(e)));
     shutdown.add(
       'the sample listener',
       m.endpoint.subscribe((e: MonitorEvent) => {
         if (e.event !== 'sample') return;
+        localSample = e.data;
         trayModel.sample(e.data);
         refreshTray();
         notifications.observe(e.data, settings.value.notifications);
@@ -250,11 +284,14 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         notifications.observeNamespaces(e.data, settings.value.notifications);
       }),
     );
-    const h = o.startHostMonitors ? o.startHostMonitors(app.getVersion()) : new HostMonitors({ controlDir: defaultControlDir(o.env), version: app.getVersion(), stateDir: userData, analysis: initial.analysis });
-    hosts = h;
-    shutdown.add('closing the host monitors', () => h.close());
     trayModel.hosts(h);
-    shutdown.add('the host sample listener', h.onSample(refreshTray));
+    shutdown.add(
+      'the host sample listener',
+      h.onSample((label, sample) => {
+        refreshTray();
+        notifications.observeHost(label, sample, settings.value.notifications);
+      }),
+    );
     syncHosts(initial.hosts);
     const episodes = new LastEpisode(m.endpoint, refreshTray);
     trayModel.episodes(episodes);

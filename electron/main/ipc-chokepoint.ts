@@ -1,8 +1,11 @@
 // The one place every IPC message from a renderer passes before anything reaches the monitor. In order:
 // the channel is one of ours (prefix and list), the sender is the app's own window, its main frame, at
 // the app's origin; then the arguments pass the contract's schema for that channel's method. Anything
-// else is refused, logged (bounded), and answered with an error that changes nothing.
-import type { MethodName, MonitorEndpoint, ResponseMessage } from '../common/contract.js';
+// else is refused, logged (bounded), and answered with an error that changes nothing. The page's URL says
+// which host it shows (`?host=N`, desktop/host-scope.ts): its requests go to that host's monitor only.
+import type { MethodName, MonitorEndpoint, MonitorEvent, ResponseMessage } from '../common/contract.js';
+import type { HostSummary } from '../common/hosts.js';
+import { hostScopeOf, THIS_COMPUTER } from '../desktop/host-scope.js';
 import { checkChannel, checkPayload, checkSender, type SenderFacts, type TrustedSender } from '../desktop/ipc-checks.js';
 import { EVENT_CHANNEL, IPC_PREFIX, REQUEST_CHANNELS } from '../common/ipc-channels.js';
 import type { IpcInvokeEventLike, IpcMainLike, WebContentsLike } from './electron-api.js';
@@ -10,9 +13,20 @@ import type { IpcInvokeEventLike, IpcMainLike, WebContentsLike } from './electro
 /** How many refusals are logged per minute (a hostile page must not flood the log). */
 const LOGGED_REFUSALS_PER_MINUTE = 20;
 
+/** The remote hosts a page may be scoped to (the settings' host list). */
+export interface HostRouting {
+  /** The monitor of host scope N ≥ 1, or null when the list has no such host (any more). */
+  endpoint(scope: number): MonitorEndpoint | null;
+  /** The host picker's list as the page of `scope` sees it. */
+  summaries(scope: number): HostSummary[];
+}
+
 export interface ChokepointOptions {
   ipcMain: IpcMainLike;
+  /** This computer's monitor (scope 0). */
   endpoint: MonitorEndpoint;
+  /** The remote hosts' monitors; absent: a page scoped to another host is refused. */
+  hosts?: HostRouting;
   /** Who may send right now (the window can come and go). */
   trusted: () => TrustedSender;
   log: (line: string) => void;
@@ -51,8 +65,11 @@ export class IpcChokepoint {
   async receive(channel: unknown, event: IpcInvokeEventLike, args: readonly unknown[]): Promise<ResponseMessage> {
     const channelProblem = checkChannel(channel, IPC_PREFIX, KNOWN_CHANNELS);
     if (channelProblem) return this.refuse(channelProblem, 'refused');
-    const senderProblem = checkSender(senderFacts(event), this.opts.trusted());
+    const facts = senderFacts(event);
+    const senderProblem = checkSender(facts, this.opts.trusted());
     if (senderProblem) return this.refuse(`${String(channel)}: ${senderProblem}`, 'refused');
+    const scope = hostScopeOf(facts.frameUrl);
+    if (scope === null) return this.refuse(`${String(channel)}: sender page ${JSON.stringify(String(facts.frameUrl).slice(0, 120))} is not the app's page`, 'refused');
     const method = METHOD_BY_CHANNEL.get(channel as string)!;
     const id = this.nextId;
     this.nextId = this.nextId >= 2 ** 31 - 2 ? 1 : this.nextId + 1;
@@ -62,11 +79,15 @@ export class IpcChokepoint {
       this.refusals++;
       return { id, ok: false, error: { code: 'rate-limited', message: `more than ${this.opts.maxInFlight ?? 16} requests awaiting an answer` } };
     }
+    // The host list is the main process's to tell (a monitor knows only its own host).
+    if (method === 'getHosts' && this.opts.hosts) return { id, ok: true, result: this.opts.hosts.summaries(scope) };
+    const endpoint = scope === THIS_COMPUTER ? this.opts.endpoint : (this.opts.hosts?.endpoint(scope) ?? null);
+    if (!endpoint) return { id, ok: false, error: { code: 'unavailable', message: `host ${scope} is not in the host list (any more): choose another host` } };
     this.inFlight++;
     try {
       // Past the chokepoint the sender is the app's own window, main frame, own origin: the one caller
-      // allowed to ask for changes (the helper still asks the user for elevation).
-      return await this.opts.endpoint.handle(payload.request, { mayChange: true });
+      // allowed to ask for changes (the helper still asks the user for elevation), on this computer only.
+      return await endpoint.handle(payload.request, { mayChange: scope === THIS_COMPUTER });
     } catch (err) {
       this.opts.log(`IPC ${method} failed in the monitor: ${err instanceof Error ? err.message : String(err)}`);
       return { id, ok: false, error: { code: 'internal', message: `${method} failed inside the monitor` } };
@@ -103,15 +124,26 @@ export function senderFacts(event: IpcInvokeEventLike): SenderFacts {
   }
 }
 
-/** Forwards every monitor event to the window's page (and nowhere else); returns the unsubscribe function. */
+/** Forwards every event of this computer's monitor to the window's page while it shows this computer; returns the unsubscribe function. */
 export function forwardEvents(endpoint: MonitorEndpoint, target: () => WebContentsLike | null): () => void {
-  return endpoint.subscribe((event) => {
-    const wc = target();
-    if (!wc || wc.isDestroyed()) return;
-    try {
-      wc.send(EVENT_CHANNEL, event);
-    } catch {
-      // the page is going away; it reloads its state when it comes back
-    }
-  });
+  return endpoint.subscribe((event) => sendToScope(target(), THIS_COMPUTER, event));
+}
+
+/**
+ * Forwards each remote host's events to the window's page while it shows that host. `subscribe` hands
+ * over every host's events with the host's scope at that moment; returns the unsubscribe function.
+ */
+export function forwardHostEvents(subscribe: (listener: (scope: number, event: MonitorEvent) => void) => () => void, target: () => WebContentsLike | null): () => void {
+  return subscribe((scope, event) => sendToScope(target(), scope, event));
+}
+
+/** Sends an event of host `scope` to the page, when the page is the one of that host (never another's). */
+function sendToScope(wc: WebContentsLike | null, scope: number, event: MonitorEvent): void {
+  if (!wc || wc.isDestroyed()) return;
+  try {
+    if (hostScopeOf(wc.getURL()) !== scope) return;
+    wc.send(EVENT_CHANNEL, event);
+  } catch {
+    // the page is going away; it reloads its state when it comes back
+  }
 }

@@ -1,4 +1,5 @@
-// Shows the notifications the policy decides on. A click opens the app at the destination it names.
+// Shows the notifications the policy decides on. A click opens the app at the destination it names, on the
+// host it is about.
 // Shown notifications are kept referenced until closed or clicked: Electron drops the click handler of
 // a notification object that was garbage-collected.
 import type { NotificationDraft } from '../desktop/notification-policy.js';
@@ -13,12 +14,13 @@ export class Notifier {
 
   constructor(
     private readonly api: Pick<ElectronApi, 'Notification'>,
-    private readonly onClick: (destinationKey: string | null) => void,
+    /** Opens the window at the destination, on the listed host `host` (absent: this computer). */
+    private readonly onClick: (destinationKey: string | null, host: string | null) => void,
     private readonly log: (line: string) => void,
   ) {}
 
   /** Shows one notification; returns false where the OS has no notification service. */
-  show(draft: Pick<NotificationDraft, 'title' | 'body' | 'destinationKey'>): boolean {
+  show(draft: Pick<NotificationDraft, 'title' | 'body' | 'destinationKey'> & { host?: string }): boolean {
     if (!this.api.Notification.isSupported()) {
       this.log(`notification not shown (unsupported here): ${draft.title} — ${draft.body}`);
       return false;
@@ -30,7 +32,7 @@ export class Notifier {
     };
     n.on('click', () => {
       forget();
-      this.onClick(draft.destinationKey);
+      this.onClick(draft.destinationKey, draft.host ?? null);
     });
     n.on('close', forget);
     this.kept.push(n);

@@ -1,8 +1,9 @@
 // Deny-by-default for everything web content could ask of the app: no navigation away from the app's
-// page, no new windows (allow-listed https links go to the OS browser instead), no <webview>, no
+// page (only to its own page of another host), no new windows (allow-listed https links go to the OS browser instead), no <webview>, no
 // permission of any kind, and the CSP header on every response the session sees.
 import { DESKTOP_CSP } from '../desktop/app-files.js';
 import { isAllowedExternalUrl } from '../desktop/external-links.js';
+import { hostScopeOf } from '../desktop/host-scope.js';
 import type { ElectronApi, SessionLike, WebContentsLike } from './electron-api.js';
 
 type Log = (line: string) => void;
@@ -39,8 +40,10 @@ export function hardenWebContents(contents: WebContentsLike, shell: ElectronApi[
     openExternalIfAllowed(shell, url, log);
     return { action: 'deny' };
   });
-  // The page never navigates: it is a single page, and a link is either external (the browser) or nothing.
+  // The page navigates only to itself for another host (`?host=N`, the host picker); any other link is
+  // either external (the browser) or nothing.
   contents.on('will-navigate', (event, url) => {
+    if (hostScopeOf(url) !== null) return;
     event.preventDefault();
     openExternalIfAllowed(shell, url, log);
   });

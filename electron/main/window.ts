@@ -1,7 +1,7 @@
 // The app's one window: its options (the security settings are fixed here and checked by a test) and
 // how it is opened at a destination.
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { APP_INDEX_URL } from '../desktop/app-files.js';
+import { hostPageUrl, hostScopeOf, THIS_COMPUTER } from '../desktop/host-scope.js';
 import type { BrowserWindowLike, ElectronApi, WebContentsLike } from './electron-api.js';
 
 /** The renderer is untrusted: isolated, sandboxed, without Node, without webviews. */
@@ -36,9 +36,9 @@ export function windowOptions(preloadPath: string, iconPath: string | null): Bro
   };
 }
 
-/** The page URL, opened at one destination when a key is given (the renderer reads #destination=…). */
+/** This computer's page URL, opened at one destination when a key is given (the renderer reads #destination=…). */
 export function pageUrl(destinationKey: string | null): string {
-  return destinationKey === null ? APP_INDEX_URL : `${APP_INDEX_URL}#destination=${encodeURIComponent(destinationKey)}`;
+  return hostPageUrl(THIS_COMPUTER, destinationKey);
 }
 
 /** Creates the window and loads the page; it shows itself once painted. */
@@ -60,11 +60,14 @@ export class WindowController {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** Opens the window, or brings it forward; at a destination when a key is given. */
-  show(destinationKey: string | null): void {
+  /**
+   * Opens the window, or brings it forward; at a destination when a key is given, on host `scope` when
+   * one is given (0 this computer, N the Nth listed host), else on the host it shows.
+   */
+  show(destinationKey: string | null, scope: number | null = null): void {
     const win = this.live();
     if (!win) {
-      const created = createWindow(this.api, this.options, pageUrl(destinationKey), this.log);
+      const created = createWindow(this.api, this.options, hostPageUrl(scope ?? THIS_COMPUTER, destinationKey), this.log);
       this.win = created;
       this.winId = created.webContents.id;
       created.on('closed', () => {
@@ -75,8 +78,11 @@ export class WindowController {
       });
       return;
     }
-    // Same page with another fragment: a same-document navigation the renderer sees as `hashchange`.
-    if (destinationKey !== null) win.loadURL(pageUrl(destinationKey)).catch((err: unknown) => this.log(`could not open the destination: ${String(err)}`));
+    // Same page with another fragment: a same-document navigation the renderer sees as `hashchange`;
+    // another host is another page (its own connection to that host's monitor).
+    const shown = this.shownScope() ?? THIS_COMPUTER;
+    const target = scope ?? shown;
+    if (destinationKey !== null || target !== shown) win.loadURL(hostPageUrl(target, destinationKey)).catch((err: unknown) => this.log(`could not open the page: ${String(err)}`));
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
@@ -90,6 +96,19 @@ export class WindowController {
   /** The page of the open window, or null: the only sender the IPC chokepoint trusts, and the one events go to. */
   webContents(): WebContentsLike | null {
     return this.live()?.webContents ?? null;
+  }
+
+  /** Puts the open window's page on host `scope` without bringing it forward (the host list changed under it). */
+  rescope(scope: number): void {
+    const win = this.live();
+    if (!win || this.shownScope() === scope) return;
+    win.loadURL(hostPageUrl(scope, null)).catch((err: unknown) => this.log(`could not open the page: ${String(err)}`));
+  }
+
+  /** The host the open window shows (0 this computer), or null without a window. */
+  shownScope(): number | null {
+    const win = this.live();
+    return win ? hostScopeOf(win.webContents.getURL()) : null;
   }
 
   /** The id of the open window's page, or null. */

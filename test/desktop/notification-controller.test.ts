@@ -22,6 +22,23 @@ describe('notification controller', () => {
     expect(c.shown()).toEqual(os);
   });
 
+  it('judges each listed host on its own and names it; a host removed from the list starts again from "all is well"', () => {
+    const { c, os, now } = controller();
+    const s = defaultSettings().notifications;
+    c.observe(severitySample(now(), 'critical', 0.96, 240), s);
+    c.observeHost('ops@lb2:2222', severitySample(now(), 'critical', 0.96, 240), s);
+    c.observeHost('lb1', { ...severitySample(now(), 'ok', 0.1), severity: 'unknown', severityReason: 'Unreachable since …' }, s);
+    c.observeHost('ops@lb2:2222', severitySample(now(), 'critical', 0.97, 200), s); // told already
+    expect(os.map((d) => [d.title, (d as { host?: string }).host ?? null])).toEqual([
+      ['Portwatch: ephemeral ports nearly exhausted', null],
+      ['Portwatch: ephemeral ports nearly exhausted on ops@lb2:2222', 'ops@lb2:2222'],
+    ]);
+    expect(os[1]!.body).toBe('ops@lb2:2222: 10.0.3.7:5432 — 96 % of ports in use, about 4 min left');
+    c.keepHosts(['lb1']);
+    c.observeHost('ops@lb2:2222', severitySample(now(), 'critical', 0.96, 240), s);
+    expect(os).toHaveLength(3);
+  });
+
   it('passes the local time of the clock to quiet hours', () => {
     const { c, os, now } = controller(23 * 60);
     const s = { ...defaultSettings().notifications, quietHours: { enabled: true, start: '22:00', end: '07:00' } };

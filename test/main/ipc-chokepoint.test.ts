@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PARAMS_SCHEMAS, STATE_CHANGING_METHODS, type MethodName, type ResponseMessage } from '../../electron/common/contract.js';
+import { PARAMS_SCHEMAS, STATE_CHANGING_METHODS, type MethodName, type MonitorEndpoint, type MonitorEvent, type ResponseMessage } from '../../electron/common/contract.js';
 import { validate, type Schema } from '../../electron/common/schema.js';
 import type { IpcInvokeEventLike } from '../../electron/main/electron-api.js';
-import { IpcChokepoint, senderFacts } from '../../electron/main/ipc-chokepoint.js';
+import { forwardHostEvents, IpcChokepoint, senderFacts } from '../../electron/main/ipc-chokepoint.js';
 import { REQUEST_CHANNELS } from '../../electron/common/ipc-channels.js';
-import { FakeIpcMain, ipcEvent } from '../desktop/fake-electron.js';
+import { FakeIpcMain, FakeWebContents, ipcEvent } from '../desktop/fake-electron.js';
 import { FakeMonitor } from '../desktop/fake-monitor.js';
 import { defaultSettings } from '../../electron/desktop/settings.js';
 
@@ -200,12 +200,17 @@ describe('IPC chokepoint', () => {
   });
 
   it(`refuses every sender but its own window's main frame at app://portwatch (${FUZZ_RUNS} fuzzed senders)`, async () => {
-    const url = fc.oneof(fc.webUrl({ withFragments: true, withQueryParameters: true }), fc.string(), fc.constantFrom(PAGE, 'app://portwatch/', 'app://portwatch/x#y', 'app://portwatch'));
+    const url = fc.oneof(
+      fc.webUrl({ withFragments: true, withQueryParameters: true }),
+      fc.string(),
+      fc.constantFrom(PAGE, 'app://portwatch/', 'app://portwatch/x#y', 'app://portwatch', `${PAGE}#destination=x`, `${PAGE}?host=0`, `${PAGE}?host=1`, `${PAGE}?host=1&x=2`, `${PAGE}?x=1`, 'app://portwatch/other.html'),
+    );
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 12 }), url, fc.boolean(), fc.boolean(), async (id, frameUrl, subframe, gone) => {
         const before = monitor.reached.length;
         const r = (await ipc.invoke(REQUEST_CHANNELS.getSnapshot, ipcEvent({ id }, frameUrl, { subframe, frameGone: gone }), {})) as ResponseMessage;
-        const trusted = id === OWN.id && !subframe && !gone && /^app:\/\/portwatch(\/|$|#|\?)/.test(frameUrl);
+        // Its own page only, showing this computer (no host list here: a page of host 1 reaches nothing).
+        const trusted = id === OWN.id && !subframe && !gone && /^app:\/\/portwatch(\/(index\.html)?)?(\?host=0)?(#.*)?$/s.test(frameUrl);
         expect(r.ok).toBe(trusted);
         expect(monitor.reached.length - before).toBe(trusted ? 1 : 0);
       }),
@@ -230,5 +235,86 @@ describe('IPC chokepoint', () => {
       { numRuns: FUZZ_RUNS },
     );
     expect(monitor.reached).toEqual([]);
+  });
+});
+
+describe('IPC chokepoint with remote hosts (the window scoped by ?host=N)', () => {
+  /** A host's monitor that records what reached it and with which rights. */
+  function recordingHost(name: string) {
+    const reached: { method: string; mayChange: boolean }[] = [];
+    const endpoint: MonitorEndpoint = {
+      handle: async (m, context) => {
+        const r = m as { id: number; method: string };
+        reached.push({ method: r.method, mayChange: context?.mayChange === true });
+        return { id: r.id, ok: true, result: { hostname: name } } as ResponseMessage;
+      },
+      subscribe: () => () => undefined,
+    };
+    return { endpoint, reached };
+  }
+
+  it('sends each page\'s requests to the monitor of the host it shows, answers the host list itself, and refuses a host no longer listed', async () => {
+    const lb1 = recordingHost('lb1');
+    const lb2 = recordingHost('lb2');
+    const hosts = [lb1, lb2];
+    const asked: number[] = [];
+    const routed = new IpcChokepoint({
+      ipcMain: new FakeIpcMain(),
+      endpoint: monitor.endpoint,
+      hosts: {
+        endpoint: (scope) => hosts[scope - 1]?.endpoint ?? null,
+        summaries: (scope) => {
+          asked.push(scope);
+          return [{ index: 0, label: 'This computer', severity: 'ok', severityReason: 'fine', current: scope === 0 }];
+        },
+      },
+      trusted: () => ({ webContentsId: OWN.id, origin: 'app://portwatch' }),
+      log: (l) => log.push(l),
+    });
+    const ask = (page: string, method: MethodName, params: unknown = {}) => routed.receive(REQUEST_CHANNELS[method], ipcEvent(OWN, page), [params]);
+
+    expect((await ask(`${PAGE}?host=2`, 'getInfo')).ok).toBe(true);
+    expect((await ask(`${PAGE}?host=1#destination=x`, 'getSnapshot')).ok).toBe(true);
+    expect(lb2.reached).toEqual([{ method: 'getInfo', mayChange: false }]);
+    expect(lb1.reached).toEqual([{ method: 'getSnapshot', mayChange: false }]);
+    expect(monitor.reached).toEqual([]);
+    // This computer's page reaches this computer's monitor, the only one that may be asked for changes.
+    expect((await ask(PAGE, 'getInfo')).ok).toBe(true);
+    expect(monitor.reached).toHaveLength(1);
+    // A host that left the list: refused with the reason, nothing reached.
+    const gone = await ask(`${PAGE}?host=3`, 'getSnapshot');
+    expect(gone).toMatchObject({ ok: false, error: { code: 'unavailable', message: 'host 3 is not in the host list (any more): choose another host' } });
+    // The host list comes from the main process, as the asking page sees it.
+    const list = await ask(`${PAGE}?host=2`, 'getHosts');
+    expect(list.ok).toBe(true);
+    expect(asked).toEqual([2]);
+    expect(lb2.reached).toHaveLength(1);
+    // A page URL that is not the app's page is refused before any monitor is asked.
+    const odd = await ask(`${PAGE}?host=1&x=1`, 'getInfo');
+    expect(odd).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(lb1.reached).toHaveLength(1);
+    expect(log.some((l) => l.includes('is not the app\'s page'))).toBe(true);
+  });
+
+  it('forwards each host\'s events only to a page showing that host', () => {
+    const wc = new FakeWebContents();
+    let emit: (scope: number, e: MonitorEvent) => void = () => undefined;
+    const stop = forwardHostEvents((listener) => {
+      emit = listener;
+      return () => (emit = () => undefined);
+    }, () => wc);
+    const event = (n: number): MonitorEvent => ({ event: 'problem', data: { message: `from ${n}` } }) as unknown as MonitorEvent;
+    wc.url = `${PAGE}?host=2`;
+    emit(1, event(1));
+    emit(2, event(2));
+    wc.url = PAGE;
+    emit(2, event(3));
+    wc.url = '';
+    emit(0, event(4));
+    expect(wc.sent.map((s) => (s.args[0] as { data: { message: string } }).data.message)).toEqual(['from 2']);
+    stop();
+    wc.url = `${PAGE}?host=2`;
+    emit(2, event(5));
+    expect(wc.sent).toHaveLength(1);
   });
 });

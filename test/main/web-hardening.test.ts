@@ -18,6 +18,22 @@ describe('web hardening', () => {
     expect(log.filter((l) => l.startsWith('external link refused'))).toHaveLength(3);
   });
 
+  it('lets the page load itself for another host (the host picker\'s ?host=N), and nothing else of the app\'s origin', () => {
+    const fake = new FakeElectron();
+    const wc = new FakeWebContents();
+    hardenWebContents(wc, fake.api.shell, () => undefined);
+    const prevented = (url: string): boolean => {
+      const e = preventable();
+      wc.emit('will-navigate', e, url);
+      return e.defaultPrevented;
+    };
+    for (const url of ['app://portwatch/index.html?host=2', 'app://portwatch/?host=0', 'app://portwatch/index.html?host=63#destination=x', 'app://portwatch/index.html']) expect(prevented(url), url).toBe(false);
+    for (const url of ['app://portwatch/index.html?host=64', 'app://portwatch/index.html?host=1&x=2', 'app://portwatch/index.html?host=-1', 'app://portwatch/index.html?host=1a', 'app://portwatch/other.html?host=1', 'app://evil/index.html?host=1', 'app://u:p@portwatch/index.html?host=1', 'http://portwatch/index.html?host=1']) {
+      expect(prevented(url), url).toBe(true);
+    }
+    expect(fake.openedExternal).toEqual([]);
+  });
+
   it('denies every new window, opening only allow-listed https links externally', () => {
     const fake = new FakeElectron();
     const wc = new FakeWebContents();

@@ -107,4 +107,26 @@ describe('window controller', () => {
     expect(fake.window!.loaded).toEqual([pageUrl('|x|y|2')]);
     expect(logs).toEqual([]);
   });
+
+  it('opens the page of a listed host, stays on the host it shows unless told, and follows a host that moved in the list', () => {
+    const fake = new FakeElectron();
+    const c = new WindowController(fake.api, windowOptions('/p.cjs', null), () => undefined);
+    expect(c.shownScope()).toBeNull();
+    c.show('|a|b|1', 2);
+    const win = fake.window!;
+    expect(win.loaded).toEqual(['app://portwatch/index.html?host=2#destination=%7Ca%7Cb%7C1']);
+    expect(c.shownScope()).toBe(2);
+    c.show(null); // the tray's Open: the window as it is
+    c.show('|c|d|2'); // a destination on the host shown
+    expect(win.loaded.at(-1)).toBe('app://portwatch/index.html?host=2#destination=%7Cc%7Cd%7C2');
+    c.show(null, 0); // this computer (a notification about it)
+    expect(win.loaded.at(-1)).toBe('app://portwatch/index.html');
+    expect(win.loaded).toHaveLength(3);
+    win.visible = false;
+    win.focused = false;
+    c.rescope(0); // already there: nothing loads
+    c.rescope(1);
+    expect(win.loaded).toEqual(['app://portwatch/index.html?host=2#destination=%7Ca%7Cb%7C1', 'app://portwatch/index.html?host=2#destination=%7Cc%7Cd%7C2', 'app://portwatch/index.html', 'app://portwatch/index.html?host=1']);
+    expect(win.visible || win.focused).toBe(false); // a list edit does not pull the window forward
+  });
 });

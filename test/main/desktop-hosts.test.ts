@@ -1,0 +1,131 @@
+// The desktop window on remote hosts, against a real sshd in a namespace (test/remote/sshd-pair.ts): the
+// page's host picker lists this computer and every host in the settings with its severity; the page of a
+// host (?host=N, the only navigation the window allows) is that host's own dashboard, fed by its own
+// monitor over SSH and sent only that host's events; a host's notification names it and opens the window
+// on it; editing the list keeps the window on the host it shows. Electron itself is the stand-in.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { ResponseMessage, Snapshot } from '../../electron/common/contract.js';
+import type { HostSummary } from '../../electron/common/hosts.js';
+import { EVENT_CHANNEL, REQUEST_CHANNELS } from '../../electron/common/ipc-channels.js';
+import type { Sample } from '../../electron/common/model.js';
+import { APP_INDEX_URL } from '../../electron/desktop/app-files.js';
+import { HostMonitors, type HostReading } from '../../electron/desktop/host-monitors.js';
+import { createSshRunner } from '../../electron/node/remote/ssh-command.js';
+import { startHarness, type Harness } from '../desktop/desktop-harness.js';
+import { ipcEvent, preventable } from '../desktop/fake-electron.js';
+import { severitySample } from '../desktop/samples.js';
+import { describeNetns } from '../netns/describe-netns.js';
+import { exhaustRemote, type RemoteHold } from '../remote/remote-exhaustion.js';
+import { startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
+
+describeNetns('desktop window on remote hosts over a real sshd', () => {
+  let pair: SshdPair;
+  let hold: RemoteHold;
+  let h: Harness | null = null;
+
+  beforeAll(async () => {
+    pair = await startSshdPair('rd6dw');
+    hold = await exhaustRemote(pair);
+  }, 60_000);
+
+  afterEach(() => {
+    h?.cleanup();
+    h = null;
+  });
+
+  afterAll(async () => {
+    await pair?.close();
+  }, 30_000);
+
+  it('shows each listed host in the window: picker with severities, the host\'s own dashboard and events, its notification opening it', async () => {
+    expect(hold.connected).toBe(10);
+    const reachable = `root@${pair.serverAddress}`;
+    const silent = `root@${pair.clientAddress.replace(/\.1$/, '.9')}`; // nobody answers there
+    let dataDir = '';
+    h = await startHarness({
+      before: (dir) => {
+        dataDir = dir;
+        writeFileSync(join(dir, 'settings.json'), JSON.stringify({ schema: 1, hosts: [silent, reachable] }));
+      },
+      startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, sshConfig: pair.keyConfig, runner: createSshRunner(['ip', 'netns', 'exec', pair.client.name]) }),
+    });
+    const app = h.app;
+    const win = h.fake.window!;
+    h.monitor().emit(severitySample(h.now(), 'ok', 0.1));
+    const hosts = app.hosts()!;
+    let readings: HostReading[] = [];
+    for (let i = 0; i < 180; i++) {
+      readings = hosts.readings();
+      if (readings[1]?.sample?.severity === 'exhausted' && readings[0]?.status.state === 'unreachable' && readings[0].sample !== null) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const ask = async <T>(page: string, method: keyof typeof REQUEST_CHANNELS, params: unknown = {}): Promise<T> => {
+      const r = (await h!.fake.ipcMain.invoke(REQUEST_CHANNELS[method], ipcEvent(win.webContents, page), params)) as ResponseMessage;
+      if (!r.ok) throw new Error(`${method} on ${page}: ${r.error.message}`);
+      return r.result as T;
+    };
+
+    // The picker, as this computer's page sees it: this computer first, each host with its severity.
+    const list = await ask<HostSummary[]>(APP_INDEX_URL, 'getHosts');
+    expect(list.map((s) => [s.index, s.label, s.severity, s.current])).toEqual([
+      [0, 'This computer', 'ok', true],
+      [1, silent, 'unknown', false],
+      [2, reachable, 'exhausted', false],
+    ]);
+    expect(list[1]!.severityReason).toMatch(/^Unreachable since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: /);
+
+    // Following the picker's link: the window lets its page load itself for host 2, and nothing else.
+    const hostPage = `${APP_INDEX_URL}?host=2`;
+    const nav = preventable();
+    win.webContents.emit('will-navigate', nav, hostPage);
+    expect(nav.defaultPrevented).toBe(false);
+    win.webContents.url = hostPage; // Chromium commits the navigation
+    const sentBefore = win.webContents.sent.length;
+    const reachedBefore = h.monitor().reached.length;
+
+    // That page is the host's own dashboard: its worst destination and the process holding it, read over SSH.
+    const snap = await ask<Snapshot>(hostPage, 'getSnapshot');
+    expect(snap.sample?.severity).toBe('exhausted');
+    expect(snap.sample?.worst?.remoteAddress).toBe('127.0.0.1');
+    expect(snap.sample?.worst?.remotePort).toBe(8080);
+    expect(snap.sample?.worst?.inUse).toBe(10);
+    expect(snap.sample?.worst?.processes[0]?.pid).toBe(hold.pid);
+    expect((await ask<{ hostname: string }>(hostPage, 'getInfo')).hostname).toBe(reachable);
+    expect((await ask<HostSummary[]>(hostPage, 'getHosts')).filter((s) => s.current).map((s) => s.index)).toEqual([2]);
+    expect(h.monitor().reached.length).toBe(reachedBefore); // this computer's monitor was not asked
+
+    // Events: only host 2's reach its page; this computer's and the silent host's do not.
+    h.monitor().emit(severitySample(h.now(), 'warning', 0.8));
+    for (let i = 0; i < 120 && !win.webContents.sent.slice(sentBefore).some((s) => (s.args[0] as { event: string }).event === 'sample'); i++) await new Promise((r) => setTimeout(r, 250));
+    const samples = win.webContents.sent
+      .slice(sentBefore)
+      .filter((s) => s.channel === EVENT_CHANNEL && (s.args[0] as { event: string }).event === 'sample')
+      .map((s) => (s.args[0] as { data: Sample }).data);
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((s) => s.severity === 'exhausted' && s.worst?.remotePort === 8080)).toBe(true);
+
+    // The host's notification names it; clicking it opens the window on that host at the destination.
+    const told = app.shown().find((d) => (d as { host?: string }).host === reachable);
+    expect(told?.title).toBe(`Portwatch: ephemeral ports exhausted on ${reachable}`);
+    expect(told?.body).toMatch(new RegExp(`^${reachable.replace(/\./g, '\\.')}: 127\\.0\\.0\\.1:8080 — 100 % of ports in use`));
+    expect(app.shown().some((d) => (d as { host?: string }).host === silent)).toBe(false); // no reading is not news
+    win.webContents.url = APP_INDEX_URL;
+    h.fake.notifications.find((n) => n.options.title === told!.title)!.click();
+    expect(win.loaded.at(-1)).toBe(`${APP_INDEX_URL}?host=2#destination=${encodeURIComponent(told!.destinationKey!)}`);
+
+    // The list edited from the tray: the window follows its host to its new place, then to this computer when it is removed.
+    win.webContents.url = hostPage;
+    const sub = (line: string, action: string) => (h!.fake.tray.item(line)!.submenu as { label: string; click: () => void }[]).find((i) => i.label === action)!.click();
+    sub(`${reachable} — exhausted`, 'Move up');
+    expect(hosts.readings().map((r) => r.label)).toEqual([reachable, silent]);
+    expect(win.loaded.at(-1)).toBe(`${APP_INDEX_URL}?host=1`);
+    win.webContents.url = `${APP_INDEX_URL}?host=1`;
+    sub(`${reachable} — exhausted`, 'Remove from Portwatch');
+    expect(win.loaded.at(-1)).toBe(APP_INDEX_URL);
+    // A page left on a host number past the list's end is told so, and reaches nothing.
+    const stale = (await h.fake.ipcMain.invoke(REQUEST_CHANNELS.getSnapshot, ipcEvent(win.webContents, `${APP_INDEX_URL}?host=2`), {})) as ResponseMessage;
+    expect(stale).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  }, 150_000);
+});
