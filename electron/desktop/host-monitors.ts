@@ -62,7 +62,11 @@ export class HostMonitors {
   private readonly listeners = new Set<(label: string, sample: Sample) => void>();
   private readonly eventListeners = new Set<(label: string, event: MonitorEvent) => void>();
 
-  constructor(private readonly opts: HostMonitorsOptions) {}
+  private readonly opts: HostMonitorsOptions;
+
+  constructor(opts: HostMonitorsOptions) {
+    this.opts = { ...opts };
+  }
 
   /** Starts the hosts new to `hosts`, stops those no longer in it, and takes its order (at once; the promise is the stopping). */
   sync(hosts: readonly string[]): Promise<void> {
@@ -81,6 +85,12 @@ export class HostMonitors {
       if (!w) return { label, sample: null, status: { state: 'never', since: null, message: '' }, problem: this.controlDirProblem || 'not started' };
       return { label, sample: w.source.latest(), status: w.source.status(), problem: null };
     });
+  }
+
+  /** New analysis settings for every host, running or started later (a hand edit of the settings file). */
+  configure(analysis: AnalysisConfig): void {
+    this.opts.analysis = analysis;
+    for (const w of this.watched.values()) w.source.configure(analysis);
   }
 
   /** The contract endpoint of one host (its dashboard), or null when it is not watched. */

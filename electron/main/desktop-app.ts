@@ -139,6 +139,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
     notify: (title, body) => notifications.notice(title, body),
     monitorConfig: (config) => {
       monitor?.configure(config);
+      hosts?.configure(config.analysis); // the same thresholds judge every host
       if (config.allNamespaces === false) trayModel.namespaces(null); // the others are no longer watched
     },
     launchAtLogin: (enabled) => autostart.apply(enabled),

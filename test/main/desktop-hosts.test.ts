@@ -115,6 +115,19 @@ describeNetns('desktop window on remote hosts over a real sshd', () => {
     h.fake.notifications.find((n) => n.options.title === told!.title)!.click();
     expect(win.loaded.at(-1)).toBe(`${APP_INDEX_URL}?host=2#destination=${encodeURIComponent(told!.destinationKey!)}`);
 
+    // A hand edit of the thresholds reaches the running host's monitor: its next samples are judged by them.
+    expect(snap.sample?.thresholds).toEqual({ warning: 0.7, critical: 0.9 });
+    const settingsPath = app.settingsPath();
+    const edited = structuredClone(app.settings()!);
+    edited.analysis = { ...edited.analysis, thresholds: { warning: 0.5, critical: 0.8 } };
+    writeFileSync(settingsPath, JSON.stringify(edited));
+    let judged: Sample | null | undefined = null;
+    for (let i = 0; i < 120 && judged?.thresholds?.warning !== 0.5; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      judged = hosts.readings().find((r) => r.label === reachable)?.sample;
+    }
+    expect(judged?.thresholds).toEqual({ warning: 0.5, critical: 0.8 });
+
     // The list edited from the tray: the window follows its host to its new place, then to this computer when it is removed.
     win.webContents.url = hostPage;
     const sub = (line: string, action: string) => (h!.fake.tray.item(line)!.submenu as { label: string; click: () => void }[]).find((i) => i.label === action)!.click();

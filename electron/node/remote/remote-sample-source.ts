@@ -68,6 +68,11 @@ export class RemoteSampleSource implements SampleSource {
     this.sampler.start();
   }
 
+  /** New analysis settings (thresholds, windows) from the next sample on; what the analyzer remembers stays. */
+  configure(analysis: AnalysisConfig): void {
+    this.sampler.configure({ analysis });
+  }
+
   stop(): Promise<void> {
     return this.sampler.stop();
   }
