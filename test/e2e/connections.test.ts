@@ -75,7 +75,10 @@ describe.skipIf(missingBrowser !== null)('connection list end to end (Chromium, 
     expect(await rowCount()).toBe(rendered);
     // In the middle too: a scroll position maps to its row, fetched on demand.
     await page.getByTestId('conn-viewport').evaluate((el) => (el.scrollTop = (el.scrollHeight - el.clientHeight) / 2));
-    const mid = Number(await page.locator('[data-testid="connections"] tbody tr[data-row]').first().getAttribute('data-row'));
+    // The rows follow on the scroll event's frame: read them once they have moved off the end.
+    const firstRow = async (): Promise<number> => Number(await page.locator('[data-testid="connections"] tbody tr[data-row]').first().getAttribute('data-row'));
+    await expect.poll(firstRow, { timeout: 30_000 }).toBeLessThan(ROWS * 0.9);
+    const mid = await firstRow();
     expect(mid).toBeGreaterThan(ROWS * 0.45);
     expect(mid).toBeLessThan(ROWS * 0.55);
     await page.locator(`tr[data-row="${mid}"] td`, { hasText: `10.0.0.1:${10_000 + (mid % 50_000)}` }).waitFor({ timeout: 60_000 });
