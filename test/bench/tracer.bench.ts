@@ -14,13 +14,15 @@
 // runs the load with empty probes on the same four syscall tracepoints: the floor any tracer built on
 // them pays (enabling a syscall tracepoint sends every syscall of every task through the tracing path),
 // so what the program itself adds is the gap between that column and the tracer's.
-// Environment: PW_BENCH_TRACER_ROUNDS (5), PW_BENCH_TRACER_SECONDS (3 per round).
+// Environment: PW_BENCH_TRACER_ROUNDS (5), PW_BENCH_TRACER_SECONDS (3 per round), PW_BENCH_TRACER_LOADS
+// (ok,fail: which loads), PW_BENCH_TRACER_PROGRAM (another .bt than the shipped one, e.g. an older version
+// to compare its traced / failed count).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConnectFailureTracer, tracerPreflight } from '../../electron/node/platform/linux/tracer/connect-failure-tracer.js';
+import { buildConnectLoad, connectLoadUnavailable, runConnectLoad, type ConnectLoadResult } from '../netns/connect-load.js';
 import { canUseNamespaces, createNamespace, type Namespace } from '../netns/netns.js';
 import { stats } from './measure.js';
 
@@ -30,28 +32,15 @@ const envInt = (name: string, fallback: number): number => {
 };
 const ROUNDS = envInt('PW_BENCH_TRACER_ROUNDS', 5);
 const SECONDS = Math.min(envInt('PW_BENCH_TRACER_SECONDS', 3), 30);
+const PROGRAM = process.env.PW_BENCH_TRACER_PROGRAM;
+const LOADS = (['ok', 'fail'] as const).filter((m) => (process.env.PW_BENCH_TRACER_LOADS ?? 'ok,fail').split(',').includes(m));
 /** Bound on calls per round, far above what one thread reaches in SECONDS. */
 const MAX_CALLS = 5_000_000;
-const SOURCE = fileURLToPath(new URL('./connect-load.c', import.meta.url));
 const HELD = 2; // the namespace's range is 2 ports: the fail load holds both
 
-interface LoadResult {
-  calls: number;
-  ok: number;
-  failed: number;
-  eaddrnotavail: number;
-  seconds: number;
-  /** The client's own user + system CPU seconds. */
-  cpu: number;
-  pid: number;
-}
-
 /** Runs one round of the load in the namespace (bounded by SECONDS and MAX_CALLS). */
-async function load(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: number): Promise<LoadResult> {
-  const p = ns.spawn([binary, String(port), String(SECONDS), String(MAX_CALLS), mode, String(HELD)]);
-  const line = await p.waitForLine(/^\{"calls"/, (SECONDS + 30) * 1000);
-  await p.wait(10_000);
-  return { ...(JSON.parse(line) as Omit<LoadResult, 'pid'>), pid: p.pid };
+function load(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: number): Promise<ConnectLoadResult> {
+  return runConnectLoad(ns, binary, { port, seconds: SECONDS, maxCalls: MAX_CALLS, mode, hold: HELD });
 }
 
 /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat, after the comm). */
@@ -106,7 +95,7 @@ interface Round {
 async function round(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: () => number, ticksPerSec: number, bpftrace: string): Promise<Round> {
   const off = await load(ns, binary, mode, port());
   const floorPerCpu = await floorRound(ns, binary, mode, port(), bpftrace);
-  const tracer = new ConnectFailureTracer();
+  const tracer = new ConnectFailureTracer(PROGRAM ? { program: PROGRAM } : {});
   tracer.start();
   try {
     if (!(await tracer.waitAttached(60_000))) throw new Error(`the tracer did not attach: ${tracer.status().error ?? ''}`);
@@ -134,17 +123,15 @@ async function round(ns: Namespace, binary: string, mode: 'ok' | 'fail', port: (
 async function main(): Promise<void> {
   const support = canUseNamespaces();
   const pre = tracerPreflight();
-  const cc = spawnSync('cc', ['--version'], { timeout: 10_000 });
-  if (!support.ok || 'error' in pre || cc.status !== 0) {
-    console.log(`skipped: ${!support.ok ? support.reason : 'error' in pre ? `${pre.error} (fix: ${pre.fix})` : 'a C compiler (cc) is needed for the load'}`);
+  const noCc = connectLoadUnavailable();
+  if (!support.ok || 'error' in pre || noCc !== null) {
+    console.log(`skipped: ${!support.ok ? support.reason : 'error' in pre ? `${pre.error} (fix: ${pre.fix})` : noCc}`);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'pw-tracer-bench-'));
   let ns: Namespace | null = null;
   try {
-    const binary = join(dir, 'connect-load');
-    const built = spawnSync('cc', ['-O2', '-o', binary, SOURCE], { encoding: 'utf8', timeout: 60_000 });
-    if (built.status !== 0) throw new Error(`cc connect-load.c failed: ${built.stderr}`);
+    const binary = buildConnectLoad(dir);
     const ticksPerSec = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
     ns = await createNamespace('tracerbench');
     await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40001');
@@ -156,7 +143,7 @@ async function main(): Promise<void> {
     console.log(`Machine at start: ${busy()}.`);
     console.log('\n| load | without (calls/s) | with tracer (calls/s) | ratio | ratio per client CPU second | empty probes, per client CPU second | bpftrace CPU (of one CPU) | traced / failed |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const mode of ['ok', 'fail'] as const) {
+    for (const mode of LOADS) {
       const rounds: Round[] = [];
       for (let i = 0; i < ROUNDS; i++) rounds.push(await round(ns, binary, mode, port, ticksPerSec, pre.bpftrace));
       const median = (f: (r: Round) => number): number => stats(rounds.map(f)).median;

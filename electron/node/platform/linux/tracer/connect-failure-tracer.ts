@@ -175,14 +175,18 @@ export class ConnectFailureTracer {
     return out;
   }
 
-  /** Stops bpftrace (its probes detach) and stays stopped. */
+  /**
+   * Stops bpftrace (its probes detach) and stays stopped. Resolves once its output is read to the end: on
+   * SIGINT the program prints what it counted since its last print, so those failures are kept too.
+   */
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.restartTimer);
     const c = this.child;
     this.child = null;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise<void>((r) => c.once('exit', () => r()));
+    // 'close': the process has exited and its stdout is read to the end ('exit' can come before the last lines).
+    const gone = new Promise<void>((r) => c.once('close', () => r()));
     c.kill('SIGINT');
     const t = setTimeout(() => c.kill('SIGKILL'), 5000);
     await gone;
@@ -208,6 +212,11 @@ export class ConnectFailureTracer {
       held = lines.pop() ?? '';
       if (held.length > 2 * 1024 * 1024) held = '';
       for (const l of lines) this.onLine(l);
+    });
+    // A last line without its newline (bpftrace cut off) is read too.
+    child.stdout!.on('end', () => {
+      if (held !== '') this.onLine(held);
+      held = '';
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));

@@ -23,6 +23,8 @@ export type TracerLine =
 
 const MAX_LINE = 1024 * 1024;
 const MAX_KEYS = 4096;
+/** The maps the program prints its counts in. */
+const FAIL_MAPS = new Set(['@fail0', '@fail1', '@fail']);
 const ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:.]{2,45})$/;
 
 /** Parses one line of the tracer's stdout. */
@@ -44,9 +46,11 @@ export function parseTracerLine(line: string): TracerLine {
     return typeof probes === 'number' && Number.isInteger(probes) ? { kind: 'attached', probes } : { kind: 'bad', problem: 'attached_probes without a count' };
   }
   if (type !== 'map') return { kind: 'other' };
-  const map = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['@fail'] : undefined;
-  if (map === undefined) return { kind: 'other' };
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) return { kind: 'bad', problem: '@fail is not an object' };
+  // The program counts in @fail0 and @fail1 by turns (a single @fail before): one map per line.
+  const name = typeof data === 'object' && data !== null ? Object.keys(data).find((k) => FAIL_MAPS.has(k)) : undefined;
+  if (name === undefined) return { kind: 'other' };
+  const map = (data as Record<string, unknown>)[name];
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return { kind: 'bad', problem: `${name} is not an object` };
   const failures: TracedFailure[] = [];
   const problems: string[] = [];
   const entries = Object.entries(map as Record<string, unknown>);

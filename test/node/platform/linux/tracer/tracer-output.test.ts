@@ -3,7 +3,7 @@ import { parseTracerLine } from '../../../../../electron/node/platform/linux/tra
 
 describe('the tracer output parser', () => {
   it('reads the aggregated failures of one second, IPv4 and IPv6, with a comma in the command name', () => {
-    const r = parseTracerLine('{"type": "map", "data": {"@fail": {"24774,4026532310,99,8080,0,::1,python3": 3, "24774,4026532310,99,8080,0,127.0.0.1,a,b": 2, "9,1,98,9000,1,10.0.0.1,x": 1}}}');
+    const r = parseTracerLine('{"type": "map", "data": {"@fail0": {"24774,4026532310,99,8080,0,::1,python3": 3, "24774,4026532310,99,8080,0,127.0.0.1,a,b": 2, "9,1,98,9000,1,10.0.0.1,x": 1}}}');
     expect(r).toEqual({
       kind: 'failures',
       problems: [],
@@ -15,6 +15,19 @@ describe('the tracer output parser', () => {
     });
     expect(parseTracerLine('{"type": "printf", "data": "heartbeat\\n"}')).toEqual({ kind: 'heartbeat' });
     expect(parseTracerLine('{"type": "attached_probes", "data": {"probes": 6}}')).toEqual({ kind: 'attached', probes: 6 });
+  });
+
+  it('reads both maps the program counts in by turns, and the single map of older versions, one per line', () => {
+    const key = '7,4026531840,99,80,0,10.0.0.9,curl';
+    const one = { pid: 7, netns: 4026531840, errno: 99, port: 80, syscall: 'connect', address: '10.0.0.9', comm: 'curl' };
+    for (const map of ['@fail0', '@fail1', '@fail']) {
+      expect(parseTracerLine(`{"type": "map", "data": {"${map}": {"${key}": 12}}}`)).toEqual({ kind: 'failures', problems: [], failures: [{ ...one, count: 12 }] });
+    }
+    // an empty map prints as an empty object; other maps (bpftrace's own at exit) are not failures
+    expect(parseTracerLine('{"type": "map", "data": {"@fail1": {}}}')).toEqual({ kind: 'failures', problems: [], failures: [] });
+    expect(parseTracerLine('{"type": "map", "data": {"@gen": 1}}')).toEqual({ kind: 'other' });
+    expect(parseTracerLine('{"type": "map", "data": {"@fail2": {}}}')).toEqual({ kind: 'other' });
+    expect(parseTracerLine('{"type": "map", "data": {"@fail0": [1]}}')).toEqual({ kind: 'bad', problem: '@fail0 is not an object' });
   });
 
   it('names the culprit of a bad key and keeps the good ones', () => {
@@ -33,8 +46,8 @@ describe('the tracer output parser', () => {
       x ^= x << 5;
       return (x >>> 0) % n;
     };
-    const pieces = ['{', '}', '"type"', ':', '"map"', '"data"', '"@fail"', ',', '"1,2,99,80,0,::1,n"', '3', '-1', '1e400', 'null', '[', ']', '"printf"', '"heartbeat\\n"', '\u0000', '\x1b[2J', '"', '\\', ' ', '"attached_probes"', '{"probes":', '99,99,99'];
-    const good = '{"type": "map", "data": {"@fail": {"1,2,99,80,0,127.0.0.1,curl": 5}}}';
+    const pieces = ['{', '}', '"type"', ':', '"map"', '"data"', '"@fail"', '"@fail0"', '"@fail1"', ',', '"1,2,99,80,0,::1,n"', '3', '-1', '1e400', 'null', '[', ']', '"printf"', '"heartbeat\\n"', '\u0000', '\x1b[2J', '"', '\\', ' ', '"attached_probes"', '{"probes":', '99,99,99'];
+    const good = '{"type": "map", "data": {"@fail1": {"1,2,99,80,0,127.0.0.1,curl": 5}}}';
     let kinds = 0;
     for (let i = 0; i < 10_000; i++) {
       let line = '';
