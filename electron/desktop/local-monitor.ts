@@ -35,8 +35,10 @@ export function platformName(p: NodeJS.Platform = process.platform): PlatformNam
 
 /** Starts a sampler and a monitor service in this process. */
 export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
-  // The real sampler keeps the connect-failure tracer running with it (Linux; it says itself when it cannot).
-  const create = opts.createSampler ?? ((c: MonitorConfig) => createSampler({ cpuBudget: c.cpuBudget, analysis: c.analysis, connectFailures: createConnectFailureTracer() }));
+  // The real sampler keeps the connect-failure tracer running with it (Linux; it says itself when it cannot);
+  // the sampler of every namespace reads the same tracer, so each namespace's sample carries its own failures.
+  const tracer = opts.createSampler ? null : createConnectFailureTracer();
+  const create = opts.createSampler ?? ((c: MonitorConfig) => createSampler({ cpuBudget: c.cpuBudget, analysis: c.analysis, connectFailures: tracer }));
   const sampler = create(opts.config);
   const stateDir = opts.stateDir ?? process.env.PORTWATCH_STATE_DIR;
   const service = new MonitorService({
@@ -51,7 +53,7 @@ export function startLocalMonitor(opts: LocalMonitorOptions): MonitorControl {
   });
   sampler.start();
   // Every namespace of the host beside this one, when the setting (automatic by default) says so.
-  const watch = new NamespaceWatch({ ...opts.namespaces, observe: (host) => service.observeNamespaces(host), cleared: () => service.clearNamespaces() });
+  const watch = new NamespaceWatch({ connectFailures: tracer, ...opts.namespaces, observe: (host) => service.observeNamespaces(host), cleared: () => service.clearNamespaces() });
   let noted: string | null = null;
   let current = opts.config;
   const follow = (config: MonitorConfig): void => {

@@ -6,7 +6,7 @@
 import type { AnalysisConfig } from '../common/config.js';
 import type { HostSample } from '../common/host-sample.js';
 import { hostReadSupport } from '../node/platform/linux/host-read.js';
-import { HOST_SAMPLE_INTERVAL_MS, HostSampler } from '../node/sampler/host-sampler.js';
+import { HOST_SAMPLE_INTERVAL_MS, HostSampler, type HostSamplerOptions } from '../node/sampler/host-sampler.js';
 import { inHostNamespace } from '../node/sampler/netns-scope.js';
 import { watchesAllNamespaces, type NamespaceAccess } from './namespace-alerts.js';
 
@@ -24,8 +24,10 @@ export interface NamespaceWatchOptions {
   cleared?: () => void;
   /** Whether this process could read every namespace (default: asks the kernel and the addon). */
   access?: () => Promise<NamespaceAccess>;
-  /** Default: a real HostSampler with the given analysis settings. */
+  /** Default: a real HostSampler with the given analysis settings (and the monitor's failure tracer, read only). */
   createSampler?: (analysis: AnalysisConfig) => HostSamplerLike;
+  /** The failure tracer the monitor's own sampler runs: each namespace's sample then carries its failures. */
+  connectFailures?: HostSamplerOptions['connectFailures'];
   intervalMs?: number;
 }
 
@@ -80,7 +82,7 @@ export class NamespaceWatch {
     // The per-namespace analyzers take their settings at creation: new thresholds mean a new sampler.
     if (this.sampler && (!decision.on || key !== this.analysisKey)) await this.stopSampler();
     if (!decision.on || this.sampler || this.closed) return;
-    const sampler = (this.o.createSampler ?? ((a: AnalysisConfig) => new HostSampler({ analysis: a })))(analysis);
+    const sampler = (this.o.createSampler ?? ((a: AnalysisConfig) => new HostSampler({ analysis: a, connectFailures: this.o.connectFailures ?? null })))(analysis);
     this.unsubscribe = sampler.onSample(this.o.observe);
     this.sampler = sampler;
     this.analysisKey = key;

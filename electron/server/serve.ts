@@ -19,6 +19,7 @@ import { createDashboardServer, type DashboardServer } from './http-server.js';
 import { PortwatchMetrics } from './metrics.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
 import { startHostWideMetrics } from './netns-serve.js';
+import { HostSampler } from '../node/sampler/host-sampler.js';
 import { createMetricsServer, type MetricsServer } from './metrics-server.js';
 import { loadStaticFiles } from './static-files.js';
 import { SERVE_USAGE, parseServeArgs, type ServeOptions } from './serve-args.js';
@@ -188,7 +189,8 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
     return EXIT_USAGE;
   }
   // The kernel's own word on failed connects runs as long as serve does (Linux; it says itself when it cannot).
-  const sampler = createSampler({ connectFailures: opts.failureTracer === false ? null : createConnectFailureTracer() });
+  const tracer = opts.failureTracer === false ? null : createConnectFailureTracer();
+  const sampler = createSampler({ connectFailures: tracer });
   let running: RunningServe;
   try {
     running = await startServe(opts, sampler, { stateDir: stateDirectory() });
@@ -208,7 +210,8 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
       return EXIT_USAGE;
     }
   }
-  const hostWide = scope.scope === 'host' ? startHostWideMetrics(running.metrics.registry) : null;
+  // Host-wide, each namespace's sample carries the failures traced in it (the sampler runs the tracer; this only reads it).
+  const hostWide = scope.scope === 'host' ? startHostWideMetrics(running.metrics.registry, new HostSampler({ connectFailures: tracer })) : null;
   // every namespace's episodes are kept beside the monitor's own, each naming its namespace
   hostWide?.sampler.onSample((host) => running.service.observeNamespaces(host));
   const metricsUrl = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${running.port}/metrics`;

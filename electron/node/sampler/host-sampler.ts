@@ -1,6 +1,8 @@
 // Samples every network namespace of the host: one Analyzer per namespace (each keeps its own trends,
 // owner memory and hysteresis), dropped when its namespace is gone. The unit stays the single-namespace
-// Sample; the HostSample wraps them worst first.
+// Sample; the HostSample wraps them worst first. With the connect-failure tracer the monitor runs, each
+// namespace's sample carries the failures of the processes that ran in it (by netns inode), judged as a
+// one-namespace monitor judges its own: exhausted while they occur, the failures quoted.
 import { hostname } from 'node:os';
 import { compareNamespaces, hostSeverity, type HostSample, type NamespaceSample } from '../../common/host-sample.js';
 import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/config.js';
@@ -8,10 +10,18 @@ import { Analyzer } from '../engine/analyzer.js';
 import { parseLinuxSnapshot } from '../platform/linux/snapshot.js';
 import { readHost, type HostReadOptions } from '../platform/linux/host-read.js';
 import { adviseForNamespace } from './namespace-advice.js';
+import type { ConnectFailureSource } from './sampler.js';
+import type { ConnectFailure } from '../../common/connect-failures.js';
+import type { SourceStatus } from '../../common/model.js';
 
 /** Options: how to read the host, and the analysis settings every namespace shares. */
 export interface HostSamplerOptions extends HostReadOptions {
   analysis?: AnalysisConfig;
+  /**
+   * The failure tracer of the monitor this sampler runs beside (read only: its owner starts and stops it;
+   * reading is a copy and never waits). Absent or null: the samples carry no traced failures.
+   */
+  connectFailures?: Pick<ConnectFailureSource, 'snapshot' | 'status'> | null;
 }
 
 type Listener = (host: HostSample) => void;
@@ -83,6 +93,7 @@ export class HostSampler {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const read = await readHost(this.opts);
+    const traced = this.tracedByNetns();
     const seen = new Set<number>();
     const namespaces: NamespaceSample[] = [];
     let vanished = 0;
@@ -102,7 +113,8 @@ export class HostSampler {
       const c0 = process.cpuUsage();
       const snapshot = parseLinuxSnapshot(ns.raw);
       const c1 = process.cpuUsage(c0);
-      const sample = analyzer.analyze(snapshot, { wallMs: performance.now() - n0, cpuMs: (c1.user + c1.system) / 1000 });
+      const own = traced ? { failures: traced.byNetns.get(ns.identity.inode) ?? [], status: traced.status } : undefined;
+      const sample = analyzer.analyze(snapshot, { wallMs: performance.now() - n0, cpuMs: (c1.user + c1.system) / 1000 }, own);
       sample.diagnoses = adviseForNamespace(sample.diagnoses, ns.identity);
       namespaces.push({ identity: ns.identity, status: 'ok', sample });
     }
@@ -124,5 +136,18 @@ export class HostSampler {
     };
     this.latestHost = host;
     return host;
+  }
+
+  /** What the tracer holds now, by the network namespace (inode) the failing process ran in; null without a tracer. */
+  private tracedByNetns(): { byNetns: Map<number, ConnectFailure[]>; status: SourceStatus } | null {
+    const source = this.opts.connectFailures;
+    if (!source) return null;
+    const byNetns = new Map<number, ConnectFailure[]>();
+    for (const f of source.snapshot()) {
+      const list = byNetns.get(f.netns);
+      if (list) list.push(f);
+      else byNetns.set(f.netns, [f]);
+    }
+    return { byNetns, status: source.status() };
   }
 }
