@@ -240,7 +240,9 @@ export class ConnectFailureTracer {
       this.problems++;
       return;
     }
-    if (r.kind === 'attached' || r.kind === 'heartbeat') {
+    // Attached once a heartbeat comes (BEGIN's, after every probe is attached), not at bpftrace's
+    // "attached_probes" line, which it prints before attaching: failures made then would not be counted.
+    if (r.kind === 'heartbeat') {
       if (!this.attached) {
         this.attached = true;
         this.backoff = this.o.backoffMs ?? 1000;

@@ -24,7 +24,7 @@ export type TracerLine =
 const MAX_LINE = 1024 * 1024;
 const MAX_KEYS = 4096;
 /** The maps the program prints its counts in. */
-const FAIL_MAPS = new Set(['@fail0', '@fail1', '@fail']);
+const FAIL_MAPS = new Set(['@fail0', '@fail1', '@fail2', '@fail']);
 const ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:.]{2,45})$/;
 
 /** Parses one line of the tracer's stdout. */
@@ -46,7 +46,7 @@ export function parseTracerLine(line: string): TracerLine {
     return typeof probes === 'number' && Number.isInteger(probes) ? { kind: 'attached', probes } : { kind: 'bad', problem: 'attached_probes without a count' };
   }
   if (type !== 'map') return { kind: 'other' };
-  // The program counts in @fail0 and @fail1 by turns (a single @fail before): one map per line.
+  // The program counts in @fail0, @fail1 and @fail2 by turns (a single @fail before): one map per line.
   const name = typeof data === 'object' && data !== null ? Object.keys(data).find((k) => FAIL_MAPS.has(k)) : undefined;
   if (name === undefined) return { kind: 'other' };
   const map = (data as Record<string, unknown>)[name];

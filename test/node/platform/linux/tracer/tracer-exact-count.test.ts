@@ -2,8 +2,8 @@
 // range is held makes connect()s fail with EADDRNOTAVAIL as fast as one thread can, for up to 10 s (or
 // 600,000 calls), counting what the kernel answered; the tracer's total for that process must be exactly
 // the client's count, both while it runs (its per-second prints) and when it is stopped right after the
-// load (what was counted since the last print is printed on exit). Before the counts alternated between
-// two maps, the counts of the moment between printing and clearing the one map were lost (0.2 %).
+// load (what was counted since the last print is printed on exit). With one map, the counts of the moment
+// between printing and clearing it were lost (0.05-0.2 %); with two maps by turns, rarely, a few.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

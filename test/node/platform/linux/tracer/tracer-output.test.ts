@@ -17,16 +17,16 @@ describe('the tracer output parser', () => {
     expect(parseTracerLine('{"type": "attached_probes", "data": {"probes": 6}}')).toEqual({ kind: 'attached', probes: 6 });
   });
 
-  it('reads both maps the program counts in by turns, and the single map of older versions, one per line', () => {
+  it('reads the three maps the program counts in by turns, and the single map of older versions, one per line', () => {
     const key = '7,4026531840,99,80,0,10.0.0.9,curl';
     const one = { pid: 7, netns: 4026531840, errno: 99, port: 80, syscall: 'connect', address: '10.0.0.9', comm: 'curl' };
-    for (const map of ['@fail0', '@fail1', '@fail']) {
+    for (const map of ['@fail0', '@fail1', '@fail2', '@fail']) {
       expect(parseTracerLine(`{"type": "map", "data": {"${map}": {"${key}": 12}}}`)).toEqual({ kind: 'failures', problems: [], failures: [{ ...one, count: 12 }] });
     }
     // an empty map prints as an empty object; other maps (bpftrace's own at exit) are not failures
     expect(parseTracerLine('{"type": "map", "data": {"@fail1": {}}}')).toEqual({ kind: 'failures', problems: [], failures: [] });
     expect(parseTracerLine('{"type": "map", "data": {"@gen": 1}}')).toEqual({ kind: 'other' });
-    expect(parseTracerLine('{"type": "map", "data": {"@fail2": {}}}')).toEqual({ kind: 'other' });
+    expect(parseTracerLine('{"type": "map", "data": {"@fail3": {}}}')).toEqual({ kind: 'other' });
     expect(parseTracerLine('{"type": "map", "data": {"@fail0": [1]}}')).toEqual({ kind: 'bad', problem: '@fail0 is not an object' });
   });
 
