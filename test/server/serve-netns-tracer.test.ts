@@ -5,7 +5,6 @@
 // one-namespace monitor does ("node (pid N) in netns NAME failed 7 connects to A:P in the last minute
 // (EADDRNOTAVAIL)"), while an idle namespace stays ok with no failures, and no namespace carries another's.
 // The desktop monitor watching every namespace does the same.
-import { PassThrough } from 'node:stream';
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -21,29 +20,13 @@ import type { Sample } from '../../electron/common/model.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { notAvailable, runFailingClient, type FailingClientResult } from '../netns/failing-client.js';
+import { capture, until } from './serve-io.js';
 
 const canRun = !('error' in tracerPreflight()) && hostReadSupport().ok;
 const FAILS = 7;
 const HELD = 2;
 // A destination no other test uses: the tracer is host-wide and the machine may be shared.
 const DEST = '127.0.0.78';
-
-function capture() {
-  const s = new PassThrough();
-  let text = '';
-  s.on('data', (c) => (text += String(c)));
-  return { stream: s, text: () => text };
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describeNetns('host-wide: each namespace carries the connect failures traced in it (real kernel)', () => {
   // One failing namespace per test (what a client leaves, TIME-WAIT, stays a minute), one idle namespace.
@@ -77,6 +60,11 @@ describeNetns('host-wide: each namespace carries the connect failures traced in 
     expect(client.results.slice(0, HELD)).toEqual(['ok', 'ok']);
     expect(notAvailable(client)).toBe(FAILS);
     return client;
+  }
+
+  /** Both namespaces read, the failing one's reading with the tracer attached. */
+  function bothReadTraced(host: HostSample | null, pod: Namespace): boolean {
+    return find(host, inode(pod))?.sample?.sources.some((x) => x.name === 'connect-tracer' && x.status === 'ok') === true && find(host, idleInode)?.sample != null;
   }
 
   /** Before any failure: both namespaces read, neither exhausted, no failures (the tracer is among their sources). */
@@ -127,7 +115,7 @@ describeNetns('host-wide: each namespace carries the connect failures traced in 
       // a host-wide reading taken with the tracer attached, before anything failed
       const before = await until('both namespaces read with the tracer', async () => {
         const h = await c.getNamespaces();
-        return find(h, inode(ns))?.sample?.sources.some((x) => x.name === 'connect-tracer' && x.status === 'ok') && find(h, idleInode)?.sample ? h! : undefined;
+        return bothReadTraced(h, ns) ? h! : undefined;
       }, 90_000);
       checkBefore(before, ns);
 
@@ -158,7 +146,7 @@ describeNetns('host-wide: each namespace carries the connect failures traced in 
     try {
       const before = await until('both namespaces read with the tracer attached', async () => {
         const h = await host();
-        return find(h, inode(ns))?.sample?.sources.some((x) => x.name === 'connect-tracer' && x.status === 'ok') && find(h, idleInode)?.sample ? h! : undefined;
+        return bothReadTraced(h, ns) ? h! : undefined;
       }, 120_000);
       checkBefore(before, ns);
       const port = 47656;

@@ -4,7 +4,6 @@
 // namespace name, an episode that names the destination), /metrics counts exactly 7 (promtool check metrics
 // clean). bpftrace killed → back with its probes; serve stopped → no bpftrace process, none of the eBPF
 // programs it loaded left in the kernel, tracefs as before. The desktop monitor does the same.
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tracerPreflight } from '../../electron/node/platform/linux/tracer/connect-failure-tracer.js';
 import { runServe } from '../../electron/server/serve.js';
@@ -18,6 +17,7 @@ import { bpftraceChildren } from '../netns/bpftrace-child.js';
 import { parseExposition } from './exposition.js';
 import { promtoolCheckMetrics, promtoolUnavailable } from '../fleet/exporter.js';
 import type { Sample } from '../../electron/common/model.js';
+import { capture, until } from './serve-io.js';
 
 const canTrace = !('error' in tracerPreflight());
 const FAILS = 7;
@@ -36,23 +36,6 @@ net.createServer(() => {}).listen(${PORT}, '${DEST}', async () => {
   process.stdout.write(JSON.stringify(out) + '\\n');
   setTimeout(() => process.exit(0), 4000);
 });`;
-
-function capture() {
-  const s = new PassThrough();
-  let text = '';
-  s.on('data', (c) => (text += String(c)));
-  return { stream: s, text: () => text };
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describeNetns('serve and the desktop monitor keep the connect-failure tracer running', () => {
   let ns: Namespace;
