@@ -87,9 +87,12 @@ describeNetns('the failed-connects panel end to end (Chromium, real serve as roo
     expect(done.results).toEqual(['ok', 'ok', ...Array(FAILS).fill('EADDRNOTAVAIL')]);
 
     const row = page.getByTestId('connect-failures-table').locator('tbody tr', { hasText: `(${done.pid})` });
-    await row.filter({ hasText: `${FAILS}` }).waitFor({ timeout: 90_000 });
-    const cells = (await row.locator('td').allTextContents()).map((t) => t.trim());
-    expect(cells).toEqual([`node (${done.pid})`, `netns ${podNs.name}`, `${DEST}:${PORT}`, 'EADDRNOTAVAIL', String(FAILS), String(FAILS), 'failing now']);
+    // Wait on the cells themselves: the row appears with the first traced failures and counts up (a text
+    // filter on the count also matched the pid, 25 in 25039, while the row still said 3).
+    const cells = async () => (await row.locator('td').allTextContents()).map((t) => t.trim());
+    await expect
+      .poll(cells, { timeout: 90_000, intervals: [250] })
+      .toEqual([`node (${done.pid})`, `netns ${podNs.name}`, `${DEST}:${PORT}`, 'EADDRNOTAVAIL', String(FAILS), String(FAILS), 'failing now']);
     // Facts, not inference: the monitor's own namespace is judged exhausted and the diagnosis quotes the failure.
     const diagnosis = page.locator('[data-testid="diagnosis"][data-id="port-allocation-failures"]');
     await diagnosis.waitFor({ timeout: 30_000 });
