@@ -91,7 +91,7 @@ describeNetns('the failed-connects panel end to end (Chromium, real serve as roo
     // filter on the count also matched the pid, 25 in 25039, while the row still said 3).
     const cells = async () => (await row.locator('td').allTextContents()).map((t) => t.trim());
     await expect
-      .poll(cells, { timeout: 90_000, intervals: [250] })
+      .poll(cells, { timeout: 90_000, interval: 250 })
       .toEqual([`node (${done.pid})`, `netns ${podNs.name}`, `${DEST}:${PORT}`, 'EADDRNOTAVAIL', String(FAILS), String(FAILS), 'failing now']);
     // Facts, not inference: the monitor's own namespace is judged exhausted and the diagnosis quotes the failure.
     const diagnosis = page.locator('[data-testid="diagnosis"][data-id="port-allocation-failures"]');
