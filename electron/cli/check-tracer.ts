@@ -49,10 +49,9 @@ export class CheckTracer {
     return this.tracer.status();
   }
 
-  /** The sample of this namespace with its failures seen so far and the tracer's status. */
+  /** The sample of this namespace with the failures seen so far (judged on its own) and the tracer's status. */
   sample(s: Sample): Sample {
-    const own = this.tracer.snapshot().filter((f) => f.netns === this.ownNetns);
-    return withConnectFailures({ ...s, sources: [...s.sources, this.tracer.status()] }, own, Date.now());
+    return withConnectFailures({ ...s, sources: [...s.sources, this.tracer.status()] }, this.tracer.snapshot(), Date.now(), this.ownNetns);
   }
 
   /** The host sample with each namespace's own failures. */

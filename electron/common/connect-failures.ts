@@ -25,6 +25,11 @@ export interface ConnectFailure {
   /** Epoch ms of the first and the last second it was seen in. */
   firstSeen: number;
   lastSeen: number;
+  /**
+   * Failed in a network namespace other than the one the sample describes (or the sample's own could not
+   * be read): listed and reported, never judged there. That namespace's ports are not the ones that ran out.
+   */
+  elsewhere?: true;
 }
 
 /** Failures at most this old make the destination exhausted now. */
@@ -53,9 +58,20 @@ export function describeFailure(f: ConnectFailure): string {
   return `${f.name} (pid ${f.pid}) in ${f.place ?? `netns ${f.netns}`} failed ${formatCount(n)} ${calls} ${failureEndpoint(f)}${when} (${ERRNO_NAME[f.errno]})`;
 }
 
-/** The failures that are happening now (seen in the last FAILURES_CURRENT_MS), most failed calls first. */
-export function currentFailures(failures: readonly ConnectFailure[] | undefined, now: number): ConnectFailure[] {
+/** The failures happening now (seen in the last FAILURES_CURRENT_MS) wherever they happen, most failed calls first. */
+export function recentFailures(failures: readonly ConnectFailure[] | undefined, now: number): ConnectFailure[] {
   return (failures ?? []).filter((f) => now - f.lastSeen <= FAILURES_CURRENT_MS && (f.recentCount ?? f.count) > 0).sort((a, b) => (b.recentCount ?? b.count) - (a.recentCount ?? a.count) || b.lastSeen - a.lastSeen);
+}
+
+/** The failures happening now in the sample's own namespace: the ones that judge it (severity, cause, episodes, alerts). */
+export function currentFailures(failures: readonly ConnectFailure[] | undefined, now: number): ConnectFailure[] {
+  return recentFailures(failures, now).filter((f) => !f.elsewhere);
+}
+
+/** 4026531840 from "net:[4026531840]" (how a snapshot names its namespace); null when it is not known. */
+export function netnsInode(link: string): number | null {
+  const m = /^net:\[(\d+)\]$/.exec(link);
+  return m ? Number(m[1]) : null;
 }
 
 /** Whether a failure happened toward this destination of the table (same address and port, and the same netns when both are known). */
@@ -66,13 +82,18 @@ function failedToward(d: DestinationUsage, f: ConnectFailure): boolean {
 }
 
 /**
- * The sample with the observed failures added: `connectFailures` always (empty when none); when any
- * failed in the last FAILURES_CURRENT_MS, severity "exhausted" with the failures quoted, and a diagnosis.
+ * The sample with the observed failures added: `connectFailures` always (empty when none), each one not in
+ * `ownNetns` marked `elsewhere`. Failures in the sample's own namespace during the last FAILURES_CURRENT_MS
+ * make it "exhausted" with the failures quoted, and a diagnosis. Failures elsewhere get a warning diagnosis
+ * that quotes them and leave the severity alone: a pod that ran out of its own ports says nothing about
+ * this namespace's. When the own namespace is unknown (null), no failure is judged: which one is ours
+ * would be a guess.
  */
-export function withConnectFailures(sample: Sample, failures: readonly ConnectFailure[], now: number): Sample {
-  const sorted = [...failures].sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen);
+export function withConnectFailures(sample: Sample, failures: readonly ConnectFailure[], now: number, ownNetns: number | null): Sample {
+  const marked = failures.map((f) => (ownNetns !== null && f.netns === ownNetns ? withoutElsewhere(f) : { ...f, elsewhere: true as const }));
+  const sorted = marked.sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen);
+  const out: Sample = { ...sample, connectFailures: sorted, diagnoses: withElsewhere(sample.diagnoses, recentFailures(sorted, now).filter((f) => f.elsewhere), ownNetns) };
   const current = currentFailures(sorted, now);
-  const out: Sample = { ...sample, connectFailures: sorted };
   if (current.length === 0) return out;
   const total = current.reduce((n, f) => n + (f.recentCount ?? f.count), 0);
   // The destinations of the table the failures went to are exhausted too: a fact, whatever their figures say.
@@ -84,7 +105,7 @@ export function withConnectFailures(sample: Sample, failures: readonly ConnectFa
     severity: 'critical',
     title: 'The kernel refused connects for lack of a port (observed)',
     summary: `${quoted[0]}${current.length > 1 ? `, and ${current.length - 1} more` : ''}: seen by the kernel's own tracepoints, not inferred.`,
-    evidence: current.slice(0, 10).map((f) => `${describeFailure(f)}, ${new Date(f.firstSeen).toISOString()} – ${new Date(f.lastSeen).toISOString()}`),
+    evidence: evidenceOf(current),
     recommendations: [],
   };
   return {
@@ -93,8 +114,42 @@ export function withConnectFailures(sample: Sample, failures: readonly ConnectFa
     worst,
     severity: 'exhausted',
     severityReason: `Observed: ${quoted.join('; ')}${current.length > 3 ? `; ${current.length - 3} more` : ''} (${total.toLocaleString('en-US')} failed calls in the last ${Math.round(FAILURES_CURRENT_MS / 1000)} s).`,
-    diagnoses: [diagnosis, ...sample.diagnoses],
+    diagnoses: [diagnosis, ...out.diagnoses],
   };
+}
+
+function withoutElsewhere(f: ConnectFailure): ConnectFailure {
+  if (!f.elsewhere) return f;
+  const { elsewhere: _, ...own } = f;
+  return own;
+}
+
+function evidenceOf(failures: readonly ConnectFailure[]): string[] {
+  return failures.slice(0, 10).map((f) => `${describeFailure(f)}, ${new Date(f.firstSeen).toISOString()} – ${new Date(f.lastSeen).toISOString()}`);
+}
+
+/** The diagnoses with one (a warning, first) for failures happening in other namespaces, when there are any. */
+function withElsewhere(diagnoses: Diagnosis[], elsewhere: readonly ConnectFailure[], ownNetns: number | null): Diagnosis[] {
+  if (elsewhere.length === 0) return diagnoses;
+  const where = new Set(elsewhere.map((f) => f.place ?? `netns ${f.netns}`));
+  const diagnosis: Diagnosis = {
+    id: 'port-allocation-failures-elsewhere',
+    severity: 'warning',
+    title: ownNetns === null ? 'The kernel refused connects for lack of a port, in a namespace this reading cannot place (observed)' : 'The kernel refused connects for lack of a port in another network namespace (observed)',
+    summary:
+      `${describeFailure(elsewhere[0]!)}${elsewhere.length > 1 ? `, and ${elsewhere.length - 1} more` : ''}. ` +
+      (ownNetns === null
+        ? 'This reading could not name its own network namespace, so these failures do not judge it.'
+        : `${where.size === 1 ? 'That namespace has' : 'Those namespaces have'} ports of ${where.size === 1 ? 'its' : 'their'} own: this one's severity does not rest on them.`),
+    evidence: evidenceOf(elsewhere),
+    recommendations: [
+      {
+        kind: 'investigate',
+        text: "Judge every namespace on its own: `portwatch check --netns host`, `portwatch serve --netns host`, or the desktop app's all-namespaces watch (as root).",
+      },
+    ],
+  };
+  return [diagnosis, ...diagnoses];
 }
 
 /** The source name the connect-failure tracer reports under in Sample.sources. */

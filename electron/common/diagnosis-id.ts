@@ -13,6 +13,7 @@ export const DIAGNOSIS_IDS = [
   'reserved-or-listeners-eat-range',
   'kernel-counters',
   'port-allocation-failures',
+  'port-allocation-failures-elsewhere',
   'conntrack-near-full',
 ] as const;
 

@@ -17,7 +17,7 @@ export function withHostConnectFailures(host: HostSample, failures: readonly Con
     .map((n) => {
       if (!n.sample) return n;
       const own = byNetns.get(n.identity.inode) ?? [];
-      return { ...n, sample: withConnectFailures({ ...n.sample, sources: [...n.sample.sources, tracer] }, own, now) };
+      return { ...n, sample: withConnectFailures({ ...n.sample, sources: [...n.sample.sources, tracer] }, own, now, n.identity.inode) };
     })
     .sort(compareNamespaces);
   const worst = namespaces.find((n) => n.sample !== null)?.identity.id ?? null;

@@ -150,6 +150,7 @@ const connectFailure: Schema<ConnectFailure> = obj<ConnectFailure>(
     place: optional(str({ maxLength: 300 })),
     firstSeen: num({ min: 0 }),
     lastSeen: num({ min: 0 }),
+    elsewhere: optional(oneOf(true)),
   },
   { strict: false },
 );

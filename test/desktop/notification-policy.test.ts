@@ -102,7 +102,7 @@ describe('notification policy: connects the kernel refused (failure tracer)', ()
   const failure = (t: number, remoteAddress: string, recentCount: number): ConnectFailure => ({
     pid: 812, name: 'nginx', netns: 4026532173, place: 'pod web-7', syscall: 'connect', remoteAddress, remotePort: 8080, errno: 99, count: recentCount, recentCount, firstSeen: t, lastSeen: t,
   });
-  const failing = (t: number, ...dests: string[]) => withConnectFailures(severitySample(t, 'ok', 0.2, 300), dests.map((d) => failure(t, d, 1204)), t);
+  const failing = (t: number, ...dests: string[]) => withConnectFailures(severitySample(t, 'ok', 0.2, 300), dests.map((d) => failure(t, d, 1204)), t, 4026532173);
 
   it('tells the failure itself: who failed where, how often in the last minute; a new failing destination is news even when already exhausted', () => {
     const p = new NotificationPolicy();

@@ -43,8 +43,8 @@ describe('pressureCause with connects the kernel refused', () => {
     const other = makeDestination(900, 1000, { remoteAddress: '10.0.0.9', remotePort: 443 });
     const s = withConnectFailures(makeSample(t, 10, { destinations: [other, dest], worst: other }), [
       { pid: 812, name: 'nginx', netns: 1, syscall: 'connect', remoteAddress: '10.0.3.7', remotePort: 8080, errno: 99, count: 3000, recentCount: 1, firstSeen: t, lastSeen: t },
-    ], t);
+    ], t, 1);
     expect(pressureCause(s)).toEqual({ where: '10.0.3.7:8080', what: 'nginx (pid 812): 1 connect failed in the last minute (EADDRNOTAVAIL)', destinationKey: dest.key });
-    expect(pressureLine(withConnectFailures(makeSample(t + 120_000, 10, { destinations: [other], worst: other }), s.connectFailures!, t + 120_000))).toMatch(/^10\.0\.0\.9:443/);
+    expect(pressureLine(withConnectFailures(makeSample(t + 120_000, 10, { destinations: [other], worst: other }), s.connectFailures!, t + 120_000, 1))).toMatch(/^10\.0\.0\.9:443/);
   });
 });

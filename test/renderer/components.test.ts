@@ -193,6 +193,14 @@ describe('ConnectFailures', () => {
     expect(el.querySelector('[data-testid="tracer-state"]')!.getAttribute('data-status')).toBe('ok');
   });
 
+  it('marks a row of another namespace: failing now there, a warning here', () => {
+    const el = render(ConnectFailures, { sample: makeSample(T, 10, { sources: [tracer('ok')], connectFailures: [{ ...failure, elsewhere: true }] }) });
+    const row = el.querySelector('tbody tr')!;
+    expect([...row.querySelectorAll('td')].map((td) => td.textContent!.trim()).slice(1, 2)).toEqual(['pod web-7 · another namespace']);
+    expect(row.classList.contains('elsewhere')).toBe(true);
+    expect(row.querySelector('.badge')!.className).toContain('sev-warning');
+  });
+
   it('says why the tracer cannot run and how to fix it, and lists nothing it did not see', () => {
     const el = render(ConnectFailures, { sample: makeSample(T, 10, { sources: [tracer('unsupported', 'bpftrace is not installed (fix: apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace)')], connectFailures: [] }) });
     const state = el.querySelector('[data-testid="tracer-state"]')!;

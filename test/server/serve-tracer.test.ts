@@ -1,8 +1,8 @@
 // `portwatch serve` keeps the connect-failure tracer running, on the real kernel: serve runs in the host
 // namespace as root, a client in a pod-like namespace with a 2-port range makes exactly 7 connects fail,
-// and the monitor's samples carry them (the host exhausted, the failure quoted with the client's pid and
-// namespace name, an episode that names the destination), /metrics counts exactly 7 (promtool check metrics
-// clean). bpftrace killed → back with its probes; serve stopped → no bpftrace process, none of the eBPF
+// and /metrics counts exactly 7 (promtool check metrics clean). The monitor judges its own namespace only:
+// the pod's failures are quoted as a warning diagnosis and start no episode here, and the host's severity
+// does not rest on them (serve-netns-tracer.test.ts: --netns host judges the pod by them). bpftrace killed → back with its probes; serve stopped → no bpftrace process, none of the eBPF
 // programs it loaded left in the kernel, tracefs as before. The desktop monitor does the same.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tracerPreflight } from '../../electron/node/platform/linux/tracer/connect-failure-tracer.js';
@@ -48,7 +48,7 @@ describeNetns('serve and the desktop monitor keep the connect-failure tracer run
     await ns?.destroy();
   });
 
-  it.runIf(canTrace)('serve: failures in a pod-like namespace reach the sample, the episode and /metrics exactly; a killed bpftrace comes back; stop leaves nothing behind', async () => {
+  it.runIf(canTrace)('serve: failures in a pod-like namespace reach /metrics exactly and are quoted, not judged, in the host\'s namespace; a killed bpftrace comes back; stop leaves nothing behind', async () => {
     const out = capture();
     const ac = new AbortController();
     const done = runServe(['--metrics-only', '--port', '0', '--netns', 'self'], { stdout: out.stream, stderr: capture().stream }, ac.signal);
@@ -75,7 +75,12 @@ describeNetns('serve and the desktop monitor keep the connect-failure tracer run
         const s = await scrape();
         return s.m.get(counted) === FAILS ? s : undefined;
       }, 90_000);
-      expect(seen.m.get('portwatch_severity_level')).toBe(4);
+      // Another namespace's ports ran out, not this one's: quoted as a warning, never this namespace's exhaustion.
+      const elsewhere = await until('the warning that quotes them', async () => {
+        const s = await scrape();
+        return s.m.get('portwatch_diagnosis{id="port-allocation-failures-elsewhere"}') === 2 ? s : undefined;
+      }, 30_000);
+      expect(elsewhere.m.get('portwatch_severity_level')).toBeLessThan(4);
       expect(seen.m.get('portwatch_connect_tracer_up')).toBe(1);
       if (promtoolUnavailable() === null) expect(promtoolCheckMetrics(seen.text)).toEqual({ status: 0, output: '' });
       // Nothing more arrives for them: exactly FAILS.
@@ -97,14 +102,9 @@ describeNetns('serve and the desktop monitor keep the connect-failure tracer run
       expect(Object.values(bpfProgramState([...programs, ...programs2]))).toEqual([...programs, ...programs2].map(() => 'gone'));
       expect(tracefsState()).toEqual(before);
 
-      // An exhausted episode covers the failures. The tracer is host-wide and this host is shared: when
-      // another run's failures had already made the episode exhausted, that one stays its peak; otherwise
-      // the episode names this destination and quotes the failure.
-      const episodes = readEpisodes(process.env.PORTWATCH_STATE_DIR!).episodes.filter((e) => e.start <= failedAt && (e.end === null || e.end >= failedAt));
-      expect(episodes.map((e) => e.peakSeverity)).toContain('exhausted');
-      const ours = episodes.find((e) => e.worstDestination === `${DEST}:${PORT}`);
-      if (ours) expect(ours.cause).toContain(`node (pid ${client.pid}) in netns ${ns.name} failed ${FAILS} connects to ${DEST}:${PORT} in the last minute (EADDRNOTAVAIL)`);
-      else expect(episodes.some((e) => e.peakSeverity === 'exhausted' && /failed [\d,]+ connects? to/.test(e.cause) && e.start < failedAt)).toBe(true);
+      // No episode of this namespace names the pod's destination (before this change one did, exhausted).
+      const episodes = readEpisodes(process.env.PORTWATCH_STATE_DIR!).episodes.filter((e) => e.end === null || e.end >= failedAt);
+      expect(episodes.filter((e) => e.worstDestination === `${DEST}:${PORT}` || e.cause.includes(`${DEST}:${PORT}`))).toEqual([]);
     } finally {
       ac.abort();
       await done;

@@ -3,7 +3,7 @@
 // Every piece of state is bounded.
 import { DEFAULT_ANALYSIS_CONFIG, parseAnalysisConfig, type AnalysisConfig } from '../../common/config.js';
 import type { Diagnosis, DestinationUsage, KernelCounters, PortBasis, PortRange, Sample, SeverityOrUnknown, SourceStatus, TickSample } from '../../common/model.js';
-import { withConnectFailures, type ConnectFailure } from '../../common/connect-failures.js';
+import { netnsInode, withConnectFailures, type ConnectFailure } from '../../common/connect-failures.js';
 import { ALL_TCP_STATES, TCP_STATE, TCP_STATE_NAMES, type TcpStateName } from '../../common/tcp-state.js';
 import type { Snapshot, SocketTable, Tick } from '../platform/types.js';
 import { formatEndpoint } from './address.js';
@@ -127,7 +127,7 @@ export class Analyzer {
     const sample = this.recent.apply(snapshot, assembleSample(snapshot, cost, this.config, a, d, j));
     if (!traced) return sample;
     // Failed connects the kernel reported are facts: their destinations are exhausted while they occur, no inference.
-    return withConnectFailures({ ...sample, sources: [...sample.sources, traced.status] }, traced.failures, snapshot.time);
+    return withConnectFailures({ ...sample, sources: [...sample.sources, traced.status] }, traced.failures, snapshot.time, netnsInode(snapshot.netns));
   }
 
   // Stage 1: what the table holds, the usable capacity, and who can take which port.

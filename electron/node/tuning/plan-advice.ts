@@ -87,6 +87,8 @@ const BY_DIAGNOSIS: { readonly [D in DiagnosisId]: readonly AdviceId[] } = {
   'narrow-range': ['connection-reuse'],
   'kernel-counters': ['connection-reuse'],
   'port-allocation-failures': [],
+  // another namespace's failures: nothing to change here
+  'port-allocation-failures-elsewhere': [],
   'conntrack-near-full': [],
 };
 

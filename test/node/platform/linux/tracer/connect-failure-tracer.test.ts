@@ -41,7 +41,7 @@ describe('tracer preflight', () => {
     expect(await t.waitAttached(10)).toBe(false);
     expect(t.status()).toMatchObject({ name: 'connect-tracer', status: 'unsupported', error: expect.stringMatching(/needs root .*fix: run Portwatch as root/) });
     const s = makeSample(Date.now());
-    expect(withConnectFailures(s, t.snapshot(), Date.now())).toMatchObject({ severity: s.severity, connectFailures: [] });
+    expect(withConnectFailures(s, t.snapshot(), Date.now(), null)).toMatchObject({ severity: s.severity, connectFailures: [] });
     await t.stop();
   });
 });
@@ -75,8 +75,8 @@ describeNetns('the connect-failure tracer on the real kernel', () => {
       { pid: client.pid, name: 'node', netns: client.netns, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 8080, errno: 99, count: 3, recentCount: 3, place: `netns ${ns.name}` },
       { pid: client.pid, name: 'node', netns: client.netns, syscall: 'connect', remoteAddress: '::1', remotePort: 8080, errno: 99, count: 2, recentCount: 2, place: `netns ${ns.name}` },
     ]);
-    // Facts, not inference: the sample is exhausted and says who failed where.
-    const s = withConnectFailures(makeSample(Date.now()), seen, Date.now());
+    // Facts, not inference: the namespace's sample is exhausted and says who failed where.
+    const s = withConnectFailures(makeSample(Date.now()), seen, Date.now(), client.netns);
     expect(s.severity).toBe('exhausted');
     expect(s.severityReason).toContain(`node (pid ${client.pid}) in netns ${ns.name} failed 3 connects to 127.0.0.1:8080 in the last minute (EADDRNOTAVAIL)`);
     expect(s.diagnoses[0]).toMatchObject({ id: 'port-allocation-failures', severity: 'critical' });
