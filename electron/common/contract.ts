@@ -26,6 +26,7 @@ import {
   type TuningStatus,
   type TuningTerminalChunk,
 } from './tuning-contract.js';
+import { HOST_LOGIN_EVENTS, HOST_LOGIN_PARAMS, HOST_LOGIN_RESULTS, type HostLoginEvents, type HostLoginMethods } from './host-login.js';
 
 /** Bumped on any incompatible change of messages. */
 export const CONTRACT_VERSION = 1;
@@ -93,7 +94,7 @@ export interface HistoryParams {
 }
 
 /** Every request: its parameters and its result. */
-export interface Methods {
+export interface Methods extends HostLoginMethods {
   /** Who the monitor is, its version and how it bounds history. */
   getInfo: { params: Record<string, never>; result: MonitorInfo };
   /** The latest sample and tick. */
@@ -133,7 +134,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 /** Every event the monitor pushes: its payload. */
-export interface Events {
+export interface Events extends HostLoginEvents {
   /** A full analysed sample (adaptive cadence, about 1–10 s). */
   sample: Sample;
   /** A cheap 1 Hz tick. */
@@ -239,6 +240,7 @@ export const PARAMS_SCHEMAS: { [M in MethodName]: Schema<Params<M>> } = {
   getNamespaces: noParams,
   getHosts: noParams,
   ...TUNING_PARAMS,
+  ...HOST_LOGIN_PARAMS,
 };
 
 export const METHOD_NAMES = Object.keys(PARAMS_SCHEMAS) as MethodName[];
@@ -318,6 +320,7 @@ export const RESULT_SCHEMAS: { [M in MethodName]: Schema<Result<M>> } = {
   getConnections: connectionPageSchema,
   getHosts: hostListSchema,
   ...TUNING_RESULTS,
+  ...HOST_LOGIN_RESULTS,
 };
 
 const pointSchema = (n: number): Schema<HistoryPoint> => {
@@ -351,6 +354,7 @@ export const EVENT_SCHEMAS: { [E in EventName]: Schema<Events[E]> } = {
   episode: episodeSchema,
   namespaces: hostSampleSchema,
   ...TUNING_EVENTS,
+  ...HOST_LOGIN_EVENTS,
 };
 
 /** Checks a message sent by the monitor (a response or an event), naming the culprit field when wrong. */
@@ -400,3 +404,4 @@ export function parseRequest(message: unknown): Validated<RequestMessage> & { id
 export * from './tuning-contract.js';
 export * from './connections.js';
 export * from './hosts.js';
+export * from './host-login.js';

@@ -1,7 +1,7 @@
 // The hosts one dashboard can show (`portwatch serve --ssh a --ssh b`): what the page's host picker lists,
 // each with its severity, and which one this page is scoped to. Pure data.
 import type { SeverityOrUnknown } from './model.js';
-import { arr, bool, num, obj, oneOf, str, type Schema } from './schema.js';
+import { arr, bool, num, obj, oneOf, optional, str, type Schema } from './schema.js';
 
 /** The most hosts a picker lists (serve watches at most this many). */
 export const MAX_PICKER_HOSTS = 64;
@@ -17,6 +17,8 @@ export interface HostSummary {
   severityReason: string;
   /** True for the host this connection is scoped to. */
   current: boolean;
+  /** The host waits for the user (password, passphrase, host key) and this app can open a login terminal for it (the desktop window). */
+  canLogIn?: boolean;
 }
 
 /** Checks a host list from a transport. */
@@ -28,6 +30,7 @@ export const hostListSchema: Schema<HostSummary[]> = arr(
       severity: oneOf('unknown', 'ok', 'warning', 'critical', 'exhausted'),
       severityReason: str({ maxLength: 2000 }),
       current: bool,
+      canLogIn: optional(bool),
     },
     { strict: false },
   ),

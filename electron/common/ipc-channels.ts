@@ -24,6 +24,10 @@ export const REQUEST_CHANNELS = {
   resizeTuningTerminal: 'portwatch:resizeTuningTerminal',
   keepTuning: 'portwatch:keepTuning',
   revertTuning: 'portwatch:revertTuning',
+  startHostLogin: 'portwatch:startHostLogin',
+  writeHostLogin: 'portwatch:writeHostLogin',
+  resizeHostLogin: 'portwatch:resizeHostLogin',
+  cancelHostLogin: 'portwatch:cancelHostLogin',
 } as const satisfies Record<MethodName, `${typeof IPC_PREFIX}${MethodName}`>;
 
 /** The one channel the main process pushes monitor events on. */

@@ -13,8 +13,10 @@ import { RemoteSampleSource } from '../node/remote/remote-sample-source.js';
 import type { RemoteHostStatus } from '../node/remote/remote-backend.js';
 import type { SshRunner } from '../node/remote/ssh-command.js';
 import { parseSshTarget } from '../node/remote/ssh-target.js';
+import type { SshConnection } from '../node/remote/ssh-command.js';
 import { MonitorService } from '../node/service/monitor-service.js';
 import { MAX_HOSTS } from './host-list.js';
+import { HostLogins, type SpawnLoginPty } from './host-logins.js';
 
 export interface HostMonitorsOptions {
   /** The private directory of the SSH control sockets (control-dir.ts). */
@@ -27,6 +29,9 @@ export interface HostMonitorsOptions {
   analysis?: AnalysisConfig;
   /** Runs ssh (tests: inside a namespace); default /usr/bin/ssh. */
   runner?: SshRunner;
+  /** Runs the login's ssh through another program (tests: `ip netns exec NS`, as `runner` does); default none. */
+  loginLauncher?: readonly string[];
+  spawnLoginPty?: SpawnLoginPty;
   /** Seconds between counter ticks and bounds of the full-sample interval (RemoteSampleSource's defaults when absent). */
   tickSec?: number;
   minFullSec?: number;
@@ -39,9 +44,12 @@ export interface HostReading {
   status: RemoteHostStatus;
   /** Why this host is not being watched at all (its SSH control directory is unsafe), or null. */
   problem: string | null;
+  /** The host waits for the user (a password, a passphrase, a host key to accept): a login in the window would help. */
+  needsLogin: boolean;
 }
 
 interface Watched {
+  connection: SshConnection;
   source: RemoteSampleSource;
   service: MonitorService;
   unsubscribe: () => void;
@@ -63,9 +71,18 @@ export class HostMonitors {
   private readonly eventListeners = new Set<(label: string, event: MonitorEvent) => void>();
 
   private readonly opts: HostMonitorsOptions;
+  /** Logins in the window's terminal, one at most per host; their events go out with the host's own. */
+  readonly logins: HostLogins;
 
   constructor(opts: HostMonitorsOptions) {
     this.opts = { ...opts };
+    this.logins = new HostLogins({
+      connectionOf: (label) => this.watched.get(label)?.connection ?? null,
+      loggedIn: (label) => this.watched.get(label)?.source.readNow(),
+      emit: (label, event) => notifyAll(this.eventListeners, label, event as MonitorEvent),
+      ...(opts.loginLauncher ? { launcher: opts.loginLauncher } : {}),
+      ...(opts.spawnLoginPty ? { spawnPty: opts.spawnLoginPty } : {}),
+    });
   }
 
   /** Starts the hosts new to `hosts`, stops those no longer in it, and takes its order (at once; the promise is the stopping). */
@@ -73,6 +90,7 @@ export class HostMonitors {
     const wanted = hosts.slice(0, MAX_HOSTS);
     const gone = [...this.watched.entries()].filter(([h]) => !wanted.includes(h));
     for (const [h] of gone) this.watched.delete(h);
+    this.logins.keep(wanted);
     for (const h of wanted) if (!this.watched.has(h)) this.start(h);
     this.order = this.controlDirProblem ? wanted : wanted.filter((h) => this.watched.has(h));
     return Promise.all(gone.map(([, w]) => stopWatched(w))).then(() => undefined);
@@ -82,8 +100,9 @@ export class HostMonitors {
   readings(): HostReading[] {
     return this.order.map((label) => {
       const w = this.watched.get(label);
-      if (!w) return { label, sample: null, status: { state: 'never', since: null, message: '' }, problem: this.controlDirProblem || 'not started' };
-      return { label, sample: w.source.latest(), status: w.source.status(), problem: null };
+      if (!w) return { label, sample: null, status: { state: 'never', since: null, message: '' }, problem: this.controlDirProblem || 'not started', needsLogin: false };
+      const status = w.source.status();
+      return { label, sample: w.source.latest(), status, problem: null, needsLogin: status.state === 'needs-login' || status.state === 'host-key-unknown' };
     });
   }
 
@@ -136,8 +155,9 @@ export class HostMonitors {
       process.emitWarning(`Portwatch: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
+    const connection: SshConnection = { target, controlDir: this.opts.controlDir, ...(this.opts.sshConfig ? { configFile: this.opts.sshConfig } : {}) };
     const source = new RemoteSampleSource({
-      connection: { target, controlDir: this.opts.controlDir, ...(this.opts.sshConfig ? { configFile: this.opts.sshConfig } : {}) },
+      connection,
       ...(this.opts.analysis ? { analysis: this.opts.analysis } : {}),
       ...(this.opts.runner ? { runner: this.opts.runner } : {}),
       ...(this.opts.tickSec !== undefined ? { tickSec: this.opts.tickSec } : {}),
@@ -157,7 +177,7 @@ export class HostMonitors {
       fromSamples();
       fromEvents();
     };
-    this.watched.set(label, { source, service, unsubscribe });
+    this.watched.set(label, { connection, source, service, unsubscribe });
     source.start();
   }
 }

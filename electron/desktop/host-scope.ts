@@ -64,7 +64,8 @@ export function desktopHostSummaries(local: Sample | null, readings: readonly Ho
   };
   const hosts = readings.slice(0, MAX_PICKER_HOSTS - 1).map((r, i): HostSummary => {
     const reason = r.problem ?? r.sample?.severityReason ?? unreachableReason(r.status) ?? 'Waiting for the first reading';
-    return { index: i + 1, label: r.label, severity: r.problem ? 'unknown' : (r.sample?.severity ?? 'unknown'), severityReason: reason.slice(0, 2000), current: current === i + 1 };
+    const summary: HostSummary = { index: i + 1, label: r.label, severity: r.problem ? 'unknown' : (r.sample?.severity ?? 'unknown'), severityReason: reason.slice(0, 2000), current: current === i + 1 };
+    return r.needsLogin && !r.problem ? { ...summary, canLogIn: true } : summary;
   });
   return [mine, ...hosts];
 }

@@ -13,6 +13,7 @@ import { LastEpisode } from '../desktop/last-episode.js';
 import { RotatingLog } from '../desktop/log-file.js';
 import { isHostListError, moveHost, removeHost } from '../desktop/host-list.js';
 import { HostMonitors } from '../desktop/host-monitors.js';
+import { answerHostLogin } from '../desktop/host-login-routing.js';
 import { desktopHostSummaries, hostOfScope, scopeOfHost, THIS_COMPUTER } from '../desktop/host-scope.js';
 import { defaultControlDir } from '../node/remote/control-dir.js';
 import type { MonitorConfig } from '../desktop/monitor-config.js';
@@ -246,6 +247,7 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
         return r ? h.service(r.label) : null;
       },
       summaries: (scope) => desktopHostSummaries(localSample, h.readings(), scope),
+      login: (scope, method, params) => answerHostLogin(h, scope, method, params),
     };
     const ipc = new IpcChokepoint({ ipcMain: api.ipcMain, endpoint: m.endpoint, hosts: routing, trusted: () => ({ webContentsId: windows.trustedId(), origin: APP_ORIGIN }), log, clock });
     chokepoint = ipc;
@@ -327,3 +329,4 @@ export function createDesktopApp(api: ElectronApi, o: DesktopOptions): DesktopAp
   (facade as { ready: Promise<void> }).ready = app.whenReady().then(start);
   return facade;
 }
+

@@ -3,7 +3,8 @@
 // the app's origin; then the arguments pass the contract's schema for that channel's method. Anything
 // else is refused, logged (bounded), and answered with an error that changes nothing. The page's URL says
 // which host it shows (`?host=N`, desktop/host-scope.ts): its requests go to that host's monitor only.
-import type { MethodName, MonitorEndpoint, MonitorEvent, ResponseMessage } from '../common/contract.js';
+import { isContractError, type MethodName, type MonitorEndpoint, type MonitorEvent, type ResponseMessage } from '../common/contract.js';
+import { HOST_LOGIN_METHODS, type HostLoginMethods } from '../common/host-login.js';
 import type { HostSummary } from '../common/hosts.js';
 import { hostScopeOf, THIS_COMPUTER } from '../desktop/host-scope.js';
 import { checkChannel, checkPayload, checkSender, type SenderFacts, type TrustedSender } from '../desktop/ipc-checks.js';
@@ -19,7 +20,11 @@ export interface HostRouting {
   endpoint(scope: number): MonitorEndpoint | null;
   /** The host picker's list as the page of `scope` sees it. */
   summaries(scope: number): HostSummary[];
+  /** Answers a login method for the host of scope N ≥ 1 (its params checked); absent: no logins here. */
+  login?<M extends keyof HostLoginMethods>(scope: number, method: M, params: HostLoginMethods[M]['params']): Promise<HostLoginMethods[M]['result']>;
 }
+
+const LOGIN_METHODS: ReadonlySet<string> = new Set(HOST_LOGIN_METHODS);
 
 export interface ChokepointOptions {
   ipcMain: IpcMainLike;
@@ -81,6 +86,8 @@ export class IpcChokepoint {
     }
     // The host list is the main process's to tell (a monitor knows only its own host).
     if (method === 'getHosts' && this.opts.hosts) return { id, ok: true, result: this.opts.hosts.summaries(scope) };
+    // So are logins: always to the host the asking page shows, never another's.
+    if (LOGIN_METHODS.has(method)) return this.login(id, scope, method as keyof HostLoginMethods, payload.request.params);
     const endpoint = scope === THIS_COMPUTER ? this.opts.endpoint : (this.opts.hosts?.endpoint(scope) ?? null);
     if (!endpoint) return { id, ok: false, error: { code: 'unavailable', message: `host ${scope} is not in the host list (any more): choose another host` } };
     this.inFlight++;
@@ -91,6 +98,21 @@ export class IpcChokepoint {
     } catch (err) {
       this.opts.log(`IPC ${method} failed in the monitor: ${err instanceof Error ? err.message : String(err)}`);
       return { id, ok: false, error: { code: 'internal', message: `${method} failed inside the monitor` } };
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async login(id: number, scope: number, method: keyof HostLoginMethods, params: unknown): Promise<ResponseMessage> {
+    const login = this.opts.hosts?.login;
+    if (scope === THIS_COMPUTER || !login) return { id, ok: false, error: { code: 'unavailable', message: `${method}: ${scope === THIS_COMPUTER ? 'this computer needs no login' : 'logins are not offered here'}` } };
+    this.inFlight++;
+    try {
+      return { id, ok: true, result: await login(scope, method, params as never) };
+    } catch (err) {
+      if (isContractError(err)) return { id, ok: false, error: { code: err.code, message: err.message.slice(0, 500) } };
+      this.opts.log(`IPC ${method} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { id, ok: false, error: { code: 'internal', message: `${method} failed in the main process` } };
     } finally {
       this.inFlight--;
     }

@@ -50,10 +50,11 @@ describe('host scope of the desktop window', () => {
   });
 
   const readings: HostReading[] = [
-    { label: 'lb1', sample: { ...severitySample(T, 'ok', 0.1), severity: 'unknown', severityReason: 'Unreachable since 2026-12-05 12:00:00 UTC: ssh: connect to host lb1 port 22: Connection refused' }, status: { state: 'unreachable', since: T, message: 'ssh: connect to host lb1 port 22: Connection refused' }, problem: null },
-    { label: 'ops@lb2:2222', sample: severitySample(T, 'critical', 0.96, 240), status: { state: 'connected', since: T, message: '' }, problem: null },
-    { label: 'lb3', sample: null, status: { state: 'never', since: null, message: '' }, problem: null },
-    { label: 'lb4', sample: null, status: { state: 'never', since: null, message: '' }, problem: '/run/user/0/portwatch-ssh: is open to other users (mode 777); it must be 700' },
+    { label: 'lb1', sample: { ...severitySample(T, 'ok', 0.1), severity: 'unknown', severityReason: 'Unreachable since 2026-12-05 12:00:00 UTC: ssh: connect to host lb1 port 22: Connection refused' }, status: { state: 'unreachable', since: T, message: 'ssh: connect to host lb1 port 22: Connection refused' }, problem: null, needsLogin: false },
+    { label: 'ops@lb2:2222', sample: severitySample(T, 'critical', 0.96, 240), status: { state: 'connected', since: T, message: '' }, problem: null, needsLogin: false },
+    { label: 'lb3', sample: null, status: { state: 'never', since: null, message: '' }, problem: null, needsLogin: false },
+    { label: 'lb4', sample: null, status: { state: 'never', since: null, message: '' }, problem: '/run/user/0/portwatch-ssh: is open to other users (mode 777); it must be 700', needsLogin: false },
+    { label: 'pw@lb5', sample: null, status: { state: 'needs-login', since: T, message: 'pw@lb5: needs you to log in (password, key passphrase or one-time code) in a terminal first (Permission denied)' }, problem: null, needsLogin: true },
   ];
 
   it('maps hosts to scopes and back, 0 being this computer', () => {
@@ -62,7 +63,7 @@ describe('host scope of the desktop window', () => {
     expect(scopeOfHost(null, readings)).toBe(0);
     expect(hostOfScope(0, readings)).toBeNull();
     expect(hostOfScope(2, readings)?.label).toBe('ops@lb2:2222');
-    expect(hostOfScope(5, readings)).toBeNull();
+    expect(hostOfScope(6, readings)).toBeNull();
   });
 
   it('lists this computer first, then every host with its severity; unreachable, unread and unsafe hosts are unknown with the reason', () => {
@@ -73,7 +74,11 @@ describe('host scope of the desktop window', () => {
       [2, 'ops@lb2:2222', 'critical', true],
       [3, 'lb3', 'unknown', false],
       [4, 'lb4', 'unknown', false],
+      [5, 'pw@lb5', 'unknown', false],
     ]);
+    // Only a host that waits for the user offers the window's login; this computer never does.
+    expect(list.map((h) => h.canLogIn ?? false)).toEqual([false, false, false, false, false, true]);
+    expect(list[5]!.severityReason).toMatch(/^Needs login since 2026-12-05 12:00:00 UTC: pw@lb5: needs you to log in/);
     expect(list[1]!.severityReason).toMatch(/^Unreachable since 2026-12-05 12:00:00 UTC: ssh: connect to host lb1/);
     expect(list[3]!.severityReason).toBe('Waiting for the first reading');
     expect(list[4]!.severityReason).toMatch(/is open to other users/);

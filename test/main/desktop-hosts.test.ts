@@ -2,11 +2,13 @@
 // page's host picker lists this computer and every host in the settings with its severity; the page of a
 // host (?host=N, the only navigation the window allows) is that host's own dashboard, fed by its own
 // monitor over SSH and sent only that host's events; a host's notification names it and opens the window
-// on it; editing the list keeps the window on the host it shows. Electron itself is the stand-in.
+// on it; editing the list keeps the window on the host it shows; a host that needs a password is logged in
+// to from its page, in a real ssh in a pty, the password typed there reaching ssh only. Electron itself is
+// the stand-in.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { ResponseMessage, Snapshot } from '../../electron/common/contract.js';
+import type { HostLoginSession, ResponseMessage, Snapshot } from '../../electron/common/contract.js';
 import type { HostSummary } from '../../electron/common/hosts.js';
 import { EVENT_CHANNEL, REQUEST_CHANNELS } from '../../electron/common/ipc-channels.js';
 import type { Sample } from '../../electron/common/model.js';
@@ -18,7 +20,7 @@ import { ipcEvent, preventable } from '../desktop/fake-electron.js';
 import { severitySample } from '../desktop/samples.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { exhaustRemote, type RemoteHold } from '../remote/remote-exhaustion.js';
-import { startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
+import { PASSWORD_USER, startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
 
 describeNetns('desktop window on remote hosts over a real sshd', () => {
   let pair: SshdPair;
@@ -140,5 +142,65 @@ describeNetns('desktop window on remote hosts over a real sshd', () => {
     // A page left on a host number past the list's end is told so, and reaches nothing.
     const stale = (await h.fake.ipcMain.invoke(REQUEST_CHANNELS.getSnapshot, ipcEvent(win.webContents, `${APP_INDEX_URL}?host=2`), {})) as ResponseMessage;
     expect(stale).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  }, 150_000);
+
+  it('logs in to a host that needs a password from its own page: ssh\'s prompt reaches that page, the password reaches ssh only, then the host is read', async () => {
+    const host = `${PASSWORD_USER}@${pair.serverAddress}`;
+    const inNamespace = ['ip', 'netns', 'exec', pair.client.name];
+    let dataDir = '';
+    h = await startHarness({
+      before: (dir) => {
+        dataDir = dir;
+        writeFileSync(join(dir, 'settings.json'), JSON.stringify({ schema: 1, hosts: [host] }));
+      },
+      startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, sshConfig: pair.passwordConfig, runner: createSshRunner(inNamespace), loginLauncher: inNamespace }),
+    });
+    const win = h.fake.window!;
+    const hosts = h.app.hosts()!;
+    for (let i = 0; i < 240 && !hosts.readings()[0]?.needsLogin; i++) await new Promise((r) => setTimeout(r, 250));
+    const page = `${APP_INDEX_URL}?host=1`;
+    win.webContents.url = page;
+    const call = async (from: string, method: keyof typeof REQUEST_CHANNELS, params: unknown = {}) => (await h!.fake.ipcMain.invoke(REQUEST_CHANNELS[method], ipcEvent(win.webContents, from), params)) as ResponseMessage;
+    const ask = async <T>(method: keyof typeof REQUEST_CHANNELS, params: unknown = {}): Promise<T> => {
+      const r = await call(page, method, params);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.result as T;
+    };
+    const sent = () => win.webContents.sent.filter((x) => x.channel === EVENT_CHANNEL).map((x) => x.args[0] as { event: string; data: { loginId?: string; data?: string; state?: string } });
+
+    // The picker offers the login for that host only; this computer needs none.
+    expect((await ask<HostSummary[]>('getHosts')).map((s) => [s.index, s.canLogIn ?? false])).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+    expect(await call(APP_INDEX_URL, 'startHostLogin')).toMatchObject({ ok: false, error: { code: 'unavailable', message: 'startHostLogin: this computer needs no login' } });
+
+    const login = await ask<HostLoginSession>('startHostLogin');
+    expect(login).toMatchObject({ host, state: 'running' });
+    const output = () => sent().filter((e) => e.event === 'hostLoginOutput' && e.data.loginId === login.loginId).map((e) => e.data.data).join('');
+    for (let i = 0; i < 120 && !/password:\s*$/i.test(output()); i++) await new Promise((r) => setTimeout(r, 250));
+    expect(output()).toMatch(/password:\s*$/i);
+    // Another page may not type into it (a page of this computer, or of a host past the list's end).
+    expect(await call(APP_INDEX_URL, 'writeHostLogin', { loginId: login.loginId, data: 'x' })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await call(`${APP_INDEX_URL}?host=2`, 'writeHostLogin', { loginId: login.loginId, data: 'x' })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await ask('writeHostLogin', { loginId: login.loginId, data: `${pair.password}\r` })).toEqual({ written: pair.password.length + 1 });
+    let ended: { state?: string } | undefined;
+    for (let i = 0; i < 120 && !ended; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      ended = sent().find((e) => e.event === 'hostLoginStatus' && e.data.loginId === login.loginId && e.data.state !== 'running')?.data;
+    }
+    expect(ended).toMatchObject({ state: 'logged-in' });
+
+    // The host is read over the connection the login left: its own exhaustion, on its page.
+    let snap: Snapshot | null = null;
+    for (let i = 0; i < 120 && snap?.sample?.severity !== 'exhausted'; i++) {
+      snap = await ask<Snapshot>('getSnapshot');
+      if (snap.sample?.severity !== 'exhausted') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(snap?.sample?.worst?.remotePort).toBe(8080);
+    expect((await ask<HostSummary[]>('getHosts'))[1]!.canLogIn ?? false).toBe(false);
+    // The password went to ssh and nowhere else: not in anything sent to the page, nor in the app's log.
+    expect(JSON.stringify(win.webContents.sent)).not.toContain(pair.password);
+    expect(h.log.join('\n')).not.toContain(pair.password);
   }, 150_000);
 });

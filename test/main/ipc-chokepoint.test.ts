@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PARAMS_SCHEMAS, STATE_CHANGING_METHODS, type MethodName, type MonitorEndpoint, type MonitorEvent, type ResponseMessage } from '../../electron/common/contract.js';
+import { ContractError, HOST_LOGIN_METHODS, PARAMS_SCHEMAS, STATE_CHANGING_METHODS, type MethodName, type MonitorEndpoint, type MonitorEvent, type ResponseMessage } from '../../electron/common/contract.js';
 import { validate, type Schema } from '../../electron/common/schema.js';
 import type { IpcInvokeEventLike } from '../../electron/main/electron-api.js';
 import { forwardHostEvents, IpcChokepoint, senderFacts } from '../../electron/main/ipc-chokepoint.js';
@@ -12,6 +12,10 @@ import { defaultSettings } from '../../electron/desktop/settings.js';
 const OWN = { id: 7 };
 const PAGE = 'app://portwatch/index.html';
 const CHANNELS = Object.entries(REQUEST_CHANNELS) as [MethodName, string][];
+/** Logins are the main process's, for a remote host's page: no monitor is ever asked. */
+const isLogin = (m: MethodName): boolean => (HOST_LOGIN_METHODS as readonly string[]).includes(m);
+const MONITOR_CHANNELS = CHANNELS.filter(([m]) => !isLogin(m));
+const LOGIN_CHANNELS = CHANNELS.filter(([m]) => isLogin(m));
 const FUZZ_RUNS = 1000;
 
 let ipc: FakeIpcMain;
@@ -52,6 +56,10 @@ const validParams: Record<MethodName, unknown> = {
   resizeTuningTerminal: { sessionId: 'ts-0123456789ab', cols: 80, rows: 24 },
   keepTuning: { sessionId: 'ts-0123456789ab' },
   revertTuning: { sessionId: 'ts-0123456789ab' },
+  startHostLogin: {},
+  writeHostLogin: { loginId: 'hl-0123456789ab', data: 'secret\r' },
+  resizeHostLogin: { loginId: 'hl-0123456789ab', cols: 80, rows: 24 },
+  cancelHostLogin: { loginId: 'hl-0123456789ab' },
 };
 
 const isValid = (method: MethodName, params: unknown): boolean => validate(PARAMS_SCHEMAS[method] as Schema<unknown>, params, 'p').ok;
@@ -67,7 +75,13 @@ describe('IPC chokepoint', () => {
   const answer = (method: MethodName): 'ok' | 'forbidden' | 'conflict' =>
     (STATE_CHANGING_METHODS as readonly string[]).includes(method) ? 'forbidden' : method === 'reviewTuning' ? 'conflict' : 'ok';
 
-  it.each(CHANNELS)('passes a valid %s from its own window to the monitor, as a validated request', async (method, channel) => {
+  it.each(LOGIN_CHANNELS)('answers a valid %s from this computer\'s page itself (it needs no login) and asks no monitor', async (method, channel) => {
+    const r = (await ipc.invoke(channel, ipcEvent(OWN, PAGE), validParams[method])) as ResponseMessage;
+    expect(r).toMatchObject({ ok: false, error: { code: 'unavailable', message: `${method}: this computer needs no login` } });
+    expect(monitor.reached).toEqual([]);
+  });
+
+  it.each(MONITOR_CHANNELS)('passes a valid %s from its own window to the monitor, as a validated request', async (method, channel) => {
     const r = (await ipc.invoke(channel, ipcEvent(OWN, PAGE), validParams[method])) as ResponseMessage;
     expect(r.ok ? 'ok' : r.error.code).toBe(answer(method));
     expect(monitor.reached).toEqual([{ id: expect.any(Number), method, params: validParams[method] }]);
@@ -188,7 +202,7 @@ describe('IPC chokepoint', () => {
         const shouldPass = args.length === 1 && isValid(method, params);
         if (shouldPass) valid++;
         expect(r.ok || r.error.code !== 'bad-request').toBe(shouldPass);
-        expect(monitor.reached.length - before).toBe(shouldPass ? 1 : 0);
+        expect(monitor.reached.length - before).toBe(shouldPass && !isLogin(method) ? 1 : 0);
         if (!shouldPass && !r.ok) expect(['bad-request']).toContain(r.error.code);
       }),
       { numRuns: FUZZ_RUNS },
@@ -294,6 +308,45 @@ describe('IPC chokepoint with remote hosts (the window scoped by ?host=N)', () =
     expect(odd).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(lb1.reached).toHaveLength(1);
     expect(log.some((l) => l.includes('is not the app\'s page'))).toBe(true);
+  });
+
+  it('hands a host page\'s login requests, checked, to the main process for that host; refuses them where there is none', async () => {
+    const lb1 = recordingHost('lb1');
+    const asked: [number, string, unknown][] = [];
+    const options = (login: boolean) =>
+      new IpcChokepoint({
+        ipcMain: new FakeIpcMain(),
+        endpoint: monitor.endpoint,
+        hosts: {
+          endpoint: (scope) => (scope === 1 ? lb1.endpoint : null),
+          summaries: () => [],
+          ...(login
+            ? {
+                login: async (scope: number, method: string, params: unknown) => {
+                  asked.push([scope, method, params]);
+                  if (method === 'cancelHostLogin') throw new ContractError('conflict', 'no login hl-0123456789ab for lb1');
+                  if (method === 'resizeHostLogin') throw new Error('the pty is gone');
+                  return { written: 2 } as never;
+                },
+              }
+            : {}),
+        },
+        trusted: () => ({ webContentsId: OWN.id, origin: 'app://portwatch' }),
+        log: (l) => log.push(l),
+      });
+    const routed = options(true);
+    const ask = (c: IpcChokepoint, page: string, method: MethodName, params: unknown) => c.receive(REQUEST_CHANNELS[method], ipcEvent(OWN, page), [params]);
+    expect(await ask(routed, `${PAGE}?host=1`, 'writeHostLogin', { loginId: 'hl-0123456789ab', data: 'pw\r' })).toMatchObject({ ok: true, result: { written: 2 } });
+    expect(asked).toEqual([[1, 'writeHostLogin', { loginId: 'hl-0123456789ab', data: 'pw\r' }]]);
+    // Checked first: a malformed one never reaches the login.
+    expect(await ask(routed, `${PAGE}?host=1`, 'writeHostLogin', { loginId: 'hl-0123456789ab', data: 'x'.repeat(1025) })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(asked).toHaveLength(1);
+    // Its refusal is passed on; a failure inside is logged and answered without details.
+    expect(await ask(routed, `${PAGE}?host=1`, 'cancelHostLogin', { loginId: 'hl-0123456789ab' })).toMatchObject({ ok: false, error: { code: 'conflict', message: 'no login hl-0123456789ab for lb1' } });
+    expect(await ask(routed, `${PAGE}?host=1`, 'resizeHostLogin', { loginId: 'hl-0123456789ab', cols: 80, rows: 24 })).toMatchObject({ ok: false, error: { code: 'internal', message: 'resizeHostLogin failed in the main process' } });
+    expect(log.at(-1)).toBe('IPC resizeHostLogin failed: the pty is gone');
+    expect(lb1.reached).toEqual([]); // the host's monitor is never asked
+    expect(await ask(options(false), `${PAGE}?host=1`, 'startHostLogin', {})).toMatchObject({ ok: false, error: { code: 'unavailable', message: 'startHostLogin: logins are not offered here' } });
   });
 
   it('forwards each host\'s events only to a page showing that host', () => {

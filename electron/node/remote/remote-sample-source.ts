@@ -77,6 +77,13 @@ export class RemoteSampleSource implements SampleSource {
     return this.sampler.stop();
   }
 
+  /** Reads again at once (a login just made the shared connection); a read in flight is dropped. */
+  readNow(): void {
+    if (this.sampler.paused) return;
+    this.sampler.pause();
+    this.sampler.resume();
+  }
+
   /** One tick and one full sample now. */
   async sampleOnce(): Promise<Sample> {
     return this.decorate(await this.sampler.sampleOnce());

@@ -192,6 +192,11 @@ export class MonitorService implements MonitorEndpoint {
     resizeTuningTerminal: (p, mayChange) => this.changingTuning('resizeTuningTerminal', mayChange).resize(p.sessionId, p.cols, p.rows),
     keepTuning: (p, mayChange) => this.changingTuning('keepTuning', mayChange).keep(p.sessionId),
     revertTuning: (p, mayChange) => this.changingTuning('revertTuning', mayChange).revert(p),
+    // A login is the desktop window's, answered by its main process before any monitor: here there is none.
+    startHostLogin: () => noLogin('startHostLogin'),
+    writeHostLogin: () => noLogin('writeHostLogin'),
+    resizeHostLogin: () => noLogin('resizeHostLogin'),
+    cancelHostLogin: () => noLogin('cancelHostLogin'),
   };
 
   /** The tuning host for a read-only tuning method ('unavailable' when this monitor has none). */
@@ -264,4 +269,9 @@ export class MonitorService implements MonitorEndpoint {
       }
     }
   }
+}
+
+/** The answer of a monitor to a login method: logging in to a host is done in the desktop window. */
+function noLogin(method: MethodName): never {
+  throw new ContractError('unavailable', `${method}: logging in to a host is done in the desktop app's window (here, log in once with \`portwatch check --ssh HOST\` in a terminal)`);
 }

@@ -7,6 +7,7 @@ import type { ApplyAvailability, TuningPlanView, TuningReview, TuningSession } f
 import { MAX_TERMINAL_INPUT } from '../../../electron/common/tuning-contract.js';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../../../electron/common/tuning.js';
 import type { PortwatchClient } from '../api/client.js';
+import type { TerminalFeed, TerminalSink } from './terminal-feed.js';
 
 /** The wizard's steps, in order. */
 export const STEPS = [
@@ -21,16 +22,12 @@ export const STEPS = [
 /** One step's id. */
 export type StepId = (typeof STEPS)[number]['id'];
 
-/** A terminal pane: receives output, and a reset when another session starts. */
-export interface TerminalSink {
-  write(data: string): void;
-  reset(): void;
-}
+export type { TerminalSink } from './terminal-feed.js';
 
 const INPUT_BATCH_MS = 30;
 
 /** Everything the wizard shows, fed by one client. */
-export class WizardState {
+export class WizardState implements TerminalFeed {
   step = $state.raw<StepId>('diagnosis');
   view = $state.raw<TuningPlanView | null>(null);
   loading = $state.raw(false);
