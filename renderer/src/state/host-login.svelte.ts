@@ -2,35 +2,31 @@
 // user's ssh in a terminal), the terminal's output from events, keys typed sent in small batches (never
 // kept here beyond the batch), the end (logged in, failed with why, cancelled).
 import { isContractError } from '../../../electron/common/contract.js';
-import type { HostLoginSession } from '../../../electron/common/host-login.js';
-import { MAX_TERMINAL_INPUT, TERMINAL_COLS, TERMINAL_ROWS } from '../../../electron/common/tuning-contract.js';
+import { MAX_LOGIN_CHUNK, type HostLoginSession } from '../../../electron/common/host-login.js';
+import { TERMINAL_COLS, TERMINAL_ROWS } from '../../../electron/common/tuning-contract.js';
 import type { PortwatchClient } from '../api/client.js';
 import type { TerminalFeed, TerminalSink } from '../wizard/terminal-feed.js';
+import { TerminalRelay } from '../wizard/terminal-relay.js';
 
-const INPUT_BATCH_MS = 30;
 
 export class HostLoginState implements TerminalFeed {
   session = $state.raw<HostLoginSession | null>(null);
   /** Why the last request failed, for people; null when it did not. */
   error = $state<string | null>(null);
   busy = $state(false);
-  transcript = '';
-  // Listeners, not state: a plain Set on purpose.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly sinks = new Set<TerminalSink>();
-  private input = '';
-  private inputTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly terminal = new TerminalRelay(MAX_LOGIN_CHUNK * 4);
   private readonly off: () => void;
 
   constructor(private readonly client: PortwatchClient) {
     this.off = client.onEvent((e) => {
-      if (e.event === 'hostLoginOutput' && e.data.loginId === this.session?.loginId) this.output(e.data.data);
+      if (e.event === 'hostLoginOutput' && e.data.loginId === this.session?.loginId) this.terminal.append(e.data.data);
       else if (e.event === 'hostLoginStatus' && e.data.loginId === this.session?.loginId) this.session = e.data;
     });
   }
 
-  get running(): boolean {
-    return this.session?.state === 'running';
+  /** The login terminal's output so far (not reactive: the terminal pane subscribes). */
+  get transcript(): string {
+    return this.terminal.transcript;
   }
 
   /** Starts a login (or joins the one running for this host). */
@@ -40,13 +36,9 @@ export class HostLoginState implements TerminalFeed {
     try {
       const s = await this.client.call('startHostLogin', {});
       this.session = s;
-      this.transcript = s.transcript;
-      for (const sink of this.sinks) {
-        sink.reset();
-        if (s.transcript) sink.write(s.transcript);
-      }
+      this.terminal.replace(s.transcript);
     } catch (e) {
-      this.error = isContractError(e) ? e.message : String(e);
+      this.fail(e);
     } finally {
       this.busy = false;
     }
@@ -59,16 +51,14 @@ export class HostLoginState implements TerminalFeed {
     try {
       this.session = await this.client.call('cancelHostLogin', { loginId: s.loginId });
     } catch (e) {
-      this.error = isContractError(e) ? e.message : String(e);
+      this.fail(e);
     }
   }
 
   type(data: string): void {
     const s = this.session;
     if (!s || s.state !== 'running') return;
-    this.input += data;
-    clearTimeout(this.inputTimer);
-    this.inputTimer = setTimeout(() => void this.flush(s.loginId), INPUT_BATCH_MS);
+    this.terminal.type(data, (chunk) => this.client.call('writeHostLogin', { loginId: s.loginId, data: chunk }), (e) => this.fail(e));
   }
 
   resize(cols: number, rows: number): void {
@@ -79,32 +69,15 @@ export class HostLoginState implements TerminalFeed {
   }
 
   attach(sink: TerminalSink): () => void {
-    this.sinks.add(sink);
-    if (this.transcript) sink.write(this.transcript);
-    return () => this.sinks.delete(sink);
+    return this.terminal.attach(sink);
   }
 
   dispose(): void {
     this.off();
-    clearTimeout(this.inputTimer);
-    this.input = '';
+    this.terminal.dispose();
   }
 
-  private output(data: string): void {
-    this.transcript = (this.transcript + data).slice(-64 * 1024);
-    for (const sink of this.sinks) sink.write(data);
-  }
-
-  private async flush(loginId: string): Promise<void> {
-    const data = this.input;
-    this.input = '';
-    for (let i = 0; i < data.length; i += MAX_TERMINAL_INPUT) {
-      try {
-        await this.client.call('writeHostLogin', { loginId, data: data.slice(i, i + MAX_TERMINAL_INPUT) });
-      } catch (e) {
-        this.error = isContractError(e) ? e.message : String(e);
-        return;
-      }
-    }
+  private fail(e: unknown): void {
+    this.error = isContractError(e) ? e.message : String(e);
   }
 }

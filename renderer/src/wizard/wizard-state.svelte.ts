@@ -4,10 +4,10 @@
 // monitor's plan by id and chooses among its steps.
 import { isContractError, type Events } from '../../../electron/common/contract.js';
 import type { ApplyAvailability, TuningPlanView, TuningReview, TuningSession } from '../../../electron/common/tuning-contract.js';
-import { MAX_TERMINAL_INPUT } from '../../../electron/common/tuning-contract.js';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../../../electron/common/tuning.js';
 import type { PortwatchClient } from '../api/client.js';
 import type { TerminalFeed, TerminalSink } from './terminal-feed.js';
+import { TerminalRelay } from './terminal-relay.js';
 
 /** The wizard's steps, in order. */
 export const STEPS = [
@@ -24,8 +24,6 @@ export type StepId = (typeof STEPS)[number]['id'];
 
 export type { TerminalSink } from './terminal-feed.js';
 
-const INPUT_BATCH_MS = 30;
-
 /** Everything the wizard shows, fed by one client. */
 export class WizardState implements TerminalFeed {
   step = $state.raw<StepId>('diagnosis');
@@ -41,15 +39,9 @@ export class WizardState implements TerminalFeed {
   session = $state.raw<TuningSession | null>(null);
   secondsLeft = $state.raw<number | null>(null);
   busy = $state.raw<null | 'applying' | 'keeping' | 'reverting'>(null);
-  /** The session's terminal output so far (not reactive: the terminal pane subscribes). */
-  transcript = '';
+  private readonly terminal = new TerminalRelay(256 * 1024);
   private transcriptSession: string | null = null;
   private lastSeq = 0;
-  // Listeners, not state: a plain Set on purpose.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly sinks = new Set<TerminalSink>();
-  private input = '';
-  private inputTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly off: () => void;
 
   constructor(private readonly client: PortwatchClient) {
@@ -231,9 +223,7 @@ export class WizardState implements TerminalFeed {
   type(data: string): void {
     const s = this.session;
     if (!s || s.ended || !this.availability?.allowed) return;
-    this.input += data;
-    clearTimeout(this.inputTimer);
-    this.inputTimer = setTimeout(() => void this.flushInput(s.id), INPUT_BATCH_MS);
+    this.terminal.type(data, (chunk) => this.client.call('writeTuningTerminal', { sessionId: s.id, data: chunk }), (e) => this.fail(e));
   }
 
   /** The terminal pane's size changed. */
@@ -243,30 +233,20 @@ export class WizardState implements TerminalFeed {
     void this.client.call('resizeTuningTerminal', { sessionId: s.id, cols: clamp(cols, 20, 400), rows: clamp(rows, 5, 200) }).catch(() => undefined);
   }
 
+  /** The session's terminal output so far (not reactive: the terminal pane subscribes). */
+  get transcript(): string {
+    return this.terminal.transcript;
+  }
+
   /** Subscribes a terminal pane; it gets the transcript so far first. Returns the unsubscribe function. */
   attach(sink: TerminalSink): () => void {
-    this.sinks.add(sink);
-    if (this.transcript) sink.write(this.transcript);
-    return () => this.sinks.delete(sink);
+    return this.terminal.attach(sink);
   }
 
   /** Stops listening. */
   dispose(): void {
     this.off();
-    clearTimeout(this.inputTimer);
-  }
-
-  private async flushInput(sessionId: string): Promise<void> {
-    const data = this.input;
-    this.input = '';
-    for (let i = 0; i < data.length; i += MAX_TERMINAL_INPUT) {
-      try {
-        await this.client.call('writeTuningTerminal', { sessionId, data: data.slice(i, i + MAX_TERMINAL_INPUT) });
-      } catch (e) {
-        this.fail(e);
-        return;
-      }
-    }
+    this.terminal.dispose();
   }
 
   private onSession(s: TuningSession): void {
@@ -290,18 +270,13 @@ export class WizardState implements TerminalFeed {
     }
     if (c.seq <= this.lastSeq) return;
     this.lastSeq = c.seq;
-    this.transcript = (this.transcript + c.data).slice(-256 * 1024);
-    for (const s of this.sinks) s.write(c.data);
+    this.terminal.append(c.data);
   }
 
   private adoptTranscript(sessionId: string, text: string, seq: number): void {
     this.transcriptSession = sessionId;
-    this.transcript = text;
     this.lastSeq = seq;
-    for (const s of this.sinks) {
-      s.reset();
-      if (text) s.write(text);
-    }
+    this.terminal.replace(text);
   }
 
   private fail(e: unknown): void {
