@@ -4,9 +4,10 @@
 // and kept (--yes, or "keep" typed) or left to the countdown that runs ON THE REMOTE HOST, so a lost
 // connection or a closed laptop still reverts. --revert, --confirm and --status drive the same script.
 import { createInterface } from 'node:readline';
-import { canonicalKernelText, type HelperResult, type TuningPlan } from '../common/tuning.js';
+import type { HelperResult, TuningPlan } from '../common/tuning.js';
 import { isSshError } from '../node/remote/ssh-errors.js';
 import { formatSshTarget } from '../node/remote/ssh-target.js';
+import { outcomeAfterCountdown } from '../node/remote/remote-apply-run.js';
 import { gatherRemotePlanInput } from '../node/remote/remote-plan-input.js';
 import { RemoteTuner, newRemoteTxid, remoteApplyArgs, remoteVerbArgs } from '../node/remote/remote-tune.js';
 import type { HelperSession } from '../node/tuning/helper-session.js';
@@ -161,16 +162,7 @@ function askKeep(stdin: NodeJS.ReadStream, io: Io, deadline: number): Promise<'k
 
 /** After an unanswered countdown: the values read back over ssh (no password needed) say whether it reverted. */
 async function afterCountdown(tuner: RemoteTuner, applied: HelperResult, io: Io, json: boolean): Promise<HelperResult> {
-  // The remote countdown has up to a second of slack; read back after it, a bounded number of times.
-  let live = await tuner.readLive().catch(() => null);
-  const isOld = (): boolean => live !== null && applied.changes.every((c) => canonicalKernelText(c.key, live![c.key]) === canonicalKernelText(c.key, c.before));
-  for (let i = 0; i < 10 && !isOld(); i++) {
-    await new Promise((r) => setTimeout(r, 1000));
-    live = await tuner.readLive().catch(() => null);
-  }
+  const r = await outcomeAfterCountdown(tuner, applied);
   if (!json) io.stdout.write('No answer: the countdown ran out on the remote host.\n');
-  const changes = applied.changes.map((c) => ({ ...c, now: live?.[c.key] ?? null }));
-  return isOld()
-    ? { ...applied, verb: 'revert', outcome: 'reverted', deadline: null, changes, message: 'The countdown ran out: the remote host put the old values back (read back over ssh).' }
-    : { ...applied, verb: 'revert', outcome: 'failed', deadline: null, changes, message: 'The countdown ran out, but the old values do not read back on the remote host: see --status there.' };
+  return r;
 }

@@ -130,6 +130,8 @@ export interface TuningSession {
   display: string;
   /** How the helper got root ("direct", "pkexec", "sudo", "uac"…). */
   elevation: string;
+  /** The remote host it runs on ("ops@lb2"), over ssh; absent: this machine. */
+  host?: string;
   startedAt: number;
   phase: TuningPhase;
   ended: boolean;
@@ -361,6 +363,7 @@ export const tuningSessionSchema: Schema<TuningSession> = obj<TuningSession>(
     argv: arr(str({ maxLength: 4096 }), { maxLength: 64 }),
     display: text,
     elevation: str({ maxLength: 40 }),
+    host: optional(str({ maxLength: 300 })),
     startedAt: nonNeg,
     phase,
     ended: bool,

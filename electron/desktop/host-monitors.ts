@@ -14,7 +14,13 @@ import type { RemoteHostStatus } from '../node/remote/remote-backend.js';
 import type { SshRunner } from '../node/remote/ssh-command.js';
 import { parseSshTarget } from '../node/remote/ssh-target.js';
 import type { SshConnection } from '../node/remote/ssh-command.js';
+import { ContractError } from '../common/contract.js';
+import { RemoteTuningRunner } from '../node/remote/remote-apply-run.js';
+import { gatherRemotePlanInput } from '../node/remote/remote-plan-input.js';
+import { RemoteTuner } from '../node/remote/remote-tune.js';
+import { formatSshTarget } from '../node/remote/ssh-target.js';
 import { MonitorService } from '../node/service/monitor-service.js';
+import type { TuningHostOptions } from '../node/service/tuning-host.js';
 import { MAX_HOSTS } from './host-list.js';
 import { HostLogins, type SpawnLoginPty } from './host-logins.js';
 
@@ -29,8 +35,10 @@ export interface HostMonitorsOptions {
   analysis?: AnalysisConfig;
   /** Runs ssh (tests: inside a namespace); default /usr/bin/ssh. */
   runner?: SshRunner;
-  /** Runs the login's ssh through another program (tests: `ip netns exec NS`, as `runner` does); default none. */
+  /** Runs the terminal's ssh (a login, tuning) through another program, absolute path first (tests: `/usr/sbin/ip netns exec NS`, as `runner` does); default none. */
   loginLauncher?: readonly string[];
+  /** Plan for a host's network namespace even when it looks like a container (as `tune --ssh --assume-host`). */
+  assumeHost?: boolean;
   spawnLoginPty?: SpawnLoginPty;
   /** Seconds between counter ticks and bounds of the full-sample interval (RemoteSampleSource's defaults when absent). */
   tickSec?: number;
@@ -136,6 +144,30 @@ export class HostMonitors {
     this.eventListeners.clear();
   }
 
+  /**
+   * The wizard on a host's page: planned from that host's own reading, applied there by Portwatch's fixed
+   * remote script in the page's terminal (sudo asks there unless the login is root), the countdown held by
+   * the host itself.
+   */
+  private remoteTuning(connection: SshConnection, source: RemoteSampleSource): TuningHostOptions {
+    const runner = this.opts.runner;
+    const tuner = new RemoteTuner({ connection, ...(runner ? { runner } : {}), ...(this.opts.loginLauncher ? { launcher: this.opts.loginLauncher } : {}) });
+    const remote = new RemoteTuningRunner(tuner, connection.target.user === 'root');
+    return {
+      allowApply: true,
+      planInput: async () => {
+        await remote.learnLogin().catch(() => undefined); // who the login is decides sudo; a failure shows in the read below
+        const { input, status } = await gatherRemotePlanInput({ connection, ...(runner ? { runner } : {}), intervalSec: 0, assumeHost: this.opts.assumeHost === true, options: {} });
+        if (status.state !== 'connected') throw new ContractError('unavailable', status.message || `${formatSshTarget(connection.target)} could not be read`);
+        // One fresh reading for the settings and the held ports; the monitor's sample for rates and diagnoses.
+        const s = source.latest();
+        return s && source.status().state === 'connected' ? { ...input, sample: s } : input;
+      },
+      runner: () => remote,
+      remoteHost: formatSshTarget(connection.target),
+    };
+  }
+
   private start(label: string): void {
     // Anyone who can open a control socket rides the connection: no host is read until the folder is ours alone.
     if (this.controlDirProblem === null) {
@@ -165,7 +197,7 @@ export class HostMonitors {
     });
     const service = new MonitorService({
       sampler: source,
-      tuning: null, // tuning a remote host from the desktop app is not offered yet
+      tuning: this.remoteTuning(connection, source),
       version: this.opts.version,
       platform: 'linux',
       hostname: label,

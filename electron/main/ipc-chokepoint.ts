@@ -93,8 +93,9 @@ export class IpcChokepoint {
     this.inFlight++;
     try {
       // Past the chokepoint the sender is the app's own window, main frame, own origin: the one caller
-      // allowed to ask for changes (the helper still asks the user for elevation), on this computer only.
-      return await endpoint.handle(payload.request, { mayChange: scope === THIS_COMPUTER });
+      // allowed to ask for changes, to this computer or to the host the page shows (the helper, or sudo on
+      // that host, still asks the user).
+      return await endpoint.handle(payload.request, { mayChange: true });
     } catch (err) {
       this.opts.log(`IPC ${method} failed in the monitor: ${err instanceof Error ? err.message : String(err)}`);
       return { id, ok: false, error: { code: 'internal', message: `${method} failed inside the monitor` } };

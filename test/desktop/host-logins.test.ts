@@ -41,7 +41,7 @@ describeNetns('logging in to a remote host in the window\'s terminal (real sshd,
 
   it('takes the password typed into the terminal, keeps none of it, and the host is read at once over the shared connection', async () => {
     const host = `${PASSWORD_USER}@${pair.serverAddress}`;
-    const inNamespace = ['ip', 'netns', 'exec', pair.client.name];
+    const inNamespace = ['/usr/sbin/ip', 'netns', 'exec', pair.client.name];
     const m = new HostMonitors({
       controlDir: join(mkdtempSync(join(pair.dir, 'ctl-')), 'c'),
       version: 'test',

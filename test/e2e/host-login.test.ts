@@ -47,7 +47,7 @@ describeNetns('logging in to a remote host from its page (Chromium, the real pre
     ensureRendererBuilt();
     pair = await startSshdPair('hl8');
     await exhaustRemote(pair);
-    const inNamespace = ['ip', 'netns', 'exec', pair.client.name];
+    const inNamespace = ['/usr/sbin/ip', 'netns', 'exec', pair.client.name];
     let dataDir = '';
     h = await startHarness({
       before: (dir) => {

@@ -146,7 +146,7 @@ describeNetns('desktop window on remote hosts over a real sshd', () => {
 
   it('logs in to a host that needs a password from its own page: ssh\'s prompt reaches that page, the password reaches ssh only, then the host is read', async () => {
     const host = `${PASSWORD_USER}@${pair.serverAddress}`;
-    const inNamespace = ['ip', 'netns', 'exec', pair.client.name];
+    const inNamespace = ['/usr/sbin/ip', 'netns', 'exec', pair.client.name];
     let dataDir = '';
     h = await startHarness({
       before: (dir) => {

@@ -93,11 +93,17 @@ export class RemoteTuner {
     return [...(this.o.launcher ?? []), SSH_PROGRAM, ...terminalArgv(this.o.connection, remoteTuneWords(args, sudo))];
   }
 
+  /** The argv as people are shown it: exact, except the base64 script, named by its sha256 (--show-remote-script prints the text). */
+  shownArgv(args: readonly string[], sudo: boolean): string[] {
+    return [SSH_PROGRAM, ...terminalArgv(this.o.connection, remoteTuneWords(args, sudo))].map((w) =>
+      w === `'${REMOTE_TUNE_WRAPPER}'` ? `<the fixed Portwatch remote script, sha256 ${REMOTE_TUNE_SCRIPT_SHA256.slice(0, 16)}…>` : w,
+    );
+  }
+
   /** The command as the user is shown it: exact, except the base64 script, named by its sha256. */
   command(args: readonly string[], sudo: boolean): ReviewCommand {
     const argv = [SSH_PROGRAM, ...terminalArgv(this.o.connection, remoteTuneWords(args, sudo))];
-    // The wrapper carries the script as base64: shown by its hash (--show-remote-script prints the text).
-    const shown = displayArgv(argv.map((w) => (w === `'${REMOTE_TUNE_WRAPPER}'` ? `<the fixed Portwatch remote script, sha256 ${REMOTE_TUNE_SCRIPT_SHA256.slice(0, 16)}…>` : w)));
+    const shown = displayArgv(this.shownArgv(args, sudo));
     return {
       argv,
       display: shown,

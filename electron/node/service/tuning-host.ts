@@ -24,12 +24,27 @@ import type { HelperSession } from '../tuning/helper-session.js';
 import { planTuning } from '../tuning/plan.js';
 import type { PlanInput } from '../tuning/plan-input.js';
 import { reviewPlan } from '../tuning/review.js';
-import type { ApplySession, TuningClient } from '../tuning/tuning-client.js';
+import type { ElevationChoice } from '../tuning/elevation.js';
+import type { PlanReview } from '../tuning/review.js';
+import type { ApplySession } from '../tuning/tuning-client.js';
 import { TerminalFilter } from './terminal-filter.js';
 import { manualCommands, planFingerprint, selectSteps, staleness, stepRequirements } from './tuning-selection.js';
 
-/** What runs the helper (TuningClient satisfies it). */
-export type TuningRunner = Pick<TuningClient, 'elevation' | 'review' | 'apply' | 'revert'>;
+/**
+ * One apply as the tuning host drives it (ApplySession for this machine's helper; RemoteApplyRun for a
+ * remote host, whose keep and revert are runs of their own in the same terminal).
+ */
+export type ApplyRun = Pick<ApplySession, 'applied' | 'finished' | 'verify' | 'keep' | 'revert'> & {
+  readonly session: Pick<HelperSession, 'argv' | 'onData' | 'onResult' | 'write' | 'resize'>;
+};
+
+/** What runs the helper (TuningClient satisfies it, and RemoteTuningRunner for a remote host). */
+export interface TuningRunner {
+  readonly elevation: Pick<ElevationChoice, 'method'>;
+  review(plan: TuningPlan, planFile: string): PlanReview;
+  apply(plan: TuningPlan): Promise<ApplyRun>;
+  revert(txid: string): Promise<HelperSession>;
+}
 
 /** How the tuning side of a monitor is set up. */
 export interface TuningHostOptions {
@@ -41,6 +56,8 @@ export interface TuningHostOptions {
   planInput: () => Promise<PlanInput>;
   /** The helper runner; throws naming why the helper cannot get root here. */
   runner: () => TuningRunner;
+  /** The remote host the runner changes ("ops@lb2"); absent: this machine. */
+  remoteHost?: string;
 }
 
 /** Why a monitor without --allow-apply does not apply (the desktop app's monitor, or a default). */
@@ -68,8 +85,8 @@ interface StoredPlan {
 
 interface Running {
   view: TuningSession;
-  helper: HelperSession;
-  apply: ApplySession | null;
+  helper: ApplyRun['session'];
+  apply: ApplyRun | null;
   filter: TerminalFilter;
   seq: number;
   transcript: string;
@@ -169,7 +186,7 @@ export class TuningHost {
       const sel = selectSteps(fresh, input, p.steps, p.confirmTimeoutSec);
       if (!sel.ok) return refuse('conflict', `the fresh plan refuses the choice: ${sel.error}; fetch the plan again`);
       if (!sel.plan.helperPlan) return refuse('conflict', 'the chosen steps leave nothing for the helper to apply');
-      let a: ApplySession;
+      let a: ApplyRun;
       try {
         a = await runner.runner.apply(sel.plan);
       } catch (e) {
@@ -306,7 +323,7 @@ export class TuningHost {
     return s;
   }
 
-  private track(kind: 'apply' | 'revert', helper: HelperSession, apply: ApplySession | null, planId: string | null, steps: string[], elevation: TuningSession['elevation']): Running {
+  private track(kind: 'apply' | 'revert', helper: ApplyRun['session'], apply: ApplyRun | null, planId: string | null, steps: string[], elevation: TuningSession['elevation']): Running {
     if (this.session) this.close();
     const now = this.clock();
     const display = helper.argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
@@ -319,6 +336,7 @@ export class TuningHost {
         argv: [...helper.argv],
         display,
         elevation,
+        ...(this.opts.remoteHost ? { host: this.opts.remoteHost } : {}),
         startedAt: now,
         phase: kind === 'apply' ? 'applying' : 'reverting',
         ended: false,
@@ -364,7 +382,7 @@ export class TuningHost {
     this.setPhase(rec, phase, r.message);
   }
 
-  private async verify(rec: Running, a: ApplySession): Promise<void> {
+  private async verify(rec: Running, a: ApplyRun): Promise<void> {
     try {
       rec.view.verification = await a.verify();
     } catch (e) {
