@@ -9,7 +9,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { MonitorEvent, TuningPlanView, TuningReview, TuningSession } from '../../electron/common/contract.js';
+import { RESULT_SCHEMAS, type MethodName, type MonitorEvent, type TuningPlanView, type TuningReview, type TuningSession } from '../../electron/common/contract.js';
+import { validate, type Schema } from '../../electron/common/schema.js';
 import { DROP_IN_PATH } from '../../electron/common/tuning.js';
 import { HostMonitors } from '../../electron/desktop/host-monitors.js';
 import { REMOTE_TUNE_DIR } from '../../electron/node/remote/remote-tune-script.js';
@@ -59,9 +60,11 @@ describeNetns('the tuning wizard on a remote host\'s page (real sshd, real ssh -
   }, 30_000);
 
   let id = 0;
-  async function ask<T>(method: string, params: unknown): Promise<T> {
+  async function ask<T>(method: MethodName, params: unknown): Promise<T> {
     const r = await service.handle({ id: ++id, method, params }, { mayChange: true });
     if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+    // What the page would accept: the contract's schema of the result.
+    expect(validate(RESULT_SCHEMAS[method] as Schema<unknown>, JSON.parse(JSON.stringify(r.result)), `${method} result`)).toMatchObject({ ok: true });
     return r.result as T;
   }
   const range = () => pair.server.readSysctl('net.ipv4.ip_local_port_range');

@@ -1,39 +1,26 @@
-// End to end, the desktop window's login to a remote host: Debian's Chromium runs the built renderer with
-// the real preload bridge (electron/preload/bridge.ts, bundled as it is) over an ipcRenderer stand-in that
-// hands every call to the real IPC chokepoint of the real desktop app (Electron's API faked, as in
-// test/main). The host is a real sshd in a namespace that wants a password (test/remote/sshd-pair.ts), its
+// End to end, the desktop window's login to a remote host: Debian's Chromium runs the desktop window's
+// page (desktop-page.ts: the built renderer, the real preload bridge, the real IPC chokepoint). The host is a real sshd in a namespace that wants a password (test/remote/sshd-pair.ts), its
 // range exhausted. The page of that host offers the login; the real ssh runs in a real pty; the password
 // is typed with the keyboard into xterm.js; the host is then read and shown exhausted. axe-core finds
 // nothing; the screenshots for the README are taken here.
-import { buildSync } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EVENT_CHANNEL } from '../../electron/common/ipc-channels.js';
-import { APP_INDEX_URL } from '../../electron/desktop/app-files.js';
 import { HostMonitors } from '../../electron/desktop/host-monitors.js';
 import { createSshRunner } from '../../electron/node/remote/ssh-command.js';
 import { startHarness, type Harness } from '../desktop/desktop-harness.js';
-import { ipcEvent } from '../desktop/fake-electron.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { REPO_ROOT } from '../netns/portwatch-cli.js';
 import { exhaustRemote } from '../remote/remote-exhaustion.js';
 import { PASSWORD_USER, startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
 import { axeViolations } from './axe.js';
+import { DESKTOP_ORIGIN, desktopPage } from './desktop-page.js';
 import { browserUnavailable, CHROMIUM, ensureRendererBuilt } from './serve-in-netns.js';
 
 const missingBrowser = browserUnavailable();
 if (missingBrowser && process.env.CI === 'true') throw new Error(`end-to-end tests cannot run: ${missingBrowser}`);
 const SHOTS = join(REPO_ROOT, 'docs/screenshots');
-/** Where the page is loaded from here (app://portwatch in the app): requests are answered from out/renderer. */
-const ORIGIN = 'http://portwatch.test';
-
-/** The page's URL as the app's window would have it (the chokepoint reads the host from it). */
-const appUrl = (url: string): string => {
-  const u = new URL(url);
-  return `${APP_INDEX_URL}${u.search}`;
-};
 
 describeNetns('logging in to a remote host from its page (Chromium, the real preload bridge and IPC chokepoint, real ssh and sshd)', () => {
   let pair: SshdPair;
@@ -57,33 +44,7 @@ describeNetns('logging in to a remote host from its page (Chromium, the real pre
       startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, sshConfig: pair.passwordConfig, runner: createSshRunner(inNamespace), loginLauncher: inNamespace }),
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'], timeout: 60_000 });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })).newPage();
-
-    // The app's files, as its app:// protocol serves them.
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const path = new URL(route.request().url()).pathname;
-      return route.fulfill({ path: join(REPO_ROOT, 'out/renderer', path === '/' ? 'index.html' : path) });
-    });
-    // The preload: the real bridge over an ipcRenderer whose invoke reaches the main process's chokepoint.
-    const win = h.fake.window!;
-    await page.exposeFunction('__portwatchInvoke', (channel: string, params: unknown) => h.fake.ipcMain.invoke(channel, ipcEvent(win.webContents, appUrl(page.url())), params));
-    page.on('framenavigated', (f) => {
-      if (f === page.mainFrame()) win.webContents.url = appUrl(f.url());
-    });
-    const send = win.webContents.send.bind(win.webContents);
-    win.webContents.send = (channel: string, ...args: unknown[]) => {
-      send(channel, ...args);
-      if (channel === EVENT_CHANNEL) void page.evaluate((p) => (window as unknown as { __portwatchEvent(p: unknown): void }).__portwatchEvent(p), args[0]).catch(() => undefined);
-    };
-    const bridge = buildSync({ entryPoints: [join(REPO_ROOT, 'electron/preload/bridge.ts')], bundle: true, format: 'iife', globalName: 'PortwatchPreload', platform: 'browser', write: false }).outputFiles[0]!.text;
-    await page.addInitScript(`${bridge}
-      const listeners = new Set();
-      window.__portwatchEvent = (payload) => { for (const l of listeners) l({}, payload); };
-      window.portwatch = PortwatchPreload.createBridge({
-        invoke: (channel, params) => window.__portwatchInvoke(channel, params),
-        on: (_channel, l) => listeners.add(l),
-        removeListener: (_channel, l) => listeners.delete(l),
-      });`);
+    page = await desktopPage(browser, h);
   }, 120_000);
 
   afterAll(async () => {
@@ -93,7 +54,7 @@ describeNetns('logging in to a remote host from its page (Chromium, the real pre
   }, 30_000);
 
   it.skipIf(missingBrowser !== null)('offers the login on the host\'s page, takes the password typed into the terminal, then shows the host exhausted; no axe violation; screenshots', async () => {
-    await page.goto(`${ORIGIN}/index.html?host=1`);
+    await page.goto(`${DESKTOP_ORIGIN}/index.html?host=1`);
     const panel = page.getByTestId('host-login');
     await panel.waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('login-reason').textContent()).toMatch(/^Needs login since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: /);

@@ -41,8 +41,11 @@ export class RemoteTuningRunner implements TuningRunner {
     if (!plan.helperPlan || plan.platform !== 'linux') return base;
     // The transaction id is made when applying: the command is shown with TXID in its place.
     const txid = newRemoteTxid();
-    const c = this.tuner.command(remoteApplyArgs(plan.helperPlan, txid), this.sudo());
-    return { ...base, commands: [{ ...c, argv: c.argv.map((w) => (w === txid ? 'TXID' : w)), display: c.display.replace(txid, 'TXID'), why: `${c.why} TXID is the transaction id made when you apply (keep and revert name it).` }] };
+    const args = remoteApplyArgs(plan.helperPlan, txid);
+    const c = this.tuner.command(args, this.sudo());
+    // The argv as shown too: the script by its hash (its 16 kB of base64 are no reading; --show-remote-script prints it).
+    const argv = this.tuner.shownArgv(args, this.sudo()).map((w) => (w === txid ? 'TXID' : w));
+    return { ...base, commands: [{ ...c, argv, display: c.display.replace(txid, 'TXID'), why: `${c.why} TXID is the transaction id made when you apply (keep and revert name it).` }] };
   }
 
   async apply(plan: TuningPlan): Promise<ApplyRun> {
@@ -54,13 +57,25 @@ export class RemoteTuningRunner implements TuningRunner {
     return new RemoteApplyRun(this.tuner, plan, txid, sudo, first, this.tuner.shownArgv(args, sudo));
   }
 
-  revert(txid: string): Promise<HelperSession> {
-    return this.tuner.start(remoteVerbArgs('revert', txid), this.sudo());
+  async revert(txid: string): Promise<HelperSession> {
+    const args = remoteVerbArgs('revert', txid);
+    return withArgv(await this.tuner.start(args, this.sudo()), this.tuner.shownArgv(args, this.sudo()));
   }
 
   private sudo(): boolean {
     return !(this.root ?? this.userIsRoot);
   }
+}
+
+/** The session with its argv as people are shown it (the script by its hash, not 16 kB of base64). */
+function withArgv(session: HelperSession, argv: readonly string[]): HelperSession {
+  return new Proxy(session, {
+    get(target, prop) {
+      if (prop === 'argv') return argv;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** One remote apply: the apply run, then keep or revert runs in the same terminal, or the countdown. */
