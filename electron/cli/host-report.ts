@@ -1,7 +1,7 @@
 // `portwatch check` on a host with every namespace: the namespaces worst first (who lives in each),
 // then the ordinary report of the worst one. The JSON document is that namespace's Sample (so every
 // consumer of `check --json` keeps working) with a `host` member listing every namespace.
-import { namespaceLabel, worstNamespace, type HostSample, type NamespaceIdentity, type NamespaceSample, type NamespaceStatus } from '../common/host-sample.js';
+import { namespaceLabel, worstNamespace, type HostSample, type NamespaceIdentity, type NamespaceSample, type NamespaceStatus, type UnseenProcesses } from '../common/host-sample.js';
 import type { DestinationUsage, PortRange, Sample, SeverityOrUnknown } from '../common/model.js';
 import { describeFailure, type ConnectFailure } from '../common/connect-failures.js';
 import { cell, formatPercent, hostPort } from './format.js';
@@ -23,7 +23,7 @@ export interface NamespaceSummary {
 
 /** What `check --json` prints on a host: the worst namespace's Sample plus every namespace. */
 export type HostCheckDocument = Sample & {
-  host: { scope: 'host'; namespace: NamespaceIdentity; vanished: number; namespaces: NamespaceSummary[] };
+  host: { scope: 'host'; namespace: NamespaceIdentity; vanished: number; unseen?: UnseenProcesses; namespaces: NamespaceSummary[] };
 };
 
 /** The summary of one namespace. */
@@ -48,7 +48,7 @@ export function hostCheckDocument(host: HostSample): HostCheckDocument | null {
   if (!worst?.sample) return null;
   return {
     ...worst.sample,
-    host: { scope: 'host', namespace: worst.identity, vanished: host.vanished, namespaces: host.namespaces.map(summarizeNamespace) },
+    host: { scope: 'host', namespace: worst.identity, vanished: host.vanished, ...(host.unseen ? { unseen: host.unseen } : {}), namespaces: host.namespaces.map(summarizeNamespace) },
   };
 }
 
@@ -88,6 +88,11 @@ export function renderHostReport(host: HostSample): string {
     if (failed[0]) out.push(`      ${printable(describeFailure(failed[0]))}${failed.length > 1 ? ` (+${failed.length - 1} more)` : ''}`);
   }
   if (host.namespaces.length > 20) out.push(`  … and ${host.namespaces.length - 20} more`);
+  // What this reading could not see is said, not left out: a pod only they hold is missing above.
+  if (host.unseen) {
+    const n = host.unseen.processes;
+    out.push(`  Not seen: ${n} process${n === 1 ? '' : 'es'} — ${host.unseen.examples.map(printable).join(', ')}${n > host.unseen.examples.length ? ', …' : ''}: ${printable(host.unseen.why)}`);
+  }
   out.push('');
   if (!worst?.sample) {
     out.push('No namespace could be read.');

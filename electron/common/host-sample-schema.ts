@@ -46,6 +46,7 @@ export const hostSampleSchema: Schema<HostSample> = obj<HostSample>(
     scope: oneOf('host', 'self'),
     namespaces: arr(namespaceSampleSchema, { maxLength: MAX_NAMESPACES }),
     vanished: num({ min: 0, integer: true }),
+    unseen: optional(obj({ processes: num({ min: 1, integer: true }), examples: arr(str({ maxLength: 100 }), { maxLength: 5 }), why: str({ maxLength: 1000 }) }, lenient)),
     worst: nullable(str({ maxLength: 100 })),
     severity: oneOf('unknown', 'ok', 'warning', 'critical', 'exhausted'),
     cost: obj({ wallMs: num({ min: 0 }), cpuMs: num({ min: 0 }) }, lenient),

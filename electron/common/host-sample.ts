@@ -51,6 +51,15 @@ export interface NamespaceSample {
 }
 
 /** The whole host: every namespace, worst first. */
+/** Processes whose namespace could not be seen, and why (see HostSample.unseen). */
+export interface UnseenProcesses {
+  processes: number;
+  /** A few of them, "nginx (pid 812)" (from outside: clean before printing). */
+  examples: string[];
+  /** One sentence: why, and what would let Portwatch see them. */
+  why: string;
+}
+
 export interface HostSample {
   schema: 1;
   time: number;
@@ -61,6 +70,12 @@ export interface HostSample {
   namespaces: NamespaceSample[];
   /** Namespaces that disappeared between enumeration and reading (a normal event). */
   vanished: number;
+  /**
+   * Processes whose network namespace this reading could not see (the kernel refused their
+   * /proc/<pid>/ns/net: another user's, and no CAP_SYS_PTRACE): any namespace only they hold is missing
+   * from `namespaces`. Absent when every process could be seen.
+   */
+  unseen?: UnseenProcesses;
   /** The id of the worst namespace that has a sample, or null. */
   worst: string | null;
   /** The worst namespace's severity ("unknown" when no namespace could be read). */

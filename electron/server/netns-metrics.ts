@@ -47,6 +47,8 @@ export function addNamespaceFamilies<C>(r: MetricsRegistry<C>, latest: () => Hos
   const g = (name: string, help: string, value: (n: NamespaceSample) => number | null, fold: (v: number[]) => number) =>
     r.add({ name, type: 'gauge', help, labelNames: NAMESPACE_LABELS, collect: () => perNamespace(latest(), value, fold, top) });
   r.add({ name: 'portwatch_netns_namespaces', type: 'gauge', help: 'Network namespaces on the host in the latest host-wide sample.', collect: () => [{ value: latest()?.namespaces.length ?? null }] });
+  // Said, not left out: a namespace only these processes hold is missing from the series above.
+  r.add({ name: 'portwatch_netns_unseen_processes', type: 'gauge', help: 'Processes whose network namespace the latest host-wide sample could not see (the kernel refused: no CAP_SYS_PTRACE).', collect: () => [{ value: latest() ? (latest()!.unseen?.processes ?? 0) : null }] });
   g('portwatch_netns_level', 'Severity of the namespace: 0 unknown, 1 ok, 2 warning, 3 critical, 4 exhausted.', levelOf, max);
   g('portwatch_netns_utilization_ratio', 'Use of the namespace\'s ephemeral range toward its worst destination (or globally held), 0..1.', utilizationOf, max);
   g('portwatch_netns_sockets', 'TCP sockets in the namespace.', (n) => n.sample?.totalSockets ?? null, sum);

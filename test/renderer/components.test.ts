@@ -10,6 +10,8 @@ import Timeline from '../../renderer/src/components/Timeline.svelte';
 import KernelSettings from '../../renderer/src/components/KernelSettings.svelte';
 import WindowPicker from '../../renderer/src/components/WindowPicker.svelte';
 import ConnectFailures from '../../renderer/src/components/ConnectFailures.svelte';
+import NamespacePicker from '../../renderer/src/components/NamespacePicker.svelte';
+import type { HostSample } from '../../electron/common/host-sample.js';
 import { makeDestination, makeSample } from '../node/service/make-sample.js';
 
 let mounted: Record<string, unknown>[] = [];
@@ -207,5 +209,17 @@ describe('ConnectFailures', () => {
     expect(state.textContent).toContain('Tracer unavailable: bpftrace is not installed.');
     expect(state.querySelector('code')!.textContent).toBe('apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace');
     expect(el.querySelector('table')).toBeNull();
+  });
+});
+
+describe('NamespacePicker', () => {
+  const host = (over: Partial<HostSample> = {}): HostSample => ({ schema: 1, time: 1, hostname: 'h', scope: 'host', namespaces: [], vanished: 0, worst: null, severity: 'unknown', cost: { wallMs: 1, cpuMs: 1 }, ...over });
+
+  it('says which processes the reading could not see, why and the fix; nothing when it saw them all', () => {
+    const why = 'the kernel would not show their network namespace (EACCES: Portwatch runs without CAP_SYS_PTRACE, …). Run Portwatch as root with CAP_SYS_PTRACE.';
+    const el = render(NamespacePicker, { host: host({ unseen: { processes: 4, examples: ['nginx (pid 812)', 'sleep (pid 900)'], why } }), choice: null, onChoose: () => {} });
+    expect(el.querySelector('[data-testid="netns-unseen"]')!.textContent!.replace(/\s+/g, ' ').trim()).toBe(`Not seen: 4 processes — nginx (pid 812), sleep (pid 900), …: ${why}`);
+    const all = render(NamespacePicker, { host: host(), choice: null, onChoose: () => {} });
+    expect(all.querySelector('[data-testid="netns-unseen"]')).toBeNull();
   });
 });

@@ -3,12 +3,14 @@
 // Sample; the HostSample wraps them worst first. With the connect-failure tracer the monitor runs, each
 // namespace's sample carries the failures of the processes that ran in it (by netns inode), judged as a
 // one-namespace monitor judges its own: exhausted while they occur, the failures quoted.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { compareNamespaces, hostSeverity, type HostSample, type NamespaceSample } from '../../common/host-sample.js';
+import { compareNamespaces, hostSeverity, type HostSample, type NamespaceSample, type UnseenProcesses } from '../../common/host-sample.js';
 import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/config.js';
 import { Analyzer } from '../engine/analyzer.js';
 import { parseLinuxSnapshot } from '../platform/linux/snapshot.js';
 import { readHost, type HostReadOptions } from '../platform/linux/host-read.js';
+import type { RefusedProcess } from '../platform/linux/netns-enumerate.js';
 import { adviseForNamespace } from './namespace-advice.js';
 import type { ConnectFailureSource } from './sampler.js';
 import type { ConnectFailure } from '../../common/connect-failures.js';
@@ -130,6 +132,7 @@ export class HostSampler {
       scope: 'host',
       namespaces,
       vanished,
+      ...(read.refused.length > 0 ? { unseen: unseenProcesses(read.refused, hasPtraceCapability()) } : {}),
       worst: worst?.identity.id ?? null,
       severity: hostSeverity(namespaces),
       cost: { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 },
@@ -149,5 +152,33 @@ export class HostSampler {
       else byNetns.set(f.netns, [f]);
     }
     return { byNetns, status: source.status() };
+  }
+}
+
+/**
+ * What a reading says of the processes whose namespace it could not see. `canPtrace`: whether this
+ * process has CAP_SYS_PTRACE (without it, the kernel shows only processes whose capabilities are a
+ * subset of its own; with it, a refusal comes from above: a sandbox, a user namespace Portwatch is in).
+ */
+export function unseenProcesses(refused: readonly RefusedProcess[], canPtrace: boolean): UnseenProcesses {
+  const errnos = [...new Set(refused.map((r) => r.errno))];
+  const code = errnos.map((e) => (e === 13 ? 'EACCES' : e === 1 ? 'EPERM' : `errno ${e}`)).join(', ');
+  const missing = 'a namespace only they hold is missing from this reading';
+  return {
+    processes: refused.length,
+    examples: refused.slice(0, 3).map((r) => `${r.name} (pid ${r.pid})`),
+    why: canPtrace
+      ? `the kernel would not show their network namespace (${code}) although Portwatch has CAP_SYS_PTRACE: they are outside what this process may inspect (a sandbox or a user namespace above it); ${missing}.`
+      : `the kernel would not show their network namespace (${code}: Portwatch runs without CAP_SYS_PTRACE, so it sees only processes with no more privilege than its own); ${missing}. Run Portwatch as root with CAP_SYS_PTRACE (in a container: add it to the security context) to see them.`,
+  };
+}
+
+/** Whether this process has CAP_SYS_PTRACE in its effective set (Linux; false when it cannot tell). */
+export function hasPtraceCapability(status = '/proc/self/status'): boolean {
+  try {
+    const eff = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync(status, 'utf8'))?.[1];
+    return eff !== undefined && (BigInt(`0x${eff}`) & (1n << 19n)) !== 0n;
+  } catch {
+    return false;
   }
 }

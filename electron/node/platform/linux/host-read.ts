@@ -9,7 +9,7 @@ import type { ContainerIdentity, NamespaceIdentity, NamespaceStatus } from '../.
 import type { RawSnapshot } from '../types.js';
 import { parseCgroupIdentity } from './cgroup-identity.js';
 import { loadSockDiag, netnsAddon, type SockDiagLoadResult } from './native/load.js';
-import { DEFAULT_NETNS_ROOTS, enumerateNamespaces, type NetnsEntry, type NetnsRoots } from './netns-enumerate.js';
+import { DEFAULT_NETNS_ROOTS, enumerateNamespaces, type NetnsEntry, type NetnsRoots, type RefusedProcess } from './netns-enumerate.js';
 import { isNetnsReadError, readNamespace } from './netns-read.js';
 import { DEFAULT_WORKLOAD_ROOTS, WorkloadNames, workloadRootsUnder, type WorkloadRoots } from './workload-names.js';
 
@@ -47,6 +47,8 @@ export interface HostRead {
   time: number;
   namespaces: NamespaceRead[];
   problems: string[];
+  /** Processes whose namespace could not be seen (see NetnsList.refused). */
+  refused: RefusedProcess[];
 }
 
 /** The host cannot be read namespace by namespace (no addon with readNetns). */
@@ -108,7 +110,7 @@ export async function readHost(opts: HostReadOptions = {}): Promise<HostRead> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, 64)) }, worker));
-  return { time, namespaces: results, problems: list.problems };
+  return { time, namespaces: results, problems: list.problems, refused: list.refused };
 }
 
 /** The owner lines ("pid\tcomm\tinodes") of each namespace's processes. */

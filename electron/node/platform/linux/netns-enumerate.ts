@@ -28,15 +28,25 @@ export interface NetnsList {
   hostInode: number | null;
   /** Lines of the process scan that could not be read (named by line number). */
   problems: string[];
+  /** Processes whose namespace the kernel would not show this process (another user's, without CAP_SYS_PTRACE). */
+  refused: RefusedProcess[];
+}
+
+/** A process whose network namespace could not be seen, and the errno that refused it. */
+export interface RefusedProcess {
+  pid: number;
+  name: string;
+  errno: number;
 }
 
 // A path to a namespace is tried in order; a few suffice (a process that exits takes one away).
 const MAX_PATHS = 4;
 
-/** Parses scanNetns output ("pid\tcomm\tinode\n") into pid lists per namespace inode. */
-export function parseNetnsScan(text: string): { byInode: Map<number, { pid: number; name: string }[]>; problems: string[] } {
+/** Parses scanNetns output ("pid\tcomm\tinode\n", or "-errno" for a refused one) into pid lists per namespace inode. */
+export function parseNetnsScan(text: string): { byInode: Map<number, { pid: number; name: string }[]>; problems: string[]; refused: RefusedProcess[] } {
   const byInode = new Map<number, { pid: number; name: string }[]>();
   const problems: string[] = [];
+  const refused: RefusedProcess[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -45,6 +55,10 @@ export function parseNetnsScan(text: string): { byInode: Map<number, { pid: numb
     const last = line.lastIndexOf('\t');
     const pid = Number(line.slice(0, first));
     const inode = Number(line.slice(last + 1));
+    if (first > 0 && last > first && Number.isInteger(pid) && pid > 0 && /^-\d{1,4}$/.test(line.slice(last + 1))) {
+      refused.push({ pid, name: line.slice(first + 1, last), errno: -inode });
+      continue;
+    }
     if (first <= 0 || last === first || !Number.isInteger(pid) || pid <= 0 || !Number.isInteger(inode) || inode <= 0) {
       if (problems.length < 5) problems.push(`netns scan line ${i + 1}: expected "pid<TAB>name<TAB>inode"`);
       continue;
@@ -54,12 +68,12 @@ export function parseNetnsScan(text: string): { byInode: Map<number, { pid: numb
     list.push({ pid, name: line.slice(first + 1, last) });
   }
   for (const list of byInode.values()) list.sort((a, b) => a.pid - b.pid);
-  return { byInode, problems };
+  return { byInode, problems, refused };
 }
 
 /** Joins the process scan with the named namespaces. */
 export async function enumerateNamespaces(scan: Buffer, roots: NetnsRoots = DEFAULT_NETNS_ROOTS): Promise<NetnsList> {
-  const { byInode, problems } = parseNetnsScan(scan.toString('utf8'));
+  const { byInode, problems, refused } = parseNetnsScan(scan.toString('utf8'));
   const self = await stat(join(roots.proc, 'self', 'ns', 'net'));
   const named = new Map<number, string[]>();
   let names: string[] = [];
@@ -96,7 +110,7 @@ export async function enumerateNamespaces(scan: Buffer, roots: NetnsRoots = DEFA
   });
   const selfInode = self.ino;
   const hostInode = await hostNamespaceInode(roots.proc);
-  return { entries, selfInode, hostInode, problems };
+  return { entries, selfInode, hostInode, problems, refused };
 }
 
 /**

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseCgroupIdentity } from '../../../../electron/node/platform/linux/cgroup-identity.js';
 import { WorkloadNames, workloadRootsUnder } from '../../../../electron/node/platform/linux/workload-names.js';
 import { parseNetnsScan } from '../../../../electron/node/platform/linux/netns-enumerate.js';
+import { unseenProcesses } from '../../../../electron/node/sampler/host-sampler.js';
 import { splitParts } from '../../../../electron/node/platform/linux/netns-read.js';
 
 const ID = 'a'.repeat(56) + '0123abcd';
@@ -86,6 +87,22 @@ describe('the native reader formats', () => {
     ]);
     expect(byInode.get(4026531840)).toEqual([{ pid: 1, name: 'init' }]);
     expect(problems).toEqual(['netns scan line 4: expected "pid<TAB>name<TAB>inode"']);
+  });
+
+  it('keeps the processes whose namespace was refused (-errno), and names a malformed one', () => {
+    const { byInode, problems, refused } = parseNetnsScan('1\tinit\t4026531840\n812\tnginx\t-13\n900\tsleep\t-1\n901\tx\t-abc\n902\ty\t-123456\n');
+    expect(refused).toEqual([
+      { pid: 812, name: 'nginx', errno: 13 },
+      { pid: 900, name: 'sleep', errno: 1 },
+    ]);
+    expect([...byInode.keys()]).toEqual([4026531840]);
+    expect(problems).toEqual(['netns scan line 4: expected "pid<TAB>name<TAB>inode"', 'netns scan line 5: expected "pid<TAB>name<TAB>inode"']);
+    expect(unseenProcesses(refused, false)).toEqual({
+      processes: 2,
+      examples: ['nginx (pid 812)', 'sleep (pid 900)'],
+      why: 'the kernel would not show their network namespace (EACCES, EPERM: Portwatch runs without CAP_SYS_PTRACE, so it sees only processes with no more privilege than its own); a namespace only they hold is missing from this reading. Run Portwatch as root with CAP_SYS_PTRACE (in a container: add it to the security context) to see them.',
+    });
+    expect(unseenProcesses(refused, true).why).toBe('the kernel would not show their network namespace (EACCES, EPERM) although Portwatch has CAP_SYS_PTRACE: they are outside what this process may inspect (a sandbox or a user namespace above it); a namespace only they hold is missing from this reading.');
   });
 
   it('splits framed parts and refuses a part that runs past the end', () => {

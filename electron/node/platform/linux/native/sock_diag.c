@@ -44,7 +44,8 @@
 //
 //   scanNetns(): Promise<Buffer>
 //     One text line per process: `pid\tcomm\tinode\n` (comm sanitised as above), inode being that of /proc/<pid>/ns/net
-//     (readlink "net:[N]"); processes that vanish or cannot be read are skipped.
+//     (readlink "net:[N]"); a process whose namespace is refused (EACCES, EPERM: another user's, without
+//     CAP_SYS_PTRACE) gives `pid\tcomm\t-errno\n`; processes that vanish are skipped.
 //
 // The others run as napi async work on the libuv thread pool; none runs on the JavaScript thread.
 #define _GNU_SOURCE
@@ -687,12 +688,21 @@ static void run_scan_netns(job_t *j) {
     char path[64], link[64];
     snprintf(path, sizeof path, "%.20s/ns/net", pe->d_name);
     ssize_t n = readlinkat(proc_fd, path, link, sizeof link - 1);
-    // "net:[4026531840]"
-    if (n < 7 || memcmp(link, "net:[", 5) != 0 || link[n - 1] != ']') continue;
-    link[n - 1] = '\0';
     size_t start = j->out.len;
-    bool ok = append_process_head(&j->out, proc_fd, pe->d_name) && bytes_append(&j->out, link + 5, strlen(link + 5)) &&
-              bytes_append(&j->out, "\n", 1);
+    bool ok;
+    if (n < 0 && (errno == EACCES || errno == EPERM)) {
+      // Refused (another user's process, and no CAP_SYS_PTRACE): said as "-errno", so the picture can say
+      // which processes' namespaces it could not see instead of leaving them out in silence.
+      char code[16];
+      snprintf(code, sizeof code, "-%d\n", errno);
+      ok = append_process_head(&j->out, proc_fd, pe->d_name) && bytes_append(&j->out, code, strlen(code));
+    } else {
+      // "net:[4026531840]"; anything else (the process exited) is skipped
+      if (n < 7 || memcmp(link, "net:[", 5) != 0 || link[n - 1] != ']') continue;
+      link[n - 1] = '\0';
+      ok = append_process_head(&j->out, proc_fd, pe->d_name) && bytes_append(&j->out, link + 5, strlen(link + 5)) &&
+           bytes_append(&j->out, "\n", 1);
+    }
     if (!ok) {
       j->out.len = start;
       job_fail(j, ENOMEM, "scanNetns: out of memory");
