@@ -3,16 +3,14 @@
 // range exhausted. The page of that host offers the login; the real ssh runs in a real pty; the password
 // is typed with the keyboard into xterm.js; the host is then read and shown exhausted. axe-core finds
 // nothing; the screenshots for the README are taken here.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { HostMonitors } from '../../electron/desktop/host-monitors.js';
-import { createSshRunner } from '../../electron/node/remote/ssh-command.js';
-import { startHarness, type Harness } from '../desktop/desktop-harness.js';
+import type { Harness } from '../desktop/desktop-harness.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { REPO_ROOT } from '../netns/portwatch-cli.js';
 import { exhaustRemote } from '../remote/remote-exhaustion.js';
+import { startDesktopWithHosts } from '../remote/desktop-with-hosts.js';
 import { PASSWORD_USER, startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
 import { axeViolations } from './axe.js';
 import { DESKTOP_ORIGIN, desktopPage } from './desktop-page.js';
@@ -34,15 +32,7 @@ describeNetns('logging in to a remote host from its page (Chromium, the real pre
     ensureRendererBuilt();
     pair = await startSshdPair('hl8');
     await exhaustRemote(pair);
-    const inNamespace = ['/usr/sbin/ip', 'netns', 'exec', pair.client.name];
-    let dataDir = '';
-    h = await startHarness({
-      before: (dir) => {
-        dataDir = dir;
-        writeFileSync(join(dir, 'settings.json'), JSON.stringify({ schema: 1, hosts: [`${host}${pair.serverAddress}`] }));
-      },
-      startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, sshConfig: pair.passwordConfig, runner: createSshRunner(inNamespace), loginLauncher: inNamespace }),
-    });
+    h = await startDesktopWithHosts(pair, { hosts: [`${host}${pair.serverAddress}`], sshConfig: pair.passwordConfig });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'], timeout: 60_000 });
     page = await desktopPage(browser, h);
   }, 120_000);

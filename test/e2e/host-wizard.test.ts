@@ -5,17 +5,16 @@
 // → choose the wider range → review with the exact ssh command → apply in the wizard's terminal → verified
 // over ssh → keep (a second run in the same terminal) → the value stays. axe-core finds nothing; the
 // README's screenshot is taken here.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { HostMonitors } from '../../electron/desktop/host-monitors.js';
 import { REMOTE_TUNE_DIR } from '../../electron/node/remote/remote-tune-script.js';
-import { createSshRunner } from '../../electron/node/remote/ssh-command.js';
-import { startHarness, type Harness } from '../desktop/desktop-harness.js';
+import type { Harness } from '../desktop/desktop-harness.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { REPO_ROOT } from '../netns/portwatch-cli.js';
 import { exhaustRemote } from '../remote/remote-exhaustion.js';
+import { startDesktopWithHosts } from '../remote/desktop-with-hosts.js';
 import { startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
 import { axeViolations } from './axe.js';
 import { DESKTOP_ORIGIN, desktopPage } from './desktop-page.js';
@@ -41,16 +40,8 @@ describeNetns('the tuning wizard on a remote host\'s page (Chromium, the desktop
     mkdirSync(REMOTE_TUNE_DIR, { recursive: true, mode: 0o700 });
     pair = await startSshdPair('hwiz', { privateDirs: ['/etc/sysctl.d', REMOTE_TUNE_DIR] });
     await exhaustRemote(pair);
-    const inNamespace = ['/usr/sbin/ip', 'netns', 'exec', pair.client.name];
-    let dataDir = '';
-    h = await startHarness({
-      before: (dir) => {
-        dataDir = dir;
-        writeFileSync(join(dir, 'settings.json'), JSON.stringify({ schema: 1, hosts: [`root@${pair.serverAddress}`] }));
-      },
-      // assumeHost: the "remote host" is this machine's namespace, and this machine may look like a container.
-      startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, sshConfig: pair.keyConfig, runner: createSshRunner(inNamespace), loginLauncher: inNamespace, assumeHost: true }),
-    });
+    // assumeHost: the "remote host" is this machine's namespace, and this machine may look like a container.
+    h = await startDesktopWithHosts(pair, { hosts: [`root@${pair.serverAddress}`], sshConfig: pair.keyConfig, assumeHost: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'], timeout: 60_000 });
     page = await desktopPage(browser, h);
   }, 150_000);

@@ -6,19 +6,18 @@
 // to from its page, in a real ssh in a pty, the password typed there reaching ssh only. Electron itself is
 // the stand-in.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { HostLoginSession, ResponseMessage, Snapshot } from '../../electron/common/contract.js';
 import type { HostSummary } from '../../electron/common/hosts.js';
 import { EVENT_CHANNEL, REQUEST_CHANNELS } from '../../electron/common/ipc-channels.js';
 import type { Sample } from '../../electron/common/model.js';
 import { APP_INDEX_URL } from '../../electron/desktop/app-files.js';
-import { HostMonitors, type HostReading } from '../../electron/desktop/host-monitors.js';
-import { createSshRunner } from '../../electron/node/remote/ssh-command.js';
-import { startHarness, type Harness } from '../desktop/desktop-harness.js';
+import type { HostReading } from '../../electron/desktop/host-monitors.js';
+import type { Harness } from '../desktop/desktop-harness.js';
 import { ipcEvent, preventable } from '../desktop/fake-electron.js';
 import { severitySample } from '../desktop/samples.js';
 import { describeNetns } from '../netns/describe-netns.js';
+import { startDesktopWithHosts } from '../remote/desktop-with-hosts.js';
 import { exhaustRemote, type RemoteHold } from '../remote/remote-exhaustion.js';
 import { PASSWORD_USER, startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
 
@@ -45,14 +44,7 @@ describeNetns('desktop window on remote hosts over a real sshd', () => {
     expect(hold.connected).toBe(10);
     const reachable = `root@${pair.serverAddress}`;
     const silent = `root@${pair.clientAddress.replace(/\.1$/, '.9')}`; // nobody answers there
-    let dataDir = '';
-    h = await startHarness({
-      before: (dir) => {
-        dataDir = dir;
-        writeFileSync(join(dir, 'settings.json'), JSON.stringify({ schema: 1, hosts: [silent, reachable] }));
-      },
-      startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, sshConfig: pair.keyConfig, runner: createSshRunner(['ip', 'netns', 'exec', pair.client.name]) }),
-    });
+    h = await startDesktopWithHosts(pair, { hosts: [silent, reachable], sshConfig: pair.keyConfig });
     const app = h.app;
     const win = h.fake.window!;
     h.monitor().emit(severitySample(h.now(), 'ok', 0.1));
@@ -146,15 +138,7 @@ describeNetns('desktop window on remote hosts over a real sshd', () => {
 
   it('logs in to a host that needs a password from its own page: ssh\'s prompt reaches that page, the password reaches ssh only, then the host is read', async () => {
     const host = `${PASSWORD_USER}@${pair.serverAddress}`;
-    const inNamespace = ['/usr/sbin/ip', 'netns', 'exec', pair.client.name];
-    let dataDir = '';
-    h = await startHarness({
-      before: (dir) => {
-        dataDir = dir;
-        writeFileSync(join(dir, 'settings.json'), JSON.stringify({ schema: 1, hosts: [host] }));
-      },
-      startHostMonitors: (version) => new HostMonitors({ controlDir: join(dataDir, 'ctl'), version, sshConfig: pair.passwordConfig, runner: createSshRunner(inNamespace), loginLauncher: inNamespace }),
-    });
+    h = await startDesktopWithHosts(pair, { hosts: [host], sshConfig: pair.passwordConfig });
     const win = h.fake.window!;
     const hosts = h.app.hosts()!;
     for (let i = 0; i < 240 && !hosts.readings()[0]?.needsLogin; i++) await new Promise((r) => setTimeout(r, 250));

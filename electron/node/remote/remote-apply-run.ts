@@ -31,9 +31,9 @@ export class RemoteTuningRunner implements TuningRunner {
     return { method: this.sudo() ? 'sudo' : 'direct' };
   }
 
-  /** Asks the host who the login is (one round trip); kept for the next apply. */
+  /** Asks the host who the login is (one round trip, the first time only); kept for every apply. */
   async learnLogin(): Promise<void> {
-    this.root = await this.tuner.loginIsRoot();
+    if (this.root === null) this.root = await this.tuner.loginIsRoot();
   }
 
   review(plan: TuningPlan): PlanReview {

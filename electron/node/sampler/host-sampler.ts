@@ -36,6 +36,8 @@ export class HostSampler {
   private readonly analyzers = new Map<number, Analyzer>();
   private readonly listeners = new Set<Listener>();
   private latestHost: HostSample | null = null;
+  /** Whether this process has CAP_SYS_PTRACE (read once: a process's capabilities do not grow). */
+  private canPtrace: boolean | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private inFlight: Promise<unknown> | null = null;
@@ -132,7 +134,7 @@ export class HostSampler {
       scope: 'host',
       namespaces,
       vanished,
-      ...(read.refused.length > 0 ? { unseen: unseenProcesses(read.refused, hasPtraceCapability()) } : {}),
+      ...(read.refused.length > 0 ? { unseen: unseenProcesses(read.refused, (this.canPtrace ??= hasPtraceCapability())) } : {}),
       worst: worst?.identity.id ?? null,
       severity: hostSeverity(namespaces),
       cost: { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 },
