@@ -38,6 +38,7 @@ const OPTIONS = {
   warning: { type: 'string' },
   critical: { type: 'string' },
   since: { type: 'string' },
+  'trace-syscalls': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -58,6 +59,9 @@ const HELP = `Usage: portwatch check [options]
                     one (default: host when root in the host's namespace, else self)
   --warning RATIO   utilisation at which to warn (default ${DEFAULT_ANALYSIS_CONFIG.thresholds.warning})
   --critical RATIO  utilisation that is critical (default ${DEFAULT_ANALYSIS_CONFIG.thresholds.critical})
+  --trace-syscalls  trace failed connects on the syscall tracepoints: also bind() failures (EADDRINUSE)
+                    and connects of sockets bound beforehand, at a cost to every syscall on the host
+                    while the check runs (default: connects that found no free port only, nearly free)
   --since DURATION  instead of sampling: the episodes (warning or worse) that \`portwatch serve\` or the
                     desktop app recorded on this machine within DURATION (90s, 15m, 2h, 7d); exit status
                     is the worst of them (3 when no monitor has recorded any)
@@ -127,7 +131,7 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   // The kernel's own word on failed connects (Linux, root, bpftrace), for the length of the check or of
   // the watch; a check of one instant (--interval 0 without --watch) watches no time, so has none.
-  const tracer = checkTracerWanted() && (v.watch || interval > 0) ? await CheckTracer.start(rawIo.stderr) : null;
+  const tracer = checkTracerWanted() && (v.watch || interval > 0) ? await CheckTracer.start(rawIo.stderr, { syscalls: v['trace-syscalls'] === true }) : null;
   if (scope.scope === 'host') {
     const { HostSampler } = await import('../node/sampler/host-sampler.js');
     const host = new HostSampler({ analysis: config, owners: !v['no-owners'] });

@@ -29,6 +29,8 @@ export interface ServeOptions {
   sshConfig?: string | null;
   /** false (--no-failure-tracer): do not run the connect-failure tracer (bpftrace) even where it could run. */
   failureTracer?: boolean;
+  /** --trace-syscalls: the tracer on the syscall tracepoints (bind() failures too, at a cost to every syscall). */
+  traceSyscalls?: boolean;
   help: boolean;
 }
 
@@ -64,6 +66,8 @@ Options:
   --no-failure-tracer
                      Do not run the connect-failure tracer (Linux, as root, with bpftrace: every
                      connect() the kernel refuses for lack of a port; on by default where it can run)
+  --trace-syscalls   Trace on the syscall tracepoints instead: also bind() failures (EADDRINUSE) and
+                     connects of sockets bound beforehand, at a cost to every syscall on the host
   --help             This text
 `;
 
@@ -90,6 +94,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
         ssh: { type: 'string', multiple: true },
         'ssh-config': { type: 'string' },
         'no-failure-tracer': { type: 'boolean' },
+        'trace-syscalls': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -126,6 +131,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
   if (sshConfig !== null && ssh.length === 0) return { ok: false, error: '--ssh-config needs --ssh HOST' };
   if (ssh.length > 0 && allowApply) return { ok: false, error: '--allow-apply is for this machine: it cannot be combined with --ssh (tune a remote host with `portwatch tune` there)' };
   if (ssh.length > 0 && v.netns !== undefined) return { ok: false, error: '--netns is for this machine: a remote host (--ssh) is read in the namespace of the login' };
+  if (v['trace-syscalls'] && v['no-failure-tracer']) return { ok: false, error: '--trace-syscalls chooses how the failure tracer traces: it cannot be combined with --no-failure-tracer' };
   if (ssh.length > 20) return { ok: false, error: `--ssh: at most 20 hosts, got ${ssh.length}` };
   try {
     for (const h of ssh) parseSshTarget(h);
@@ -153,6 +159,7 @@ export function parseServeArgs(args: string[]): { ok: true; options: ServeOption
       assumeHost: v['assume-host'] ?? false,
       ...(v.netns === undefined ? {} : { netns: v.netns }),
       ...(v['no-failure-tracer'] ? { failureTracer: false } : {}),
+      ...(v['trace-syscalls'] ? { traceSyscalls: true } : {}),
       help: v.help ?? false,
     },
   };

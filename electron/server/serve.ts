@@ -189,7 +189,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
     return EXIT_USAGE;
   }
   // The kernel's own word on failed connects runs as long as serve does (Linux; it says itself when it cannot).
-  const tracer = opts.failureTracer === false ? null : createConnectFailureTracer();
+  const tracer = opts.failureTracer === false ? null : createConnectFailureTracer({ syscalls: opts.traceSyscalls === true });
   const sampler = createSampler({ connectFailures: tracer });
   let running: RunningServe;
   try {

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { load as loadYaml } from 'js-yaml';
 import type { Sample } from '../../electron/common/model.js';
 import { locateHelper } from '../../electron/node/tuning/helper-location.js';
+import { tracerPreflight, tracerProgramCandidates } from '../../electron/node/platform/linux/tracer/connect-failure-tracer.js';
 import { REPO_ROOT } from '../netns/portwatch-cli.js';
 
 const require = createRequire(import.meta.url);
@@ -84,7 +85,21 @@ describe.skipIf(skip)('the packaged desktop app (electron-builder --dir, stand-i
     const r = spawnSync(SYSTEM_NODE!, [join(resources, 'cli/portwatch.mjs'), 'check', '--json', '--interval', '1'], { encoding: 'utf8', timeout: 60_000, cwd: dir });
     const sample = JSON.parse(r.stdout) as Sample;
     expect(sample.sources.find((s) => s.name === 'tcp-diag-inet')?.status, r.stderr).toBe('ok');
+    // the failure tracer's program is found in resources/tracer (bpftrace cannot read one inside app.asar)
+    const tracer = sample.sources.find((s) => s.name === 'connect-tracer');
+    expect(tracer?.error ?? '').not.toMatch(/missing from this installation/);
+    if ('bpftrace' in tracerPreflight()) expect(tracer?.status, tracer?.error).toBe('ok');
   }, 90_000);
+
+  it('carries both tracer programs where the app and the bundled CLI look for them', () => {
+    for (const file of ['connect-failures.bt', 'syscall-failures.bt']) {
+      const shipped = join(resources, 'tracer', file);
+      expect(readFileSync(shipped, 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'electron/node/platform/linux/tracer', file), 'utf8'));
+      // the bundled CLI (resources/cli) and the main process (process.resourcesPath) both reach it first
+      expect(tracerProgramCandidates(file, join(resources, 'cli')).find((p) => existsSync(p))).toBe(shipped);
+      expect(tracerProgramCandidates(file, join(resources, 'app.asar/out/main'), resources).find((p) => existsSync(p))).toBe(shipped);
+    }
+  });
 
   it('carries the dashboard beside the CLI, so `portwatch-cli serve` in the package serves it', () => {
     expect(readFileSync(join(resources, 'renderer/index.html'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'out/renderer/index.html'), 'utf8'));

@@ -40,12 +40,15 @@ describe.skipIf(skip)('the npm package', () => {
     files = info.files.map((f) => f.path);
     mkdirSync(bin);
     for (const b of ['node', 'npm', 'sh']) symlinkSync(which(b)!, join(bin, b));
+    // bpftrace too, when the machine has it: the installed CLI must find the tracer program it ships
+    const bpftrace = which('bpftrace');
+    if (bpftrace) symlinkSync(bpftrace, join(bin, 'bpftrace'));
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), '{"name":"server","private":true}\n');
   }, 420_000);
 
   it('holds the built CLI, the dashboard bundle and both prebuilt addons, and no sources or tests', () => {
-    for (const f of ['out/node/electron/cli/portwatch.js', 'out/node/electron/server/serve.js', 'out/renderer/index.html', 'prebuilds/linux-x64/sock_diag.napi.node', 'prebuilds/linux-arm64/sock_diag.napi.node', 'build/systemd/portwatch.service', 'build/prometheus/portwatch-rules.yml', 'build/grafana/portwatch.json']) {
+    for (const f of ['out/node/electron/cli/portwatch.js', 'out/node/electron/server/serve.js', 'out/renderer/index.html', 'prebuilds/linux-x64/sock_diag.napi.node', 'prebuilds/linux-arm64/sock_diag.napi.node', 'build/systemd/portwatch.service', 'build/prometheus/portwatch-rules.yml', 'build/grafana/portwatch.json', 'electron/node/platform/linux/tracer/connect-failures.bt', 'electron/node/platform/linux/tracer/syscall-failures.bt']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /\.(ts|svelte|map)$/.test(f) || f.startsWith('test/') || f.startsWith('renderer/') || f.startsWith('electron/common/'))).toEqual([]);
@@ -71,6 +74,10 @@ describe.skipIf(skip)('the npm package', () => {
     const status = (name: string) => sample.sources.find((s) => s.name === name)?.status;
     expect(status('tcp-diag-inet'), check.stdout).toBe('ok');
     expect(status('socket-owners')).toBe('ok');
+    // the failure tracer found its program in the package (as root with bpftrace; else it says why not)
+    const tracer = sample.sources.find((s) => s.name === 'connect-tracer');
+    expect(tracer?.error ?? '').not.toMatch(/missing from this installation/);
+    if (process.geteuid?.() === 0 && which('bpftrace') && existsSync('/sys/kernel/tracing/events/sock')) expect(tracer?.status, tracer?.error).toBe('ok');
     expect(portwatch(['serve', '--help']).stdout).toContain('--metrics-only');
   }, 360_000);
 

@@ -1,5 +1,5 @@
 // Finds the bpftrace a Portwatch process started and tells when its probes are attached, from outside:
-// bpftrace holds one perf_event file per attached probe (connect-failures.bt has 6), so a test can make
+// bpftrace holds one perf_event file per attached probe (connect-failures.bt has 4, syscall-failures.bt 6), so a test can make
 // its failures happen after the tracer is really listening instead of after a guessed delay.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
@@ -39,7 +39,7 @@ export function perfEventFiles(pid: number): number {
 }
 
 /** Resolves with the pid of parent's bpftrace once it holds `probes` perf events; rejects after timeoutMs. */
-export async function waitForAttachedBpftrace(parent: number, timeoutMs: number, probes = 6): Promise<number> {
+export async function waitForAttachedBpftrace(parent: number, timeoutMs: number, probes = 4): Promise<number> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     for (const pid of bpftraceChildren(parent)) if (perfEventFiles(pid) >= probes) return pid;

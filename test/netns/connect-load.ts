@@ -45,11 +45,13 @@ export interface ConnectLoadOptions {
   mode: 'ok' | 'fail';
   /** Connections held before the failing loop (the namespace's range size). */
   hold?: number;
+  /** Pin the client to this CPU (taskset), so it does not migrate mid-run. */
+  cpu?: number;
 }
 
 /** Runs the load in ns and resolves with its own count once it has ended. */
 export async function runConnectLoad(ns: Namespace, binary: string, o: ConnectLoadOptions): Promise<ConnectLoadResult> {
-  const p = ns.spawn([binary, String(o.port), String(o.seconds), String(o.maxCalls), o.mode, String(o.hold ?? 0)]);
+  const p = ns.spawn([...(o.cpu === undefined ? [] : ['taskset', '-c', String(o.cpu)]), binary, String(o.port), String(o.seconds), String(o.maxCalls), o.mode, String(o.hold ?? 0)]);
   const line = await p.waitForLine(/^\{"calls"/, (o.seconds + 30) * 1000);
   const exit = await p.wait(10_000);
   if (exit.code !== 0) throw new Error(`connect-load ended with ${exit.code ?? exit.signal}: ${p.stderr}`);

@@ -38,7 +38,7 @@ export function bpfProgramState(ids: readonly number[]): Record<number, string> 
 }
 
 const TRACEFS = '/sys/kernel/tracing';
-const STATE_FILES = ['kprobe_events', 'uprobe_events', 'dynamic_events', 'set_event', ...['sys_enter_connect', 'sys_exit_connect', 'sys_enter_bind', 'sys_exit_bind'].map((e) => `events/syscalls/${e}/enable`)];
+const STATE_FILES = ['kprobe_events', 'uprobe_events', 'dynamic_events', 'set_event', ...['sys_enter_connect', 'sys_exit_connect', 'sys_enter_bind', 'sys_exit_bind'].map((e) => `events/syscalls/${e}/enable`), 'events/sock/inet_sock_set_state/enable'];
 
 /** The tracefs files where probes and enabled events show, by name. */
 export function tracefsState(): Record<string, string> {

@@ -70,3 +70,18 @@ describe('--metrics-only', () => {
     expect(parseServeArgs(['--metrics-only', '--open'])).toEqual({ ok: false, error: '--open needs the dashboard: it cannot be combined with --metrics-only' });
   });
 });
+
+describe('the failure tracer flags', () => {
+  it('runs the default program unless --trace-syscalls, and none with --no-failure-tracer', () => {
+    const plain = parseServeArgs([]);
+    expect(plain.ok && plain.options).not.toHaveProperty('traceSyscalls');
+    expect(plain.ok && plain.options).not.toHaveProperty('failureTracer');
+    const sys = parseServeArgs(['--trace-syscalls']);
+    expect(sys.ok && sys.options.traceSyscalls).toBe(true);
+    const off = parseServeArgs(['--no-failure-tracer']);
+    expect(off.ok && off.options.failureTracer).toBe(false);
+  });
+  it('refuses to trace the syscalls with the tracer off, naming both flags', () => {
+    expect(parseServeArgs(['--trace-syscalls', '--no-failure-tracer'])).toEqual({ ok: false, error: '--trace-syscalls chooses how the failure tracer traces: it cannot be combined with --no-failure-tracer' });
+  });
+});

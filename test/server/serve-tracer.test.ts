@@ -62,7 +62,7 @@ describeNetns('serve and the desktop monitor keep the connect-failure tracer run
       await until('the tracer attached', async () => ((await scrape()).m.get('portwatch_connect_tracer_up') === 1 ? true : undefined), 90_000);
       const [first] = await until('our bpftrace', () => (bpftraceChildren(process.pid).length === 1 ? bpftraceChildren(process.pid) : undefined), 5_000);
       const programs = bpfProgramIds(first!);
-      expect(programs.length).toBeGreaterThanOrEqual(4);
+      expect(programs.length).toBeGreaterThanOrEqual(2); // connect-failures.bt: the tracepoint and the interval
       // The check can fail: while bpftrace runs, the kernel has its programs.
       expect(Object.values(bpfProgramState(programs))).toEqual(programs.map(() => 'loaded'));
 

@@ -1,5 +1,9 @@
-// Runs the system's bpftrace on the fixed program connect-failures.bt (argv array, no shell) and keeps what
-// it reports: every connect()/bind() the kernel refused with EADDRINUSE/EADDRNOTAVAIL, host-wide. It never
+// Runs the system's bpftrace on a fixed program shipped with Portwatch (argv array, no shell) and keeps what
+// it reports, host-wide: by default connect-failures.bt, every connect() that found no free local port
+// (EADDRNOTAVAIL), seen at the TCP state change the kernel makes then, which costs nothing to other
+// syscalls; with `syscalls`, syscall-failures.bt, every connect() and bind() refused with EADDRINUSE or
+// EADDRNOTAVAIL, bound sockets included, at the cost of sending every syscall on the host through the
+// tracing path (the .bt files say why; `npm run bench -- tracer` measures both). It never
 // blocks a sample (reading is asynchronous, snapshot() is a copy), is restarted with backoff when it dies,
 // and is stopped with its owner (SIGINT lets bpftrace detach its probes; SIGKILL after a grace period).
 // When it cannot run (not Linux, not root, no bpftrace, no tracefs, lockdown, no BTF) it says why and how
@@ -18,7 +22,9 @@ import { DEFAULT_PLACE_ROOTS, failurePlace, type PlaceRoots } from './failure-pl
 export interface TracerOptions {
   /** bpftrace candidates, first executable file wins (default: bpftrace in each absolute directory of PATH). */
   bpftrace?: readonly string[];
-  /** The .bt program (default: connect-failures.bt beside this module or in the source tree). */
+  /** The syscall-tracepoint program instead of the default (see the file comment). */
+  syscalls?: boolean;
+  /** The .bt program (default: the one `syscalls` chooses, found by tracerProgram). */
   program?: string;
   tracefs?: readonly string[];
   /** Effective uid (default process.geteuid()). */
@@ -43,7 +49,19 @@ interface Kept extends ConnectFailure {
 const MAX_RECENT = 2 * Math.ceil(FAILURES_CURRENT_MS / 1000);
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PROGRAM_CANDIDATES = [join(here, 'connect-failures.bt'), join(here, '../../../../../../../electron/node/platform/linux/tracer/connect-failures.bt')];
+/** The programs, and the tracefs event directory each needs. */
+const PROGRAMS = { state: { file: 'connect-failures.bt', events: 'sock' }, syscalls: { file: 'syscall-failures.bt', events: 'syscalls' } } as const;
+
+/**
+ * Where a program is, first that exists: beside this module (the source tree, run by tsx), beside the
+ * bundled CLI's folder (resources/cli/portwatch.mjs → resources/tracer, in the desktop packages), in the
+ * app's resources (the desktop main process), or in the source tree from the compiled out/node/…/tracer
+ * (the npm package, which ships the .bt files in their source folder).
+ */
+export function tracerProgramCandidates(file: string, from = here, resourcesPath = (process as { resourcesPath?: string }).resourcesPath): string[] {
+  return [join(from, file), join(from, '../tracer', file), ...(resourcesPath ? [join(resourcesPath, 'tracer', file)] : []), join(from, '../../../../../../../electron/node/platform/linux/tracer', file)];
+}
+
 const TRACEFS = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
 /** Where bpftrace is looked for when there is no PATH. */
 const BPFTRACE = ['/usr/bin/bpftrace', '/usr/sbin/bpftrace', '/usr/local/bin/bpftrace'];
@@ -89,10 +107,11 @@ export function tracerPreflight(o: TracerOptions = {}): { status: 'unsupported' 
   if (euid !== 0) return { status: 'unsupported', error: 'tracing connect() failures needs root (bpftrace loads eBPF programs)', fix: 'run Portwatch as root (sudo portwatch serve / check)' };
   const bpftrace = (o.bpftrace ?? bpftraceOnPath(process.env.PATH)).find(isExecutable);
   if (!bpftrace) return { status: 'unsupported', error: 'bpftrace is not installed (no executable bpftrace on PATH)', fix: 'apt-get install bpftrace (Debian/Ubuntu) or dnf install bpftrace, or add its directory to PATH' };
-  const program = o.program ?? PROGRAM_CANDIDATES.find((p) => existsSync(p));
-  if (!program || !existsSync(program)) return { status: 'failed', error: 'the tracer program connect-failures.bt is missing from this installation', fix: 'reinstall Portwatch' };
-  const tracefs = (o.tracefs ?? TRACEFS).find((p) => existsSync(join(p, 'events', 'syscalls')));
-  if (!tracefs) return { status: 'failed', error: 'tracefs is not mounted (no /sys/kernel/tracing/events/syscalls)', fix: 'mount -t tracefs nodev /sys/kernel/tracing' };
+  const wanted = o.syscalls ? PROGRAMS.syscalls : PROGRAMS.state;
+  const program = o.program ?? tracerProgramCandidates(wanted.file).find((p) => existsSync(p));
+  if (!program || !existsSync(program)) return { status: 'failed', error: `the tracer program ${wanted.file} is missing from this installation`, fix: 'reinstall Portwatch' };
+  const tracefs = (o.tracefs ?? TRACEFS).find((p) => existsSync(join(p, 'events', wanted.events)));
+  if (!tracefs) return { status: 'failed', error: `tracefs is not mounted (no /sys/kernel/tracing/events/${wanted.events})`, fix: 'mount -t tracefs nodev /sys/kernel/tracing' };
   const lockdown = readText('/sys/kernel/security/lockdown');
   if (lockdown && /\[confidentiality\]/.test(lockdown)) return { status: 'unsupported', error: 'kernel lockdown (confidentiality) forbids reading kernel memory with eBPF', fix: 'boot without lockdown=confidentiality (or with Secure Boot off), if your policy allows' };
   if (!existsSync('/sys/kernel/btf/vmlinux')) return { status: 'unsupported', error: 'the kernel has no BTF (/sys/kernel/btf/vmlinux), needed to read the network namespace of a task', fix: 'a kernel built with CONFIG_DEBUG_INFO_BTF=y' };

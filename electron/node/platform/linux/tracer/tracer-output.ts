@@ -1,4 +1,4 @@
-// Parses the tracer's output (bpftrace -f json running connect-failures.bt), one line at a time. Pure and
+// Parses the tracer's output (bpftrace -f json running connect-failures.bt or syscall-failures.bt), one line at a time. Pure and
 // total: any line, however malformed, gives a typed result and never throws.
 
 /** One aggregated key of one second. */
