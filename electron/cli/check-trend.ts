@@ -14,5 +14,5 @@ export function trendSteps(intervalSec: number): number {
 /** The line a report ends with when it shows no time to exhaustion because the check was too short to see one. */
 export function trendNote(intervalSec: number): string {
   const over = intervalSec > 0 ? `${intervalSec} s` : 'one sample';
-  return `Time to exhaustion: ${over} cannot show slow growth; run \`portwatch check --interval 60\` (or keep \`portwatch serve\` running) to see the trend.\n`;
+  return `Time to exhaustion: ${over} cannot show slow growth; run \`portwatch check --interval 60\` (or keep \`portwatch serve\` running) to see the trend.`;
 }

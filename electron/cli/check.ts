@@ -10,7 +10,7 @@ import { Sampler } from '../node/sampler/sampler.js';
 import { EXIT, severityExitCode } from './exit-codes.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { reportLines, shortLine } from './report.js';
-import { colorWanted, span, writeLines, type Line } from './paint.js';
+import { colorWanted, span, wrapLines, writeLines, type Line } from './paint.js';
 import type { WatchScreen } from './watch-screen.js';
 import { startProgress } from './progress.js';
 import { cleanTerminalFields, terminalSafeJson } from '../common/terminal-text.js';
@@ -19,7 +19,7 @@ import { parseSeconds } from './args.js';
 import type { HostSampler } from '../node/sampler/host-sampler.js';
 import { CheckTracer, checkTracerWanted, REMOTE_TRACER_STATUS } from './check-tracer.js';
 import type { HostSample } from '../common/host-sample.js';
-import { hostCheckDocument, renderHostReport } from './host-report.js';
+import { hostCheckDocument, hostReportLines } from './host-report.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
 import { MIN_TREND_INTERVAL_SEC, trendNote, trendSteps } from './check-trend.js';
 
@@ -94,10 +94,13 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   // A terminal's own width, else 80 columns; --wide: every line whole.
   const width = (cols: number): number | null => (v.wide ? null : Math.max(40, cols));
   const humanLines = (s: Sample, cols: number): Line[] => (v.short ? [shortLine(s)] : reportLines(s, width(cols)));
+  const termCols = (): number => (out.isTTY && out.columns > 0 ? out.columns : 80);
+  // host-wide: every namespace, then the worst one's report, the same width rules
+  const hostLines = (h: HostSample, cols: number): Line[] => hostReportLines(cleanTerminalFields(h), width(cols));
   const emit = (s: Sample): void => {
     // Every string of the sample came from outside: cleaned field by field, so none can even start a line.
     if (v.json) io.stdout.write(terminalSafeJson(s) + (v.watch ? '\n' : ''));
-    else writeLines(io.stdout, humanLines(cleanTerminalFields(s), out.isTTY && out.columns > 0 ? out.columns : 80), color);
+    else writeLines(io.stdout, humanLines(cleanTerminalFields(s), termCols()), color);
   };
   if (v['ssh-config'] !== undefined && v.ssh === undefined) {
     io.stderr.write('portwatch check: --ssh-config needs --ssh HOST\n');
@@ -135,7 +138,8 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   if (scope.scope === 'host') {
     const { HostSampler } = await import('../node/sampler/host-sampler.js');
     const host = new HostSampler({ analysis: config, owners: !v['no-owners'] });
-    return v.watch ? watchHost(host, io, v.json === true, interval, signal, watchView, tracer) : checkHost(host, io, v.json === true, interval, v.short === true, color, tracer);
+    const human: HostHuman = { lines: hostLines, width, cols: termCols, color };
+    return v.watch ? watchHost(host, io, v.json === true, interval, signal, watchView, tracer, human) : checkHost(host, io, v.json === true, interval, v.short === true, human, tracer);
   }
   const sampler = new Sampler({ analysis: config, backend: createBackend(process.platform, { owners: !v['no-owners'] }) });
   if (v.watch) return watch(sampler, io, emit, v.json === true, signal, watchView, tracer);
@@ -155,7 +159,7 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   emit(sample);
   if (v.json) io.stdout.write('\n');
-  else if (!v.short && sample.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) io.stdout.write(trendNote(interval));
+  else if (!v.short && sample.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) writeLines(io.stdout, wrapLines([[span(trendNote(interval))]], width(termCols())), color);
   return severityExitCode(sample.severity);
 }
 
@@ -267,9 +271,18 @@ async function watch(sampler: Sampler, io: Io, emit: (s: Sample) => void, json: 
   return last ? severityExitCode(last.severity) : EXIT.unknown;
 }
 
-function emitHost(host: HostSample, io: Io, json: boolean): void {
+/** How the host-wide report is drawn for a person: its lines at a width, the terminal's width, colour. */
+interface HostHuman {
+  lines: (h: HostSample, cols: number) => Line[];
+  /** The report's width for a terminal of cols columns (null: --wide). */
+  width: (cols: number) => number | null;
+  cols: () => number;
+  color: boolean;
+}
+
+function emitHost(host: HostSample, io: Io, json: boolean, human: HostHuman): void {
   if (!json) {
-    io.stdout.write(renderHostReport(cleanTerminalFields(host)));
+    writeLines(io.stdout, human.lines(host, human.cols()), human.color);
     return;
   }
   const doc = hostCheckDocument(host);
@@ -277,7 +290,7 @@ function emitHost(host: HostSample, io: Io, json: boolean): void {
   io.stdout.write(terminalSafeJson(doc ?? host));
 }
 
-async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number, short: boolean, color: boolean, tracer: CheckTracer | null): Promise<number> {
+async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: number, short: boolean, human: HostHuman, tracer: CheckTracer | null): Promise<number> {
   let host = await sampler.sampleOnce();
   // As in one namespace: a long interval is sampled in steps (each namespace keeps its own analyser, so
   // each fits its own trend).
@@ -291,10 +304,10 @@ async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: 
     host = tracer.host(host);
   }
   const worst = worstSample(host);
-  if (short && worst) writeLines(io.stdout, [shortLine(cleanTerminalFields(worst))], color);
-  else emitHost(host, io, json);
+  if (short && worst) writeLines(io.stdout, [shortLine(cleanTerminalFields(worst))], human.color);
+  else emitHost(host, io, json, human);
   if (json) io.stdout.write('\n');
-  else if (!short && worst && worst.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) io.stdout.write(trendNote(interval));
+  else if (!short && worst && worst.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) writeLines(io.stdout, wrapLines([[span(trendNote(interval))]], human.width(human.cols())), human.color);
   return severityExitCode(host.severity);
 }
 
@@ -303,15 +316,15 @@ function worstSample(host: HostSample): Sample | null {
   return host.namespaces.find((x) => x.sample !== null)?.sample ?? null;
 }
 
-async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: number, signal: AbortSignal | undefined, view: WatchView | null, tracer: CheckTracer | null): Promise<number> {
+async function watchHost(sampler: HostSampler, io: Io, json: boolean, interval: number, signal: AbortSignal | undefined, view: WatchView | null, tracer: CheckTracer | null, human: HostHuman): Promise<number> {
   sampler.onSample((raw) => {
     const h = tracer ? tracer.host(raw) : raw;
     if (view) {
-      const text = renderHostReport(cleanTerminalFields(h));
-      view.screen.show(() => text.replace(/\n$/, '').split('\n').map((l) => [span(l)]));
+      // redrawn at the window's width on resize, as the one-namespace view is
+      view.screen.show((cols) => human.lines(h, cols));
       return;
     }
-    emitHost(h, io, json);
+    emitHost(h, io, json, human);
     io.stdout.write('\n');
   });
   const quit = untilQuit(signal, view);

@@ -5,7 +5,8 @@ import { namespaceLabel, worstNamespace, type HostSample, type NamespaceIdentity
 import type { DestinationUsage, PortRange, Sample, SeverityOrUnknown } from '../common/model.js';
 import { describeFailure, type ConnectFailure } from '../common/connect-failures.js';
 import { cell, formatPercent, hostPort } from './format.js';
-import { renderReport } from './report.js';
+import { plainText, span, wrapLines, type Line } from './paint.js';
+import { reportLines, type ReportWidth } from './report.js';
 
 /** One namespace in `check --json`'s `host.namespaces`. */
 export interface NamespaceSummary {
@@ -67,8 +68,11 @@ export function describeResidents(id: NamespaceIdentity): string {
   return parts.join(' · ');
 }
 
-/** The text report: every namespace worst first, then the worst namespace's full report. */
-export function renderHostReport(host: HostSample): string {
+/**
+ * The report as styled lines: every namespace worst first, then the worst namespace's full report, fitting
+ * `width` columns (long lines wrap; null: every line whole, --wide).
+ */
+export function hostReportLines(host: HostSample, width: ReportWidth = 80): Line[] {
   const out: string[] = [];
   const worst = worstNamespace(host);
   out.push(`Network namespaces: ${host.namespaces.length}${host.vanished ? ` (${host.vanished} vanished while sampling)` : ''}, worst first`);
@@ -96,10 +100,15 @@ export function renderHostReport(host: HostSample): string {
   out.push('');
   if (!worst?.sample) {
     out.push('No namespace could be read.');
-    return out.join('\n') + '\n';
+    return wrapLines(out.map((l) => [span(l)]), width, 2);
   }
   const top = worst.sample.worst?.processes[0];
   out.push(`Worst namespace: ${printable(namespaceLabel(worst.identity))} (${worst.identity.id})${top ? `, most of it by ${printable(top.name)}(${top.pid})` : ''}`);
   out.push('');
-  return out.join('\n') + '\n' + renderReport(worst.sample);
+  return [...wrapLines(out.map((l) => [span(l)]), width, 2), ...reportLines(worst.sample, width)];
+}
+
+/** The report as plain text (see hostReportLines). */
+export function renderHostReport(host: HostSample, width: ReportWidth = 80): string {
+  return plainText(hostReportLines(host, width));
 }

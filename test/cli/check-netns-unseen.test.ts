@@ -4,7 +4,8 @@
 // that was not given it), the kernel refuses /proc/<pid>/ns/net of every process whose capabilities are
 // not a subset of the checker's (nobody's in its own user namespace among them): that namespace is
 // missing, and the report, the JSON and /metrics-to-be say how many processes were not seen, which, why
-// and the fix, instead of leaving them out in silence.
+// and the fix, instead of leaving them out in silence. As root without CAP_SYS_ADMIN (a namespace listed,
+// then refused by setns): every other namespace is refused with the reason and the fix, its own is read.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
 
 const NO_PTRACE = ['setpriv', '--inh-caps=-sys_ptrace', '--bounding-set=-sys_ptrace', '--'];
+const NO_SYS_ADMIN = ['setpriv', '--inh-caps=-sys_admin', '--bounding-set=-sys_admin', '--'];
 
 function check(args: string[], between: string[] = []): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(between[0] ?? process.execPath, [...between.slice(1), ...(between.length ? [process.execPath] : []), '--import', 'tsx', CLI_ENTRY, 'check', '--netns', 'host', '--interval', '0', '--no-owners', ...args], {
@@ -65,9 +67,23 @@ describeNetns('a host-wide check says which processes it could not see', () => {
     expect(doc.host.namespaces.map((n) => n.identity.inode)).not.toContain(inode);
     expect(doc.host.unseen?.processes).toBeGreaterThanOrEqual(1);
     expect(doc.host.unseen?.why).toMatch(/^the kernel would not show their network namespace \(EACCES: Portwatch runs without CAP_SYS_PTRACE/);
-    const text = check([], NO_PTRACE).stdout;
+    const text = check(['--wide'], NO_PTRACE).stdout;
     expect(text).toMatch(/ {2}Not seen: \d+ process(es)? — .*: the kernel would not show their network namespace/);
     expect(text).toContain('Run Portwatch as root with CAP_SYS_PTRACE');
+  }, 120_000);
+
+  it('without CAP_SYS_ADMIN: its own namespace is still read, every other one is refused with the reason and the fix, in 80 columns', () => {
+    const doc = JSON.parse(check(['--json'], NO_SYS_ADMIN).stdout) as HostCheckDocument;
+    const own = Number(/\d+/.exec(readlinkSync('/proc/self/ns/net'))![0]);
+    const byInode = new Map(doc.host.namespaces.map((n) => [n.identity.inode, n]));
+    // setns would need CAP_SYS_ADMIN even into the namespace the process is in: it is read without it
+    expect(byInode.get(own)).toMatchObject({ status: 'ok', severity: expect.not.stringMatching(/^unknown$/) });
+    expect(byInode.get(inode)).toMatchObject({ status: 'refused', error: expect.stringMatching(/setns\(CLONE_NEWNET\): Operation not permitted \(entering another network namespace needs CAP_SYS_ADMIN: run Portwatch as root with it, or --netns self\)/) });
+    // the report (not a terminal: 80 columns) wraps the long reasons instead of running past the edge
+    const text = check([], NO_SYS_ADMIN).stdout;
+    expect(text).toContain('REFUSED');
+    expect(text).toMatch(/Worst namespace: host/);
+    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   }, 120_000);
 });
 

@@ -118,6 +118,8 @@ function classify(path: string, err: unknown): NetnsReadError {
   const message = err instanceof Error ? err.message : String(err);
   // ENOENT: the name or the process is gone; EINVAL from setns: the path no longer is a namespace
   if (code === 'ENOENT' || code === 'EINVAL' || code === 'ESRCH') return new NetnsReadError(path, 'vanished', message);
+  // setns into another namespace needs CAP_SYS_ADMIN (its own namespace is read without it)
+  if (code === 'EPERM' && message.startsWith('setns')) return new NetnsReadError(path, 'refused', `${message} (entering another network namespace needs CAP_SYS_ADMIN: run Portwatch as root with it, or --netns self)`);
   if (code === 'EPERM' || code === 'EACCES') return new NetnsReadError(path, 'refused', message);
   return new NetnsReadError(path, 'failed', message);
 }

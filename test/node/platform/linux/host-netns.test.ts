@@ -250,7 +250,8 @@ describeNetns('every network namespace of the host (real kernel)', () => {
         child.stderr.on('data', (d) => (stderr += d));
         child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
-    const text = await run(['check', '--interval', '0']);
+    // every line whole (--wide), so each namespace's row and residents are one line each
+    const text = await run(['check', '--interval', '0', '--wide']);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(2);
     const lines = text.stdout.split('\n');
@@ -262,6 +263,12 @@ describeNetns('every network namespace of the host (real kernel)', () => {
     // ours ranks first, but it always names an exhausted namespace and its busiest process
     expect(text.stdout).toMatch(/\nWorst namespace: .+ \(net:\[\d+\]\), most of it by \S+\(\d+\)\n/);
     if (at === 2) expect(text.stdout).toContain(`Worst namespace: pod shop/checkout-7d4f (net:[${inodeOf(`/run/netns/${pod.name}`)}]), most of it by node(${client.pid})`);
+
+    // without --wide (not a terminal: 80 columns) the same report wraps its long lines
+    const narrow = await run(['check', '--interval', '0']);
+    expect(narrow.code).toBe(2);
+    expect(narrow.stdout).toContain('pod shop/checkout-7d4f');
+    for (const l of narrow.stdout.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
 
     const json = await run(['check', '--json', '--interval', '0']);
     expect(json.code).toBe(2);

@@ -514,13 +514,22 @@ typedef struct {
   napi_threadsafe_function done;
 } netns_run_t;
 
+// Whether the namespace behind nsfd is the one this thread is in already. Entering it needs no setns,
+// and setns would need CAP_SYS_ADMIN even there: without that capability, the process's own
+// namespace is still read (every other one is refused with EPERM, and the reading says so).
+static int is_own_netns(int nsfd) {
+  struct stat target, own;
+  if (fstat(nsfd, &target) != 0 || stat("/proc/thread-self/ns/net", &own) != 0) return 0;
+  return target.st_dev == own.st_dev && target.st_ino == own.st_ino;
+}
+
 static void *netns_thread(void *arg) {
   netns_run_t *run = arg;
   job_t *j = run->job;
   int nsfd = open(j->ns_path, O_RDONLY | O_CLOEXEC);
   if (nsfd < 0) {
     job_fail(j, errno, "open(namespace)");
-  } else if (setns(nsfd, CLONE_NEWNET) != 0) {  // this thread only: the process stays where it is
+  } else if (!is_own_netns(nsfd) && setns(nsfd, CLONE_NEWNET) != 0) {  // this thread only: the process stays where it is
     int e = errno;
     close(nsfd);
     job_fail(j, e, "setns(CLONE_NEWNET)");
