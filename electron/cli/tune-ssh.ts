@@ -145,10 +145,15 @@ function askKeep(stdin: NodeJS.ReadStream, io: Io, deadline: number): Promise<'k
   io.stdout.write(`Type keep (Enter) to keep the new values, or revert; without an answer the remote host reverts them by itself at ${new Date(deadline).toISOString().slice(11, 19)} UTC.\n`);
   return new Promise((resolve) => {
     const rl = createInterface({ input: stdin, terminal: false });
+    let settled = false;
+    // Settled once, before closing: rl.close() emits 'close' at once, which would otherwise answer null
+    // before the word typed (every "keep" read as no answer).
     const done = (v: 'keep' | 'revert' | null): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      rl.close();
       resolve(v);
+      rl.close();
     };
     const timer = setTimeout(() => done(null), Math.max(0, deadline - Date.now()));
     rl.on('line', (line) => {
