@@ -5,7 +5,7 @@ import { namespaceLabel, worstNamespace, type HostSample, type NamespaceIdentity
 import type { DestinationUsage, PortRange, Sample, SeverityOrUnknown } from '../common/model.js';
 import { describeFailure, type ConnectFailure } from '../common/connect-failures.js';
 import { cell, formatPercent, hostPort } from './format.js';
-import { plainText, span, wrapLines, type Line } from './paint.js';
+import { span, wrapLines, type Line } from './paint.js';
 import { reportLines, type ReportWidth } from './report.js';
 
 /** One namespace in `check --json`'s `host.namespaces`. */
@@ -108,7 +108,3 @@ export function hostReportLines(host: HostSample, width: ReportWidth = 80): Line
   return [...wrapLines(out.map((l) => [span(l)]), width, 2), ...reportLines(worst.sample, width)];
 }
 
-/** The report as plain text (see hostReportLines). */
-export function renderHostReport(host: HostSample, width: ReportWidth = 80): string {
-  return plainText(hostReportLines(host, width));
-}

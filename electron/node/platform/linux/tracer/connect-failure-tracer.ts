@@ -24,7 +24,7 @@ export interface TracerOptions {
   bpftrace?: readonly string[];
   /** The syscall-tracepoint program instead of the default (see the file comment). */
   syscalls?: boolean;
-  /** The .bt program (default: the one `syscalls` chooses, found by tracerProgram). */
+  /** The .bt program (default: the one `syscalls` chooses, found by tracerProgramCandidates). */
   program?: string;
   tracefs?: readonly string[];
   /** Effective uid (default process.geteuid()). */
@@ -114,7 +114,7 @@ export function tracerPreflight(o: TracerOptions = {}): { status: 'unsupported' 
   if (!tracefs) return { status: 'failed', error: `tracefs is not mounted (no /sys/kernel/tracing/events/${wanted.events})`, fix: 'mount -t tracefs nodev /sys/kernel/tracing' };
   const lockdown = readText('/sys/kernel/security/lockdown');
   if (lockdown && /\[confidentiality\]/.test(lockdown)) return { status: 'unsupported', error: 'kernel lockdown (confidentiality) forbids reading kernel memory with eBPF', fix: 'boot without lockdown=confidentiality (or with Secure Boot off), if your policy allows' };
-  if (!existsSync('/sys/kernel/btf/vmlinux')) return { status: 'unsupported', error: 'the kernel has no BTF (/sys/kernel/btf/vmlinux), needed to read the network namespace of a task', fix: 'a kernel built with CONFIG_DEBUG_INFO_BTF=y' };
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return { status: 'unsupported', error: 'the kernel has no BTF (/sys/kernel/btf/vmlinux), needed to read the network namespace of a failed connect', fix: 'a kernel built with CONFIG_DEBUG_INFO_BTF=y' };
   return { bpftrace, program };
 }
 
