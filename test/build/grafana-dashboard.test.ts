@@ -25,6 +25,9 @@ describe('build/grafana/portwatch.json', () => {
     expect(byTitle('Utilization by destination')[0]).toContain('portwatch_destination_utilization_ratio');
     expect(byTitle('Ports in use by network namespace')[0]).toContain('sum by (instance, netns)');
     expect(byTitle('Sockets by process')[0]).toContain('portwatch_process_sockets');
+    // the kernel's own word beside the inference: failed connects (tracer) and whether the tracer runs
+    expect(byTitle('Failed connects by destination (kernel)')[0]).toMatch(/^sum by \(instance, destination, port, errno\) \(\(portwatch_connect_failures_total\{instance=~"\$instance"\} unless .* offset \$__rate_interval\) or increase\(portwatch_connect_failures_total/);
+    expect(byTitle('Failure tracer')[0]).toContain('portwatch_connect_tracer_up');
     const annotations = q.filter((x) => x.kind === 'annotation').map((x) => x.title);
     expect(annotations).toEqual(['Exhaustion episodes', 'Exhausted']);
     expect(dash.panels.find((p) => p.type === 'row' && p.repeat === 'instance')).toBeDefined();

@@ -20,9 +20,9 @@ export interface ExporterInNs {
   url: string;
 }
 
-/** Starts `portwatch serve --metrics-only --port N` inside the namespace and waits for its address. */
-export async function startExporterInNamespace(ns: Namespace, port: number, extra: string[] = []): Promise<ExporterInNs> {
-  const p = ns.spawn([process.execPath, '--import', 'tsx', CLI_ENTRY, 'serve', '--metrics-only', '--port', String(port), ...extra], { cwd: REPO_ROOT });
+/** Starts `portwatch serve --metrics-only --port N` inside the namespace and waits for its address (keepMounts: see Namespace.spawn). */
+export async function startExporterInNamespace(ns: Namespace, port: number, extra: string[] = [], opts: { keepMounts?: boolean } = {}): Promise<ExporterInNs> {
+  const p = ns.spawn([process.execPath, '--import', 'tsx', CLI_ENTRY, 'serve', '--metrics-only', '--port', String(port), ...extra], { cwd: REPO_ROOT, ...opts });
   const line = await p.waitForLine(/Portwatch exporter: http:\/\/[^ ]+\/metrics/, 30_000);
   const m = /(http:\/\/([^ /]+):(\d+)\/metrics)/.exec(line)!;
   return { process: p, url: m[1]!, port: Number(m[3]) };

@@ -49,6 +49,15 @@ export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** How a long-running program is started in a namespace. */
+export interface SpawnOptions extends Omit<ExecOptions, 'timeoutMs'> {
+  /**
+   * Enter the namespace's network only (nsenter --net), keeping this process's mounts: `ip netns exec`
+   * mounts a fresh /sys, without tracefs, so a failure tracer could not run there.
+   */
+  keepMounts?: boolean;
+}
+
 /** A program running inside a namespace, with its stdout kept as lines and parsed JSON events. */
 export interface NsProcess {
   /** The program's pid (ip netns exec execs it in place). */
@@ -89,7 +98,7 @@ export interface Namespace {
   /** Reads a sysctl, or null when this kernel does not have it (e.g. net.ipv4.tcp_tw_reuse_delay). */
   readSysctlOrNull(key: string): Promise<string | null>;
   /** Starts argv inside the namespace; it is SIGKILLed by destroy() at the latest. */
-  spawn(argv: readonly string[], opts?: Omit<ExecOptions, 'timeoutMs'>): NsProcess;
+  spawn(argv: readonly string[], opts?: SpawnOptions): NsProcess;
   /** Adds an address to the namespace's own lo, e.g. "10.9.0.1/32" or "fd00::1/128". */
   addAddress(cidr: string): Promise<void>;
   /** Pids of every process inside the namespace (`ip netns pids`). */
@@ -194,9 +203,9 @@ class NamespaceImpl implements Namespace {
     return r.code === 0 ? normaliseSysctl(r.stdout) : null;
   }
 
-  spawn(argv: readonly string[], opts: Omit<ExecOptions, 'timeoutMs'> = {}): NsProcess {
+  spawn(argv: readonly string[], opts: SpawnOptions = {}): NsProcess {
     if (this.destroyed) throw new Error(`${this.name} has been destroyed`);
-    const full = this.wrap(argv);
+    const full = opts.keepMounts ? ['nsenter', `--net=/run/netns/${this.name}`, '--', ...argv] : this.wrap(argv);
     const child = spawn(full[0]!, full.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
