@@ -10,6 +10,7 @@ import { terminalSafeIo } from './terminal-io.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { parseSeconds, parseWhole } from './args.js';
 import { startProgress } from './progress.js';
+import { fitHelp } from '../common/help-text.js';
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -31,7 +32,7 @@ export async function runCapture(args: string[], rawIo: Io, portwatchVersion: st
   const v = parseCommandArgs('capture', args, OPTIONS, io);
   if (!v) return EXIT.usage;
   if (v.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(fitHelp(HELP));
     return EXIT.ok;
   }
   if (!v.out) {

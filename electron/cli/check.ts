@@ -22,6 +22,7 @@ import type { HostSample } from '../common/host-sample.js';
 import { hostCheckDocument, hostReportLines } from './host-report.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
 import { MIN_TREND_INTERVAL_SEC, trendNote, trendSteps } from './check-trend.js';
+import { fitHelp } from '../common/help-text.js';
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -74,7 +75,7 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   const v = parseCommandArgs('check', args, OPTIONS, io);
   if (!v) return EXIT.unknown;
   if (v.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(fitHelp(HELP));
     return EXIT.ok;
   }
   if (v.since !== undefined) return (await import('./check-since.js')).runCheckSince(v.since, v.json === true, io);

@@ -56,7 +56,8 @@ export async function main(argv: string[], rawIo: Io = { stdout: process.stdout,
     case '--help':
     case '-h':
     case 'help':
-      io.stdout.write(USAGE);
+      // loaded only here: --version and each command load no more than they need
+      io.stdout.write((await import('../common/help-text.js')).fitHelp(USAGE));
       return command === undefined ? EXIT.usage : EXIT.ok;
     case '--version':
     case '-v':

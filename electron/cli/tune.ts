@@ -22,6 +22,7 @@ import { unmetRequests } from '../node/tuning/unmet-requests.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { cleanTerminalField } from '../common/terminal-text.js';
 import { terminalSafeIo } from './terminal-io.js';
+import { fitHelp } from '../common/help-text.js';
 
 const OPTIONS = {
   'dry-run': { type: 'boolean' },
@@ -74,11 +75,13 @@ Plan options:
   --bundle DIR         plan for the machine a capture (portwatch capture) was taken on, any platform;
                        with --dry-run, show what would run there; never applies
 Remote Linux host (nothing installed there):
-  --ssh [USER@]HOST[:PORT]  plan for, apply on, keep, revert or show the status of a remote host over
+  --ssh [USER@]HOST[:PORT]
+                       plan for, apply on, keep, revert or show the status of a remote host over
                        your own ssh; applying runs in this terminal over ssh -t, with sudo there unless
                        you log in as root; the keep-or-revert countdown runs on that host
   --ssh-config FILE    with --ssh: the ssh configuration file to use (ssh -F FILE)
-  --show-remote-script print the fixed script --ssh runs on the remote host, and exit
+  --show-remote-script
+                       print the fixed script --ssh runs on the remote host, and exit
 Exit status: 0 done (kept, nothing to change), 1 reverted, 2 refused or failed, 64 bad arguments.
 `;
 
@@ -90,7 +93,7 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
   const v = parseCommandArgs('tune', args, OPTIONS, io);
   if (!v) return TUNE_EXIT.usage;
   if (v.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(fitHelp(HELP));
     return TUNE_EXIT.ok;
   }
   if (v['show-remote-script']) {

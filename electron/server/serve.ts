@@ -24,6 +24,7 @@ import { createMetricsServer, type MetricsServer } from './metrics-server.js';
 import { loadStaticFiles } from './static-files.js';
 import { SERVE_USAGE, parseServeArgs, type ServeOptions } from './serve-args.js';
 import { openBrowser } from './open-browser.js';
+import { fitHelp } from '../common/help-text.js';
 
 export interface ServeIo {
   stdout: NodeJS.WritableStream;
@@ -176,7 +177,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
   }
   const opts = parsed.options;
   if (opts.help) {
-    io.stdout.write(SERVE_USAGE);
+    io.stdout.write(fitHelp(SERVE_USAGE));
     return EXIT_OK;
   }
   if (opts.ssh !== undefined && opts.ssh.length > 0) {
