@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { tracerPreflight } from '../../electron/node/platform/linux/tracer/connect-failure-tracer.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
 import { axeViolations } from './axe.js';
-import { browserUnavailable, CHROMIUM, ensureRendererBuilt } from './serve-in-netns.js';
+import { browserUnavailable, ensureRendererBuilt, launchChromium } from './serve-in-netns.js';
 
 const SHOTS = join(REPO_ROOT, 'docs/screenshots');
 const FAILS = 25;
@@ -64,7 +64,7 @@ describeNetns('the failed-connects panel end to end (Chromium, real serve as roo
         }
       });
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'], timeout: 60_000 });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })).newPage();
   }, 120_000);
 

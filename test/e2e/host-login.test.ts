@@ -4,7 +4,7 @@
 // is typed with the keyboard into xterm.js; the host is then read and shown exhausted. axe-core finds
 // nothing; the screenshots for the README are taken here.
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Harness } from '../desktop/desktop-harness.js';
 import { describeNetns } from '../netns/describe-netns.js';
@@ -14,7 +14,7 @@ import { startDesktopWithHosts } from '../remote/desktop-with-hosts.js';
 import { PASSWORD_USER, startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
 import { axeViolations } from './axe.js';
 import { DESKTOP_ORIGIN, desktopPage } from './desktop-page.js';
-import { browserUnavailable, CHROMIUM, ensureRendererBuilt } from './serve-in-netns.js';
+import { browserUnavailable, ensureRendererBuilt, launchChromium } from './serve-in-netns.js';
 
 const missingBrowser = browserUnavailable();
 if (missingBrowser && process.env.CI === 'true') throw new Error(`end-to-end tests cannot run: ${missingBrowser}`);
@@ -33,7 +33,7 @@ describeNetns('logging in to a remote host from its page (Chromium, the real pre
     pair = await startSshdPair('hl8');
     await exhaustRemote(pair);
     h = await startDesktopWithHosts(pair, { hosts: [`${host}${pair.serverAddress}`], sshConfig: pair.passwordConfig });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'], timeout: 60_000 });
+    browser = await launchChromium();
     page = await desktopPage(browser, h);
   }, 120_000);
 

@@ -7,7 +7,7 @@
 // README's screenshot is taken here.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REMOTE_TUNE_DIR } from '../../electron/node/remote/remote-tune-script.js';
 import type { Harness } from '../desktop/desktop-harness.js';
@@ -18,7 +18,7 @@ import { startDesktopWithHosts } from '../remote/desktop-with-hosts.js';
 import { startSshdPair, type SshdPair } from '../remote/sshd-pair.js';
 import { axeViolations } from './axe.js';
 import { DESKTOP_ORIGIN, desktopPage } from './desktop-page.js';
-import { browserUnavailable, CHROMIUM, ensureRendererBuilt } from './serve-in-netns.js';
+import { browserUnavailable, ensureRendererBuilt, launchChromium } from './serve-in-netns.js';
 
 const missingBrowser = browserUnavailable();
 if (missingBrowser && process.env.CI === 'true') throw new Error(`end-to-end tests cannot run: ${missingBrowser}`);
@@ -42,7 +42,7 @@ describeNetns('the tuning wizard on a remote host\'s page (Chromium, the desktop
     await exhaustRemote(pair);
     // assumeHost: the "remote host" is this machine's namespace, and this machine may look like a container.
     h = await startDesktopWithHosts(pair, { hosts: [`root@${pair.serverAddress}`], sshConfig: pair.keyConfig, assumeHost: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'], timeout: 60_000 });
+    browser = await launchChromium();
     page = await desktopPage(browser, h);
   }, 150_000);
 

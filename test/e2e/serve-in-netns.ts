@@ -66,7 +66,15 @@ export async function startServeInNamespace(ns: Namespace, port: number, extra: 
   return { process: p, url: m[1]!, port: Number(m[2]), token: m[3]! };
 }
 
-/** Launches Debian's Chromium inside the namespace (headless, no sandbox: we are root in a test box). */
+/** Chromium's flags in every browser test: headless, no sandbox (we are root in a test box), nothing fetched. */
+export const CHROMIUM_ARGS: readonly string[] = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+
+/** Launches Debian's Chromium in this machine's namespace. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], timeout: 60_000 });
+}
+
+/** Launches Debian's Chromium inside the namespace. */
 export async function launchChromiumIn(ns: Namespace): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), 'pw-chromium-'));
   const wrapper = join(dir, 'chromium-in-netns');
@@ -75,7 +83,7 @@ export async function launchChromiumIn(ns: Namespace): Promise<Browser> {
   chmodSync(wrapper, 0o755);
   return chromium.launch({
     executablePath: wrapper,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [...CHROMIUM_ARGS],
     timeout: 60_000,
   });
 }
