@@ -9,6 +9,16 @@ import { diagnosis, destinationTo, describeSample, sleep } from '../../netns/sam
 import { countWhere, ssSockets } from '../../netns/ss.js';
 import { churn, churnReport, connectHold, startChurn, startServer } from '../../netns/workloads.js';
 
+/** ss's TIME-WAIT count once it reaches `want`, or the last count seen when `timeoutMs` runs out. */
+async function timeWaitCount(ns: Namespace, want: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = countWhere(await ssSockets(ns), { state: 'TIME-WAIT' });
+    if (n >= want || Date.now() > deadline) return n;
+    await sleep(100);
+  }
+}
+
 describeNetns('TIME-WAIT churn in a namespace', () => {
   let ns: Namespace | undefined;
   afterEach(async () => {
@@ -73,6 +83,11 @@ describeNetns('TIME-WAIT churn in a namespace', () => {
     const report = await churnReport(churning, DURATION_MS + 10_000);
     expect(report.failed).toBe(0);
     expect(report.seconds.filter((x) => x.second <= DURATION_MS / 1000).every((x) => x.ok >= RATE - 1), 'the churn kept its pace').toBe(true);
+    // The client closes first, so its socket passes FIN-WAIT-2 until the server's FIN arrives; under
+    // parallel test load the last few can still be there when the churn reports. Wait (bounded) until
+    // the kernel has every one in TIME-WAIT, so both readings below see the same settled table.
+    const settled = await timeWaitCount(ns, report.ok, 10_000);
+    expect(settled, 'every churned connection reached TIME-WAIT within 10 s').toBe(report.ok);
     const after = await checkJson(ns);
     const sockets = await ssSockets(ns);
     const ssTimeWait = countWhere(sockets, { state: 'TIME-WAIT' });
