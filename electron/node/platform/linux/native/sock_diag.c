@@ -31,8 +31,9 @@
 //   readNetns(nsPath: string, stateMask: number, files: string[], timeoutMs: number): Promise<Buffer>
 //     Reads one network namespace from inside it: a fresh thread opens nsPath (/run/netns/NAME or
 //     /proc/<pid>/ns/net), setns(fd, CLONE_NEWNET) (setns changes only the calling thread, and this
-//     thread ends with the read, so no pool thread is ever left in another namespace), then makes the
-//     IPv4 and IPv6 dumps as dumpTcp does and reads each of `files` whole. Files under /proc/sys/net
+//     thread ends with the read, so no pool thread is ever left in another namespace), then reads the
+//     IPv4 and IPv6 sockets (one walk of the kernel's tables for both, split into what dumpTcp would
+//     return for each family; see dump_both_families) and each of `files` whole. Files under /proc/sys/net
 //     and /proc/thread-self/net follow the namespace of the reading thread (the sysctl lookup and the
 //     proc_net entries use the current task's nsproxy), so they are read from that same thread. The
 //     result is one part per item, in order (dump v4, dump v6, then the files), each framed as
@@ -61,6 +62,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,13 +294,28 @@ static int dump_family(bytes_t *out, int family, uint32_t states, uint32_t timeo
   request.req.sdiag_protocol = IPPROTO_TCP;
   request.req.idiag_ext = 0;  // no extensions: every message stays a bare inet_diag_msg (+ a few attributes)
   request.req.idiag_states = states;
+  // AF_UNSPEC: the legacy request (see dump_both_families), which the kernel serves with family AF_UNSPEC
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req req;
+  } legacy;
+  memset(&legacy, 0, sizeof legacy);
+  legacy.nlh.nlmsg_len = sizeof legacy;
+  legacy.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+  legacy.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  legacy.nlh.nlmsg_seq = 1;
+  legacy.req.idiag_family = AF_INET;  // not used for a dump: inet_diag_dump_compat asks for AF_UNSPEC
+  legacy.req.idiag_ext = 0;
+  legacy.req.idiag_states = states;
+  const void *message = family == AF_UNSPEC ? (const void *)&legacy : (const void *)&request;
+  size_t message_len = family == AF_UNSPEC ? sizeof legacy : sizeof request;
 
   struct sockaddr_nl kernel;
   memset(&kernel, 0, sizeof kernel);
   kernel.nl_family = AF_NETLINK;
   ssize_t sent;
   do {
-    sent = sendto(fd, &request, sizeof request, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    sent = sendto(fd, message, message_len, 0, (struct sockaddr *)&kernel, sizeof kernel);
   } while (sent < 0 && errno == EINTR);
   if (sent < 0) {
     int e = errno;
@@ -335,6 +352,78 @@ static int dump_family(bytes_t *out, int family, uint32_t states, uint32_t timeo
   }
   close(fd);
   return result;
+}
+
+// Both families' sockets from one walk of the kernel's tables, split into what the IPv4 and the IPv6
+// SOCK_DIAG_BY_FAMILY dumps would have returned. Each v2 dump walks every bucket of the established hash
+// to keep its own family's sockets; in a namespace that shares the host's hash (the default for
+// containers: net.ipv4.tcp_child_ehash_entries 0), that is 262,144 buckets on a 16 GiB host however few
+// sockets the namespace has, twice per reading. The legacy TCPDIAG_GETSOCK request is served by
+// inet_diag_dump_compat with family AF_UNSPEC: the same walk (inet_diag_dump_icsk: listening, bound-only,
+// established) keeping both families, the same inet_diag_msg per socket; only the message type differs
+// (TCPDIAG_GETSOCK, 18). Each message goes to the part of its idiag_family with the type of a v2 dump's
+// (SOCK_DIAG_BY_FAMILY), bytes otherwise as received; the final NLMSG_DONE ends both parts. Returns 0, or
+// an errno when the walk cannot stand in for the two dumps (the request refused, an NLMSG_ERROR, a
+// message it cannot place): the caller then makes the two v2 dumps.
+static int dump_both_families(bytes_t *v4, bytes_t *v6, uint32_t states, uint32_t timeout_ms, const char **what) {
+  bytes_t all = {0};
+  int e = dump_family(&all, AF_UNSPEC, states, timeout_ms, what);
+  const char *at = all.data, *end = all.data + all.len;
+  bool done = false;
+  while (!e && !done) {
+    struct nlmsghdr h;
+    if (end - at < (ptrdiff_t)sizeof h) {
+      e = EPROTO;
+      *what = "legacy sock_diag dump: no NLMSG_DONE";
+      break;
+    }
+    memcpy(&h, at, sizeof h);
+    size_t step = NLMSG_ALIGN(h.nlmsg_len);
+    if (h.nlmsg_len < sizeof h || h.nlmsg_len > (size_t)(end - at)) {
+      e = EPROTO;
+      *what = "legacy sock_diag dump: a message runs past the end";
+      break;
+    }
+    if (step > (size_t)(end - at)) step = h.nlmsg_len;  // the last message may lack its padding
+    if (h.nlmsg_type == NLMSG_DONE) {
+      done = true;
+      if (!bytes_reserve(v4, step, MAX_DUMP_BYTES) || !bytes_reserve(v6, step, MAX_DUMP_BYTES)) {
+        e = E2BIG;
+        *what = "sock_diag dump larger than 1 GiB, or out of memory";
+        break;
+      }
+      memcpy(v4->data + v4->len, at, step);
+      v4->len += step;
+      memcpy(v6->data + v6->len, at, step);
+      v6->len += step;
+    } else if (h.nlmsg_type == TCPDIAG_GETSOCK && h.nlmsg_len >= sizeof h + sizeof(struct inet_diag_msg)) {
+      uint8_t family = (uint8_t)at[sizeof h];  // idiag_family, the first byte of inet_diag_msg
+      bytes_t *to = family == AF_INET ? v4 : family == AF_INET6 ? v6 : NULL;
+      if (!to) {
+        e = EPROTO;
+        *what = "legacy sock_diag dump: a socket of neither family";
+        break;
+      }
+      if (!bytes_reserve(to, step, MAX_DUMP_BYTES)) {
+        e = E2BIG;
+        *what = "sock_diag dump larger than 1 GiB, or out of memory";
+        break;
+      }
+      uint16_t type = SOCK_DIAG_BY_FAMILY;
+      memcpy(to->data + to->len, at, step);
+      memcpy(to->data + to->len + offsetof(struct nlmsghdr, nlmsg_type), &type, sizeof type);
+      to->len += step;
+    } else {
+      // NLMSG_ERROR (e.g. EINVAL from a kernel without the legacy request) or anything unexpected
+      e = EPROTO;
+      *what = "legacy sock_diag dump: refused or not understood";
+      break;
+    }
+    at += step;
+  }
+  free(all.data);
+  if (e) v4->len = v6->len = 0;
+  return e;
 }
 
 static void run_dump(job_t *j) {
@@ -535,19 +624,29 @@ static void *netns_thread(void *arg) {
     job_fail(j, e, "setns(CLONE_NEWNET)");
   } else {
     close(nsfd);
-    bytes_t part = {0};
-    for (int k = 0; k < 2 + (int)j->nfiles; k++) {
-      part.len = 0;
-      const char *what = "";
-      int e = k < 2 ? dump_family(&part, k == 0 ? AF_INET : AF_INET6, j->states, j->timeout_ms, &what)
-                    : read_whole(&part, j->files[k - 2]);
-      // a failed dump keeps nothing: a half dump would parse as a short table
-      if (e) part.len = 0;
-      if (!append_part(&j->out, e, part.data, part.len)) {
-        job_fail(j, E2BIG, "readNetns: result larger than 1 GiB, or out of memory");
-        break;
-      }
+    // the two dumps from one walk when the kernel serves it, else one v2 dump per family
+    bytes_t dumps[2] = {{0}, {0}};
+    int dump_err[2] = {0, 0};
+    const char *what = "";
+    int walked = dump_both_families(&dumps[0], &dumps[1], j->states, j->timeout_ms, &what);
+    // a walk that timed out would time out again: the two dumps are tried only when it was refused
+    if (walked == EAGAIN) dump_err[0] = dump_err[1] = EAGAIN;
+    for (int f = 0; walked && walked != EAGAIN && f < 2; f++) {
+      dump_err[f] = dump_family(&dumps[f], f == 0 ? AF_INET : AF_INET6, j->states, j->timeout_ms, &what);
+      if (dump_err[f]) dumps[f].len = 0;  // a failed dump keeps nothing: a half dump would parse as a short table
     }
+    bool ok = append_part(&j->out, dump_err[0], dumps[0].data, dumps[0].len) &&
+              append_part(&j->out, dump_err[1], dumps[1].data, dumps[1].len);
+    free(dumps[0].data);
+    free(dumps[1].data);
+    bytes_t part = {0};
+    for (uint32_t k = 0; ok && k < j->nfiles; k++) {
+      part.len = 0;
+      int e = read_whole(&part, j->files[k]);
+      if (e) part.len = 0;
+      ok = append_part(&j->out, e, part.data, part.len);
+    }
+    if (!ok) job_fail(j, E2BIG, "readNetns: result larger than 1 GiB, or out of memory");
     free(part.data);
   }
   napi_threadsafe_function done = run->done;

@@ -1,0 +1,136 @@
+// readNetns reads both families' sockets from one walk of the kernel's tables (the legacy
+// TCPDIAG_GETSOCK request, served with family AF_UNSPEC) and splits it into what the IPv4 and the IPv6
+// SOCK_DIAG_BY_FAMILY dumps return. Proved on the real kernel, in a namespace holding every kind of
+// socket a family split could get wrong (IPv4 and IPv6 listeners, bound-only sockets of both families, a
+// dual-stack IPv6 socket connected to an IPv4 address, established pairs of both): strace sees exactly
+// one netlink request from readNetns, a TCPDIAG_GETSOCK, and its two parts hold, message for message,
+// the bytes of the two v2 dumps made by dumpTcp in the same namespace (only nlmsg_pid differs: it is the
+// port id of the netlink socket that asked).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ALL_TCP_STATES_MASK } from '../../../../../electron/node/platform/linux/sockets.js';
+import { parseInetDiag } from '../../../../../electron/node/platform/parse/inet-diag.js';
+import { describeNetns } from '../../../../netns/describe-netns.js';
+import { createNamespace, type Namespace, type NsProcess } from '../../../../netns/netns.js';
+
+const ADDON = fileURLToPath(new URL('../../../../../build/Release/sock_diag.node', import.meta.url));
+const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
+
+// Holds: an IPv4 and an IPv6 listener, an IPv4 and an IPv6 socket bound only, three IPv4 pairs and one
+// IPv6 pair established, and a dual-stack IPv6 socket connected to the IPv4 listener (its accepted end is IPv4).
+const HOLDER = `
+import socket, time
+keep = []
+def s(family):
+    x = socket.socket(family, socket.SOCK_STREAM); keep.append(x); return x
+l4 = s(socket.AF_INET); l4.bind(('127.0.0.1', 7001)); l4.listen(64)
+l6 = s(socket.AF_INET6); l6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); l6.bind(('::1', 7002)); l6.listen(64)
+s(socket.AF_INET).bind(('127.0.0.1', 7003))
+s(socket.AF_INET6).bind(('::', 7004))
+for i in range(3):
+    s(socket.AF_INET).connect(('127.0.0.1', 7001)); keep.append(l4.accept()[0])
+s(socket.AF_INET6).connect(('::1', 7002)); keep.append(l6.accept()[0])
+s(socket.AF_INET6).connect(('::ffff:127.0.0.1', 7001)); keep.append(l4.accept()[0])
+print('ready', flush=True)
+time.sleep(300)  # bounded; the namespace's destroy() ends it sooner
+`;
+
+// Runs inside the namespace: readNetns of its own namespace, then the two v2 dumps; prints all three.
+const READER = `
+const keep = setInterval(() => {}, 1000); // readNetns settles through a thread-safe function that does not hold the loop
+const addon = require(process.argv[2]);
+const mask = Number(process.argv[3]);
+(async () => {
+  const buf = await addon.readNetns('/proc/self/ns/net', mask, [], 10000);
+  const parts = [];
+  for (let at = 0; at + 8 <= buf.length; ) {
+    const errno = buf.readInt32LE(at), len = buf.readUInt32LE(at + 4);
+    parts.push({ errno, data: buf.subarray(at + 8, at + 8 + len).toString('base64') });
+    at += 8 + len;
+  }
+  process.stdout.write('MARK v2 dumps\\n'); // strace lines after this one are dumpTcp's
+  const v4 = await addon.dumpTcp(4, mask), v6 = await addon.dumpTcp(6, mask);
+  console.log(JSON.stringify({ parts, v4: v4.toString('base64'), v6: v6.toString('base64') }));
+  clearInterval(keep);
+})();
+`;
+
+const canRun = existsSync(ADDON) && STRACE !== undefined;
+
+/** The messages of a dump, each with nlmsg_pid (bytes 12-15) zeroed; with their types. */
+function messages(data: Buffer): { types: number[]; bytes: string[] } {
+  const types: number[] = [];
+  const bytes: string[] = [];
+  for (let at = 0; at + 16 <= data.length; ) {
+    const len = data.readUInt32LE(at);
+    if (len < 16) throw new Error(`message of length ${len} at ${at}`);
+    const m = Buffer.from(data.subarray(at, at + len));
+    m.writeUInt32LE(0, 12);
+    types.push(m.readUInt16LE(4));
+    bytes.push(m.toString('hex'));
+    at += (len + 3) & ~3;
+  }
+  return { types, bytes };
+}
+
+describeNetns('readNetns: both families from one walk of the kernel tables (real kernel)', () => {
+  let ns: Namespace;
+  let holder: NsProcess;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!canRun) return;
+    ns = await createNamespace('onewalk');
+    dir = mkdtempSync(join(tmpdir(), 'pw-one-walk-'));
+    writeFileSync(join(dir, 'holder.py'), HOLDER);
+    writeFileSync(join(dir, 'reader.cjs'), READER);
+    holder = ns.spawn(['python3', join(dir, 'holder.py')]);
+    await holder.waitForLine(/^ready$/, 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    await ns?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.runIf(canRun)('asks the kernel once (TCPDIAG_GETSOCK) and returns, byte for byte, the two SOCK_DIAG_BY_FAMILY dumps', async () => {
+    const trace = join(dir, 'strace.txt');
+    const r = await ns.execOrThrow([STRACE!, '-f', '-e', 'trace=sendto,write', '-e', 'signal=none', '-o', trace, process.execPath, join(dir, 'reader.cjs'), ADDON, String(ALL_TCP_STATES_MASK)], { timeoutMs: 60_000 });
+    const out = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!) as { parts: { errno: number; data: string }[]; v4: string; v6: string };
+
+    // the netlink requests, before and after the reader's mark
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    const mark = lines.findIndex((l) => l.includes('MARK v2 dumps'));
+    expect(mark).toBeGreaterThan(0);
+    const requests = (from: number, to: number): string[] =>
+      lines.slice(from, to).flatMap((l) => [...l.matchAll(/nlmsg_type=(0x12|0x14|TCPDIAG_GETSOCK|SOCK_DIAG_BY_FAMILY)/g)].map((m) => m[1]!));
+    const legacy = (t: string): boolean => t === '0x12' || t === 'TCPDIAG_GETSOCK';
+    const readNetnsRequests = requests(0, mark);
+    expect(readNetnsRequests).toHaveLength(1);
+    expect(legacy(readNetnsRequests[0]!)).toBe(true);
+    const dumpRequests = requests(mark, lines.length);
+    expect(dumpRequests).toHaveLength(2);
+    expect(dumpRequests.some(legacy)).toBe(false);
+
+    expect(out.parts.map((p) => p.errno)).toEqual([0, 0]);
+    const fromWalk = out.parts.map((p) => messages(Buffer.from(p.data, 'base64')));
+    const fromDumps = [out.v4, out.v6].map((d) => messages(Buffer.from(d, 'base64')));
+    for (const f of [0, 1]) {
+      // every message as a v2 dump's: SOCK_DIAG_BY_FAMILY (20), then NLMSG_DONE (3)
+      expect(new Set(fromWalk[f]!.types)).toEqual(new Set([20, 3]));
+      expect(fromWalk[f]!.bytes).toEqual(fromDumps[f]!.bytes);
+    }
+
+    // and what they hold: this namespace's sockets, each family in its own part
+    const v4 = parseInetDiag([Buffer.from(out.parts[0]!.data, 'base64')]);
+    const v6 = parseInetDiag([Buffer.from(out.parts[1]!.data, 'base64')]);
+    expect(v4.problems).toEqual([]);
+    expect(v6.problems).toEqual([]);
+    // IPv4: listener, bound-only, 3 pairs (6), the accepted end of the dual-stack connect: 9
+    expect(v4.table.count).toBe(9);
+    // IPv6: listener, bound-only, 1 pair (2), the dual-stack socket connected to 127.0.0.1: 5
+    expect(v6.table.count).toBe(5);
+  }, 90_000);
+});
