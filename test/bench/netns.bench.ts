@@ -1,7 +1,7 @@
 // The cost of every namespace: sampling 100 namespaces that hold N sockets in all, against sampling
 // one namespace that holds the same N sockets, side by side in the same run [goal: ≤ 1.5×]. Both go
 // through the host-wide path (readNamespace: a native thread enters the namespace and reads the two
-// dumps, the sysctls and the counters there; then parse and one Analyzer per namespace), four
+// dumps (one walk), the sysctls and the counters there; then parse and one Analyzer per namespace), four
 // namespaces at a time as HostSampler reads them; the owner scan and the enumeration are host-wide and
 // the same for both, so they are reported apart. The sockets are ESTABLISHED loopback pairs held by one
 // Python process (netns-socket-holder.py) that enters each namespace in turn.

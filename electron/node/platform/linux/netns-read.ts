@@ -1,5 +1,5 @@
 // Reads one network namespace the way the single-namespace backend reads its own, but from a native
-// thread that entered it (sock_diag.c readNetns): the two netlink dumps, the sysctls (per namespace when
+// thread that entered it (sock_diag.c readNetns): the IPv4 and IPv6 dumps (from one walk of the kernel tables), the sysctls (per namespace when
 // read by a task inside it) and /proc/thread-self/net/{sockstat,snmp,netstat} (that thread's namespace;
 // /proc/self/net would be the process's). The result carries the very source names the single-namespace
 // backend uses, so parseLinuxSnapshot turns it into a Snapshot unchanged.
