@@ -1,7 +1,8 @@
 // Reads one network namespace the way the single-namespace backend reads its own, but from a native
 // thread that entered it (sock_diag.c readNetns): the IPv4 and IPv6 dumps (from one walk of the kernel
-// tables), the sysctls (per namespace when read by a task inside it) and /proc/thread-self/net/{sockstat,snmp,netstat} (that thread's namespace;
-// /proc/self/net would be the process's). The result carries the very source names the single-namespace
+// tables), the sysctls (per namespace when read by a task inside it) and
+// /proc/thread-self/net/{sockstat,snmp,netstat} (that thread's namespace; /proc/self/net would be the
+// process's). The result carries the very source names the single-namespace
 // backend uses, so parseLinuxSnapshot turns it into a Snapshot unchanged.
 import { hostname } from 'node:os';
 import type { RawSnapshot, RawSource } from '../types.js';
