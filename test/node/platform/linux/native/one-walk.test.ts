@@ -19,10 +19,13 @@ import { createNamespace, type Namespace, type NsProcess } from '../../../../net
 const ADDON = fileURLToPath(new URL('../../../../../build/Release/sock_diag.node', import.meta.url));
 const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
 
-// Holds: an IPv4 and an IPv6 listener, an IPv4 and an IPv6 socket bound only, three IPv4 pairs and one
-// IPv6 pair established, and a dual-stack IPv6 socket connected to the IPv4 listener (its accepted end is IPv4).
+// Holds: an IPv4 and an IPv6 listener, an IPv4 and an IPv6 socket bound only, 503 IPv4 pairs and 101
+// IPv6 pairs established (so the walk spans several 32 KiB receives), and a dual-stack IPv6 socket
+// connected to the IPv4 listener (its accepted end is IPv4).
 const HOLDER = `
-import socket, time
+import resource, socket, time
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
 keep = []
 def s(family):
     x = socket.socket(family, socket.SOCK_STREAM); keep.append(x); return x
@@ -30,9 +33,10 @@ l4 = s(socket.AF_INET); l4.bind(('127.0.0.1', 7001)); l4.listen(64)
 l6 = s(socket.AF_INET6); l6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); l6.bind(('::1', 7002)); l6.listen(64)
 s(socket.AF_INET).bind(('127.0.0.1', 7003))
 s(socket.AF_INET6).bind(('::', 7004))
-for i in range(3):
+for i in range(503):
     s(socket.AF_INET).connect(('127.0.0.1', 7001)); keep.append(l4.accept()[0])
-s(socket.AF_INET6).connect(('::1', 7002)); keep.append(l6.accept()[0])
+for i in range(101):
+    s(socket.AF_INET6).connect(('::1', 7002)); keep.append(l6.accept()[0])
 s(socket.AF_INET6).connect(('::ffff:127.0.0.1', 7001)); keep.append(l4.accept()[0])
 print('ready', flush=True)
 time.sleep(300)  # bounded; the namespace's destroy() ends it sooner
@@ -128,9 +132,11 @@ describeNetns('readNetns: both families from one walk of the kernel tables (real
     const v6 = parseInetDiag([Buffer.from(out.parts[1]!.data, 'base64')]);
     expect(v4.problems).toEqual([]);
     expect(v6.problems).toEqual([]);
-    // IPv4: listener, bound-only, 3 pairs (6), the accepted end of the dual-stack connect: 9
-    expect(v4.table.count).toBe(9);
-    // IPv6: listener, bound-only, 1 pair (2), the dual-stack socket connected to 127.0.0.1: 5
-    expect(v6.table.count).toBe(5);
+    // IPv4: listener, bound-only, 503 pairs (1,006), the accepted end of the dual-stack connect: 1,009
+    expect(v4.table.count).toBe(1009);
+    // IPv6: listener, bound-only, 101 pairs (202), the dual-stack socket connected to 127.0.0.1: 205
+    expect(v6.table.count).toBe(205);
+    // the IPv4 part alone is several receives' worth (32 KiB each)
+    expect(Buffer.from(out.parts[0]!.data, 'base64').length).toBeGreaterThan(64 * 1024);
   }, 90_000);
 });
