@@ -357,7 +357,7 @@ static int dump_family(bytes_t *out, int family, uint32_t states, uint32_t timeo
 // Both families' sockets from one walk of the kernel's tables, split into what the IPv4 and the IPv6
 // SOCK_DIAG_BY_FAMILY dumps would have returned. Each v2 dump walks every bucket of the established hash
 // to keep its own family's sockets; in a namespace that shares the host's hash (the default for
-// containers: net.ipv4.tcp_child_ehash_entries 0), that is 262,144 buckets on a 16 GiB host however few
+// containers: net.ipv4.tcp_child_ehash_entries 0), that is 262,144 buckets on a 24 GiB machine however few
 // sockets the namespace has, twice per reading. The legacy TCPDIAG_GETSOCK request is served by
 // inet_diag_dump_compat with family AF_UNSPEC: the same walk (inet_diag_dump_icsk: listening, bound-only,
 // established) keeping both families, the same inet_diag_msg per socket; only the message type differs

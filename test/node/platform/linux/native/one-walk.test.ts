@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TCP_STATE } from '../../../../../electron/common/tcp-state.js';
 import { ALL_TCP_STATES_MASK } from '../../../../../electron/node/platform/linux/sockets.js';
 import { parseInetDiag } from '../../../../../electron/node/platform/parse/inet-diag.js';
 import { describeNetns } from '../../../../netns/describe-netns.js';
@@ -20,8 +21,8 @@ const ADDON = fileURLToPath(new URL('../../../../../build/Release/sock_diag.node
 const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
 
 // Holds: an IPv4 and an IPv6 listener, an IPv4 and an IPv6 socket bound only, 503 IPv4 pairs and 101
-// IPv6 pairs established (so the walk spans several 32 KiB receives), and a dual-stack IPv6 socket
-// connected to the IPv4 listener (its accepted end is IPv4).
+// IPv6 pairs established (so the walk spans several 32 KiB receives), a dual-stack IPv6 socket
+// connected to the IPv4 listener (its accepted end is IPv4), and 20 IPv4 and 10 IPv6 TIME-WAIT sockets.
 const HOLDER = `
 import resource, socket, time
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -38,6 +39,11 @@ for i in range(503):
 for i in range(101):
     s(socket.AF_INET6).connect(('::1', 7002)); keep.append(l6.accept()[0])
 s(socket.AF_INET6).connect(('::ffff:127.0.0.1', 7001)); keep.append(l4.accept()[0])
+# TIME-WAIT: 20 IPv4 and 10 IPv6 connections closed by the client first
+for family, addr, listener in [(socket.AF_INET, ('127.0.0.1', 7001), l4)] * 20 + [(socket.AF_INET6, ('::1', 7002), l6)] * 10:
+    c = socket.socket(family, socket.SOCK_STREAM); c.connect(addr); a = listener.accept()[0]
+    c.close(); time.sleep(0.01); a.close()
+time.sleep(0.5)
 print('ready', flush=True)
 time.sleep(300)  # bounded; the namespace's destroy() ends it sooner
 `;
@@ -64,7 +70,10 @@ const mask = Number(process.argv[3]);
 
 const canRun = existsSync(ADDON) && STRACE !== undefined;
 
-/** The messages of a dump, each with nlmsg_pid (bytes 12-15) zeroed; with their types. */
+/**
+ * The messages of a dump, each with nlmsg_pid (bytes 12-15) zeroed, and idiag_expires (bytes 68-71: a
+ * TIME-WAIT socket's time left, in ms, which moves between two reads); with their types.
+ */
 function messages(data: Buffer): { types: number[]; bytes: string[] } {
   const types: number[] = [];
   const bytes: string[] = [];
@@ -73,6 +82,7 @@ function messages(data: Buffer): { types: number[]; bytes: string[] } {
     if (len < 16) throw new Error(`message of length ${len} at ${at}`);
     const m = Buffer.from(data.subarray(at, at + len));
     m.writeUInt32LE(0, 12);
+    if (m.readUInt16LE(4) === 20 && len >= 72) m.writeUInt32LE(0, 68);
     types.push(m.readUInt16LE(4));
     bytes.push(m.toString('hex'));
     at += (len + 3) & ~3;
@@ -132,10 +142,12 @@ describeNetns('readNetns: both families from one walk of the kernel tables (real
     const v6 = parseInetDiag([Buffer.from(out.parts[1]!.data, 'base64')]);
     expect(v4.problems).toEqual([]);
     expect(v6.problems).toEqual([]);
-    // IPv4: listener, bound-only, 503 pairs (1,006), the accepted end of the dual-stack connect: 1,009
-    expect(v4.table.count).toBe(1009);
-    // IPv6: listener, bound-only, 101 pairs (202), the dual-stack socket connected to 127.0.0.1: 205
-    expect(v6.table.count).toBe(205);
+    // IPv4: listener, bound-only, 503 pairs (1,006), the accepted end of the dual-stack connect, 20 TIME-WAIT
+    expect(v4.table.count).toBe(1029);
+    // IPv6: listener, bound-only, 101 pairs (202), the dual-stack socket connected to 127.0.0.1, 10 TIME-WAIT
+    expect(v6.table.count).toBe(215);
+    const timeWait = (t: typeof v4.table): number => t.state.filter((x) => x === TCP_STATE.TIME_WAIT).length;
+    expect([timeWait(v4.table), timeWait(v6.table)]).toEqual([20, 10]);
     // the IPv4 part alone is several receives' worth (32 KiB each)
     expect(Buffer.from(out.parts[0]!.data, 'base64').length).toBeGreaterThan(64 * 1024);
   }, 90_000);
