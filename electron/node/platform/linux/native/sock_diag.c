@@ -612,6 +612,11 @@ static int is_own_netns(int nsfd) {
   return target.st_dev == own.st_dev && target.st_ino == own.st_ino;
 }
 
+// PORTWATCH_SOCK_DIAG_ONE_WALK=0 in the environment: always the two v2 dumps (a way out should a kernel
+// answer the legacy request wrongly; the tests read the fallback with it). Read once when the addon
+// loads, on the JavaScript thread: getenv is not safe against a setenv running on another thread.
+static bool two_dumps_only = false;
+
 static void *netns_thread(void *arg) {
   netns_run_t *run = arg;
   job_t *j = run->job;
@@ -628,7 +633,7 @@ static void *netns_thread(void *arg) {
     bytes_t dumps[2] = {{0}, {0}};
     int dump_err[2] = {0, 0};
     const char *what = "";
-    int walked = dump_both_families(&dumps[0], &dumps[1], j->states, j->timeout_ms, &what);
+    int walked = two_dumps_only ? ENOTSUP : dump_both_families(&dumps[0], &dumps[1], j->states, j->timeout_ms, &what);
     // a walk that timed out would time out again: the two dumps are tried only when it was refused
     if (walked == EAGAIN) dump_err[0] = dump_err[1] = EAGAIN;
     for (int f = 0; walked && walked != EAGAIN && f < 2; f++) {
@@ -835,6 +840,8 @@ static napi_value scan_netns(napi_env env, napi_callback_info info) {
 // ---------------------------------------------------------------------------------------------------
 
 NAPI_MODULE_INIT() {
+  const char *one_walk = getenv("PORTWATCH_SOCK_DIAG_ONE_WALK");
+  two_dumps_only = one_walk != NULL && strcmp(one_walk, "0") == 0;
   napi_property_descriptor props[] = {
       {"dumpTcp", NULL, dump_tcp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"scanSocketOwners", NULL, scan_socket_owners, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -5,7 +5,8 @@
 // dual-stack IPv6 socket connected to an IPv4 address, established pairs of both): strace sees exactly
 // one netlink request from readNetns, a TCPDIAG_GETSOCK, and its two parts hold, message for message,
 // the bytes of the two v2 dumps made by dumpTcp in the same namespace (only nlmsg_pid differs: it is the
-// port id of the netlink socket that asked).
+// port id of the netlink socket that asked). With PORTWATCH_SOCK_DIAG_ONE_WALK=0 it makes those two
+// dumps itself, as it does when a kernel refuses the legacy request: same result.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,25 +110,40 @@ describeNetns('readNetns: both families from one walk of the kernel tables (real
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.runIf(canRun)('asks the kernel once (TCPDIAG_GETSOCK) and returns, byte for byte, the two SOCK_DIAG_BY_FAMILY dumps', async () => {
+  /** Runs the reader in the namespace under strace: its output, and the netlink requests of readNetns and of the two dumpTcp. */
+  async function readTraced(env: NodeJS.ProcessEnv = {}): Promise<{ out: { parts: { errno: number; data: string }[]; v4: string; v6: string }; readNetnsRequests: string[]; dumpRequests: string[] }> {
     const trace = join(dir, 'strace.txt');
-    const r = await ns.execOrThrow([STRACE!, '-f', '-e', 'trace=sendto,write', '-e', 'signal=none', '-o', trace, process.execPath, join(dir, 'reader.cjs'), ADDON, String(ALL_TCP_STATES_MASK)], { timeoutMs: 60_000 });
+    const r = await ns.execOrThrow([STRACE!, '-f', '-e', 'trace=sendto,write', '-e', 'signal=none', '-o', trace, process.execPath, join(dir, 'reader.cjs'), ADDON, String(ALL_TCP_STATES_MASK)], { timeoutMs: 60_000, env: { ...process.env, ...env } });
     const out = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!) as { parts: { errno: number; data: string }[]; v4: string; v6: string };
-
     // the netlink requests, before and after the reader's mark
     const lines = readFileSync(trace, 'utf8').split('\n');
     const mark = lines.findIndex((l) => l.includes('MARK v2 dumps'));
     expect(mark).toBeGreaterThan(0);
     const requests = (from: number, to: number): string[] =>
       lines.slice(from, to).flatMap((l) => [...l.matchAll(/nlmsg_type=(0x12|0x14|TCPDIAG_GETSOCK|SOCK_DIAG_BY_FAMILY)/g)].map((m) => m[1]!));
-    const legacy = (t: string): boolean => t === '0x12' || t === 'TCPDIAG_GETSOCK';
-    const readNetnsRequests = requests(0, mark);
+    return { out, readNetnsRequests: requests(0, mark), dumpRequests: requests(mark, lines.length) };
+  }
+
+  const legacy = (t: string): boolean => t === '0x12' || t === 'TCPDIAG_GETSOCK';
+
+  it.runIf(canRun)('asks the kernel once (TCPDIAG_GETSOCK) and returns, byte for byte, the two SOCK_DIAG_BY_FAMILY dumps', async () => {
+    const { out, readNetnsRequests, dumpRequests } = await readTraced();
     expect(readNetnsRequests).toHaveLength(1);
     expect(legacy(readNetnsRequests[0]!)).toBe(true);
-    const dumpRequests = requests(mark, lines.length);
     expect(dumpRequests).toHaveLength(2);
     expect(dumpRequests.some(legacy)).toBe(false);
+    expectTheTwoDumps(out);
+  }, 90_000);
 
+  it.runIf(canRun)('makes the two SOCK_DIAG_BY_FAMILY dumps instead with PORTWATCH_SOCK_DIAG_ONE_WALK=0 (the fallback), with the same result', async () => {
+    const { out, readNetnsRequests } = await readTraced({ PORTWATCH_SOCK_DIAG_ONE_WALK: '0' });
+    expect(readNetnsRequests).toHaveLength(2);
+    expect(readNetnsRequests.some(legacy)).toBe(false);
+    expectTheTwoDumps(out);
+  }, 90_000);
+
+  /** readNetns's two parts are dumpTcp(4)'s and dumpTcp(6)'s messages, and hold this namespace's sockets. */
+  function expectTheTwoDumps(out: { parts: { errno: number; data: string }[]; v4: string; v6: string }): void {
     expect(out.parts.map((p) => p.errno)).toEqual([0, 0]);
     const fromWalk = out.parts.map((p) => messages(Buffer.from(p.data, 'base64')));
     const fromDumps = [out.v4, out.v6].map((d) => messages(Buffer.from(d, 'base64')));
@@ -150,5 +166,5 @@ describeNetns('readNetns: both families from one walk of the kernel tables (real
     expect([timeWait(v4.table), timeWait(v6.table)]).toEqual([20, 10]);
     // the IPv4 part alone is several receives' worth (32 KiB each)
     expect(Buffer.from(out.parts[0]!.data, 'base64').length).toBeGreaterThan(64 * 1024);
-  }, 90_000);
+  }
 });
