@@ -2,7 +2,8 @@
 // `portwatch serve` (the real CLI and sampler) inside a network namespace. A mouse drag across one chart
 // zooms every time chart to the dragged span (within a pixel's worth of time), the span stays put while
 // samples arrive, a click is not a drag, the legend hides a series, Reset zoom (keyboard) goes back to the
-// live window; the 7 d window loads a week of history: the minute roll-ups a monitor restores after a
+// live window, the keys + − ← → Escape on a focused chart zoom, move and reset as a drag would, and
+// Escape cancels a drag; the 7 d window loads a week of history: the minute roll-ups a monitor restores after a
 // restart, written into its state directory before it starts. axe-core finds nothing with the zoom bar
 // shown. With PORTWATCH_SCREENSHOTS=1 the zoomed charts go to docs/screenshots/chart-zoom.png.
 import { mkdirSync } from 'node:fs';
@@ -202,6 +203,59 @@ describeNetns('chart zoom and the 7-day window (Chromium, real serve in a namesp
     await entry.click();
     expect(await useCanvas().getAttribute('data-hidden-series')).toBe('');
   }, 60_000);
+
+  it.skipIf(missingBrowser !== null)('zooms, moves and goes back to live from the keyboard, and Escape cancels a drag', async () => {
+    const zoomBar = page.getByTestId('zoom-bar');
+    const chartFocus = page.getByTestId('use-chart').getByRole('application');
+    await chartFocus.focus();
+    // Tab reaches it too: it is in the page's focus order with a name that says which keys do what
+    expect(await chartFocus.getAttribute('tabindex')).toBe('0');
+    expect(await chartFocus.getAttribute('aria-label')).toMatch(/Zoom: \+ and −, move in time: ← and →, back to live: Escape/);
+    const live = await axisOf(useCanvas());
+    expect(live.zoomed).toBe(false);
+    // + : the middle half of the live window (which moves with each sample: within a few seconds)
+    await page.keyboard.press('+');
+    const half = await pollUntil(() => axisOf(useCanvas()), (a) => a.zoomed, 5_000, '+ to zoom');
+    expect(half.max - half.min).toBeCloseTo((live.max - live.min) / 2, -1);
+    expect(Math.abs((half.min + half.max) / 2 - (live.min + live.max) / 2)).toBeLessThan(10_000);
+    for (const other of [statesCanvas(), rateCanvas()]) {
+      const a = await pollUntil(() => axisOf(other), (x) => x.zoomed, 5_000, 'another chart to follow the keyboard zoom');
+      expect([a.min, a.max]).toEqual([half.min, half.max]);
+    }
+    await zoomBar.waitFor({ timeout: 5_000 });
+    // + again, then ← : a quarter earlier, exactly
+    await page.keyboard.press('+');
+    const quarter = await pollUntil(() => axisOf(useCanvas()), (a) => a.max - a.min < (half.max - half.min) * 0.75, 5_000, 'the second +');
+    await page.keyboard.press('ArrowLeft');
+    const width = quarter.max - quarter.min;
+    const left = await pollUntil(() => axisOf(useCanvas()), (a) => a.min < quarter.min, 5_000, '← to move');
+    expect(left.min).toBeCloseTo(quarter.min - width / 4, 0);
+    expect(left.max).toBeCloseTo(quarter.max - width / 4, 0);
+    // − : twice as wide about the same middle
+    await page.keyboard.press('-');
+    const out = await pollUntil(() => axisOf(useCanvas()), (a) => a.max - a.min > width * 1.5, 5_000, '− to zoom out');
+    expect(out.max - out.min).toBeCloseTo(width * 2, 0);
+    expect((out.min + out.max) / 2).toBeCloseTo((left.min + left.max) / 2, 0);
+    // Escape: live again
+    await page.keyboard.press('Escape');
+    await zoomBar.waitFor({ state: 'detached', timeout: 5_000 });
+    const back = await pollUntil(() => axisOf(useCanvas()), (a) => !a.zoomed, 5_000, 'Escape to go back to live');
+    expect(back.max - back.min).toBeCloseTo(live.max - live.min, -4);
+
+    // A drag under way, then Escape: nothing zoomed once the button is released.
+    const canvas = useCanvas();
+    await canvas.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const box = (await canvas.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + back.left + (back.right - back.left) * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + back.left + (back.right - back.left) * 0.6, y, { steps: 4 });
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    await page.waitForTimeout(500);
+    expect((await axisOf(useCanvas())).zoomed).toBe(false);
+    expect(await zoomBar.count()).toBe(0);
+  }, 120_000);
 
   it.skipIf(missingBrowser !== null)('has no accessibility violation with the zoom bar shown, light and dark, at three widths; takes the screenshot', async () => {
     // A slow drag, over several samples: the selection holds and zooms all the same.

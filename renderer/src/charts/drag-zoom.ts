@@ -55,6 +55,16 @@ export function heldRange(chart: Chart): { min: number; max: number } | null {
   return drags.get(chart)?.held ?? null;
 }
 
+/** Ends a drag in progress on this chart without zooming (Escape); false when there was none. */
+export function cancelDrag(chart: Chart): boolean {
+  const d = drags.get(chart);
+  if (!d) return false;
+  drags.delete(chart);
+  chart.canvas.releasePointerCapture?.(d.pointerId);
+  chart.draw();
+  return true;
+}
+
 function geometry(chart: Chart): AxisGeometry | null {
   const x = chart.scales.x;
   if (!x) return null;
