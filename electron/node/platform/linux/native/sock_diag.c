@@ -281,41 +281,41 @@ static int dump_family(bytes_t *out, int family, uint32_t states, uint32_t timeo
   struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
-  struct {
+  // One request, of either form; both begin with the netlink header. AF_UNSPEC: the legacy request (see
+  // dump_both_families), which the kernel serves with family AF_UNSPEC.
+  bool legacy = family == AF_UNSPEC;
+  union {
     struct nlmsghdr nlh;
-    struct inet_diag_req_v2 req;
+    struct {
+      struct nlmsghdr nlh;
+      struct inet_diag_req_v2 req;
+    } v2;
+    struct {
+      struct nlmsghdr nlh;
+      struct inet_diag_req req;
+    } legacy;
   } request;
   memset(&request, 0, sizeof request);
-  request.nlh.nlmsg_len = sizeof request;
-  request.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  request.nlh.nlmsg_len = legacy ? sizeof request.legacy : sizeof request.v2;
+  request.nlh.nlmsg_type = legacy ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY;
   request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   request.nlh.nlmsg_seq = 1;
-  request.req.sdiag_family = (uint8_t)family;
-  request.req.sdiag_protocol = IPPROTO_TCP;
-  request.req.idiag_ext = 0;  // no extensions: every message stays a bare inet_diag_msg (+ a few attributes)
-  request.req.idiag_states = states;
-  // AF_UNSPEC: the legacy request (see dump_both_families), which the kernel serves with family AF_UNSPEC
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req req;
-  } legacy;
-  memset(&legacy, 0, sizeof legacy);
-  legacy.nlh.nlmsg_len = sizeof legacy;
-  legacy.nlh.nlmsg_type = TCPDIAG_GETSOCK;
-  legacy.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  legacy.nlh.nlmsg_seq = 1;
-  legacy.req.idiag_family = AF_INET;  // not used for a dump: inet_diag_dump_compat asks for AF_UNSPEC
-  legacy.req.idiag_ext = 0;
-  legacy.req.idiag_states = states;
-  const void *message = family == AF_UNSPEC ? (const void *)&legacy : (const void *)&request;
-  size_t message_len = family == AF_UNSPEC ? sizeof legacy : sizeof request;
+  // no extensions (idiag_ext 0, from the memset): every message stays a bare inet_diag_msg (+ a few attributes)
+  if (legacy) {
+    request.legacy.req.idiag_family = AF_INET;  // not used for a dump: inet_diag_dump_compat asks for AF_UNSPEC
+    request.legacy.req.idiag_states = states;
+  } else {
+    request.v2.req.sdiag_family = (uint8_t)family;
+    request.v2.req.sdiag_protocol = IPPROTO_TCP;
+    request.v2.req.idiag_states = states;
+  }
 
   struct sockaddr_nl kernel;
   memset(&kernel, 0, sizeof kernel);
   kernel.nl_family = AF_NETLINK;
   ssize_t sent;
   do {
-    sent = sendto(fd, message, message_len, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    sent = sendto(fd, &request, request.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel);
   } while (sent < 0 && errno == EINTR);
   if (sent < 0) {
     int e = errno;
