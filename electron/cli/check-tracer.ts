@@ -10,7 +10,7 @@ import { withConnectFailures } from '../common/connect-failures.js';
 import { withHostConnectFailures } from '../common/host-connect-failures.js';
 import type { HostSample } from '../common/host-sample.js';
 import type { Sample, SourceStatus } from '../common/model.js';
-import { ConnectFailureTracer, type TracerOptions } from '../node/platform/linux/tracer/connect-failure-tracer.js';
+import type { ConnectFailureTracer, TracerOptions } from '../node/platform/linux/tracer/connect-failure-tracer.js';
 import { startProgress } from './progress.js';
 
 /** Longest wait for the probes to attach before sampling starts anyway (the status then says "starting"). */
@@ -33,6 +33,8 @@ export class CheckTracer {
 
   /** Starts the tracer and waits (bounded, with progress on a terminal) until it is attached or cannot run. */
   static async start(stderr: NodeJS.WritableStream, o: TracerOptions = {}): Promise<CheckTracer> {
+    // Imported only here: a one-shot check (--interval 0) runs no tracer and need not load child_process.
+    const { ConnectFailureTracer } = await import('../node/platform/linux/tracer/connect-failure-tracer.js');
     const tracer = new ConnectFailureTracer(o);
     tracer.start();
     const p = startProgress(stderr, 'starting the connect-failure tracer (bpftrace)…', 0);

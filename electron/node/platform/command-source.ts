@@ -1,7 +1,6 @@
 // Runs a system command as a raw source (macOS and Windows read their sources from commands): argv
 // arrays only, no shell, absolute paths, bytes exactly as printed. The runner is injectable because
 // these commands cannot run on the machines the tests run on; everything else is the real code.
-import { execFile } from 'node:child_process';
 import type { SourceSpec } from './read-source.js';
 import { CommandFailedError } from '../../common/errors/command-failed-error.js';
 
@@ -23,8 +22,11 @@ export type CommandRunner = (file: string, args: readonly string[], signal: Abor
 export const MAX_COMMAND_OUTPUT = 256 * 1024 * 1024;
 
 /** The real runner: child_process.execFile without a shell, output as bytes, no console window on Windows. */
-export const execFileRunner: CommandRunner = (file, args, signal) =>
-  new Promise((resolve, reject) => {
+// child_process is imported on first use: on Linux nothing reads a command, and loading it (with net,
+// streams and dgram) is a tenth of `portwatch check`'s start-up.
+export const execFileRunner: CommandRunner = async (file, args, signal) => {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
     execFile(
       file,
       [...args],
@@ -39,6 +41,7 @@ export const execFileRunner: CommandRunner = (file, args, signal) =>
       },
     );
   });
+};
 
 /** One command that is a raw source. */
 export interface CommandSpec {
