@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './args.js';
 import { terminalSafeIo } from './terminal-io.js';
+import { endOutputOnClosedPipe } from './closed-pipe.js';
 
 
 const USAGE = `Usage: portwatch <command> [options]
@@ -47,8 +48,11 @@ function version(): string {
   }
 }
 
-/** Runs one portwatch command line; resolves to the exit status. */
-export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+/**
+ * Runs one portwatch command line; resolves to the exit status. `stop` ends a command that would otherwise
+ * go on until interrupted (check --watch), as when its standard output's reader has gone.
+ */
+export async function main(argv: string[], rawIo: Io = { stdout: process.stdout, stderr: process.stderr }, stop?: AbortSignal): Promise<number> {
   const io = terminalSafeIo(rawIo); // every command's output passes the one cleaning layer
   const [command, ...rest] = argv;
   switch (command) {
@@ -65,7 +69,7 @@ export async function main(argv: string[], rawIo: Io = { stdout: process.stdout,
       return EXIT.ok;
     case 'check': {
       const { runCheck } = await import('./check.js');
-      return runCheck(rest, io);
+      return runCheck(rest, io, stop);
     }
     case 'capture': {
       const { runCapture } = await import('./capture.js');
@@ -86,7 +90,10 @@ export async function main(argv: string[], rawIo: Io = { stdout: process.stdout,
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
-  main(process.argv.slice(2)).then(
+  const readerGone = new AbortController();
+  endOutputOnClosedPipe(process.stdout, 'stdout', () => readerGone.abort());
+  endOutputOnClosedPipe(process.stderr, 'stderr');
+  main(process.argv.slice(2), undefined, readerGone.signal).then(
     (code) => {
       process.exitCode = code;
     },

@@ -96,3 +96,25 @@ describe('portwatch', () => {
     expect(r.stderr).toMatch(/unknown command "frob"/);
   });
 });
+
+describe('output to a reader that went away (portwatch check | head)', () => {
+  it.each([
+    [['check', '--interval', '0', '--netns', 'self', '--no-owners']],
+    [['check', '--interval', '0', '--netns', 'self', '--no-owners', '--json']],
+    // every namespace (the default as root): its own report path
+    [['check', '--interval', '0', '--no-owners']],
+    [['--help']],
+    // --watch would go on for ever: it ends as on Ctrl-C once its reader has gone.
+    [['check', '--watch', '--json', '--interval', '1', '--netns', 'self', '--no-owners']],
+  ])('%j finishes with its own status, no crash, nothing on stderr', async (args) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The read end closes before anything is written: every write of the report fails with EPIPE.
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('exit', (c, s) => r([c, s])));
+    expect(signal).toBeNull();
+    expect(err).toBe('');
+    expect(args[0] === 'check' ? [0, 1, 2] : [0]).toContain(code);
+  });
+});
