@@ -19,6 +19,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { notAvailable, runFailingClient, type FailingClientResult } from '../netns/failing-client.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
+import { NODE_COMM } from '../netns/node-comm.js';
 
 const canTrace = !('error' in tracerPreflight());
 
@@ -73,10 +74,10 @@ describeNetns('check with the connect-failure tracer (real kernel, real bpftrace
       const ns = (inode: number) => doc.host.namespaces.find((n) => n.identity.inode === inode);
       expect(ns(inA.netns)?.severity).toBe('exhausted');
       expect(ns(inA.netns)?.connectFailures?.map(strip)).toEqual([
-        { pid: inA.pid, name: 'node', netns: inA.netns, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 8080, errno: 99, count: 3 },
+        { pid: inA.pid, name: NODE_COMM, netns: inA.netns, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 8080, errno: 99, count: 3 },
       ]);
       expect(ns(inB.netns)?.connectFailures?.map(strip)).toEqual([
-        { pid: inB.pid, name: 'node', netns: inB.netns, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 9090, errno: 99, count: 5 },
+        { pid: inB.pid, name: NODE_COMM, netns: inB.netns, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 9090, errno: 99, count: 5 },
       ]);
       for (const [n, c] of [[a, inA], [b, inB]] as const) {
         for (const f of ns(c.netns)?.connectFailures ?? []) {

@@ -14,6 +14,7 @@ import { createNamespace, type Namespace } from '../netns/netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
 import { axeViolations } from './axe.js';
 import { browserUnavailable, ensureRendererBuilt, launchChromium } from './serve-in-netns.js';
+import { NODE_COMM } from '../netns/node-comm.js';
 
 const SHOTS = join(REPO_ROOT, 'docs/screenshots');
 const FAILS = 25;
@@ -93,11 +94,11 @@ describeNetns('the failed-connects panel end to end (Chromium, real serve as roo
     const cells = async () => (await row.locator('td').allTextContents()).map((t) => t.trim());
     await expect
       .poll(cells, { timeout: 90_000, interval: 250 })
-      .toEqual([`node (${done.pid})`, `netns ${podNs.name} · another namespace`, `${DEST}:${PORT}`, 'EADDRNOTAVAIL', String(FAILS), String(FAILS), 'failing now']);
+      .toEqual([`${NODE_COMM} (${done.pid})`, `netns ${podNs.name} · another namespace`, `${DEST}:${PORT}`, 'EADDRNOTAVAIL', String(FAILS), String(FAILS), 'failing now']);
     // Facts, quoted where they happened: the pod's failures are a warning here, never the host's own exhaustion.
     const diagnosis = page.locator('[data-testid="diagnosis"][data-id="port-allocation-failures-elsewhere"]');
     await diagnosis.waitFor({ timeout: 30_000 });
-    expect(await diagnosis.textContent()).toContain(`node (pid ${done.pid}) in netns ${podNs.name} failed ${FAILS} connects to ${DEST}:${PORT} in the last minute (EADDRNOTAVAIL)`);
+    expect(await diagnosis.textContent()).toContain(`${NODE_COMM} (pid ${done.pid}) in netns ${podNs.name} failed ${FAILS} connects to ${DEST}:${PORT} in the last minute (EADDRNOTAVAIL)`);
     expect(await page.locator('[data-testid="diagnosis"][data-id="port-allocation-failures"]').count()).toBe(0);
     expect(await page.getByTestId('severity').textContent()).not.toBe('exhausted');
 

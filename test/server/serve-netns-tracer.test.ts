@@ -21,6 +21,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { notAvailable, runFailingClient, type FailingClientResult } from '../netns/failing-client.js';
 import { capture, until } from './serve-io.js';
+import { NODE_COMM } from '../netns/node-comm.js';
 
 const canRun = !('error' in tracerPreflight()) && hostReadSupport().ok;
 const FAILS = 7;
@@ -80,7 +81,7 @@ describeNetns('host-wide: each namespace carries the connect failures traced in 
   /** The failing namespace's sample says so, as a one-namespace monitor would; the idle one does not; none carries another's. */
   function checkAfter(host: HostSample, pod: Namespace, client: FailingClientResult, port: number): void {
     const failingInode = inode(pod);
-    const quote = `node (pid ${client.pid}) in netns ${pod.name} failed ${FAILS} connects to ${DEST}:${port} in the last minute (EADDRNOTAVAIL)`;
+    const quote = `${NODE_COMM} (pid ${client.pid}) in netns ${pod.name} failed ${FAILS} connects to ${DEST}:${port} in the last minute (EADDRNOTAVAIL)`;
     const s: Sample = find(host, failingInode)!.sample!;
     expect(s.severity).toBe('exhausted');
     expect(s.severityReason).toContain(quote);
@@ -88,7 +89,7 @@ describeNetns('host-wide: each namespace carries the connect failures traced in 
     expect(s.diagnoses[0]!.summary).toContain(quote);
     const mine = s.connectFailures!.filter((f) => f.pid === client.pid);
     expect(mine.map(({ firstSeen: _f, lastSeen: _l, ...f }) => f)).toEqual([
-      { pid: client.pid, name: 'node', netns: failingInode, syscall: 'connect', remoteAddress: DEST, remotePort: port, errno: 99, count: FAILS, recentCount: FAILS, place: `netns ${pod.name}` },
+      { pid: client.pid, name: NODE_COMM, netns: failingInode, syscall: 'connect', remoteAddress: DEST, remotePort: port, errno: 99, count: FAILS, recentCount: FAILS, place: `netns ${pod.name}` },
     ]);
     const quiet = find(host, idleInode)!.sample!;
     expect(quiet.severity).toBe('ok');
@@ -128,7 +129,7 @@ describeNetns('host-wide: each namespace carries the connect failures traced in 
       checkAfter(after, ns, failed, port);
       // and an episode of that namespace, naming it, whose cause quotes the failures
       const episodes = (await c.getEpisodes({})).filter((e) => e.netns?.id === `net:[${inode(ns)}]`);
-      expect(episodes.some((e) => e.peakSeverity === 'exhausted' && e.netns?.label === `netns ${ns.name}` && e.cause.includes(`node (pid ${failed.pid}) in `) && e.cause.includes(`failed ${FAILS} connects to ${DEST}:${port} in the last minute (EADDRNOTAVAIL)`))).toBe(true);
+      expect(episodes.some((e) => e.peakSeverity === 'exhausted' && e.netns?.label === `netns ${ns.name}` && e.cause.includes(`${NODE_COMM} (pid ${failed.pid}) in `) && e.cause.includes(`failed ${FAILS} connects to ${DEST}:${port} in the last minute (EADDRNOTAVAIL)`))).toBe(true);
     } finally {
       client?.close();
       ac.abort();

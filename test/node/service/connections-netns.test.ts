@@ -9,6 +9,7 @@ import { createNamespace, type Namespace } from '../../netns/netns.js';
 import { REPO_ROOT } from '../../netns/portwatch-cli.js';
 import { ssSockets, type SsSocket } from '../../netns/ss.js';
 import { churn, closeWait, connectHold, startServer, type ConnectReport } from '../../netns/workloads.js';
+import { NODE_COMM } from '../../netns/node-comm.js';
 
 const SCRIPT = fileURLToPath(new URL('./connections-in-ns.ts', import.meta.url));
 
@@ -78,7 +79,7 @@ describeNetns('getConnections lists what the kernel holds', () => {
     for (const s of owned) {
       const row = byKey.get(ssKey(s))!;
       expect(s.pids, ssKey(s)).toContain(row.pid);
-      expect(row.process, ssKey(s)).toBe('node');
+      expect(row.process, ssKey(s)).toBe(NODE_COMM);
     }
     expect(all.rows.filter((r) => r.protocol === 'TCPv6').length).toBe(ss.filter((s) => s.local.includes(':')).length);
     // The mix really holds what the filters below pick out.

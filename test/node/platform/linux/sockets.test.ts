@@ -10,6 +10,7 @@ import { ssSockets } from '../../../netns/ss.js';
 import { FIXTURE_PIDS, expectedKeys, fixture, tableKeys } from '../parse/socket-fixtures.js';
 import type { ReaderOutput, ReaderRow } from './ns-reader.js';
 import { BOUND_ROWS, SCENARIO_ROWS, boundOnlyProgram, rowKey } from './socket-scenario.js';
+import { NODE_COMM } from '../../../netns/node-comm.js';
 
 const source = (name: string, file?: string, status: RawSource['status'] = 'ok'): RawSource => ({
   name,
@@ -194,7 +195,7 @@ describeNetns('the Linux socket table against the real kernel', () => {
       else if (r.state === 'BOUND') expect(r.pid).toBe(bound!.pid);
       else expect(r.pid).toBe(holder.pid);
     }
-    expect(new Map(out.processNames).get(holder.pid)).toBe('node');
+    expect(new Map(out.processNames).get(holder.pid)).toBe(NODE_COMM);
   });
 
   it('reads the same sockets through the /proc/net/tcp fallback, inode for inode', async () => {

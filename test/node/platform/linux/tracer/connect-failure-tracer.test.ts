@@ -9,6 +9,7 @@ import { withConnectFailures } from '../../../../../electron/common/connect-fail
 import { describeNetns } from '../../../../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../../../../netns/netns.js';
 import { makeSample } from '../../../service/make-sample.js';
+import { NODE_COMM } from '../../../../netns/node-comm.js';
 
 const canTrace = !('error' in tracerPreflight());
 
@@ -72,13 +73,13 @@ describeNetns('the connect-failure tracer on the real kernel', () => {
     await new Promise((res) => setTimeout(res, 1500)); // one more print: nothing extra may arrive
     const seen = mine().sort((a, b) => b.count - a.count);
     expect(seen.map(({ firstSeen: _f, lastSeen: _l, ...f }) => f)).toEqual([
-      { pid: client.pid, name: 'node', netns: client.netns, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 8080, errno: 99, count: 3, recentCount: 3, place: `netns ${ns.name}` },
-      { pid: client.pid, name: 'node', netns: client.netns, syscall: 'connect', remoteAddress: '::1', remotePort: 8080, errno: 99, count: 2, recentCount: 2, place: `netns ${ns.name}` },
+      { pid: client.pid, name: NODE_COMM, netns: client.netns, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 8080, errno: 99, count: 3, recentCount: 3, place: `netns ${ns.name}` },
+      { pid: client.pid, name: NODE_COMM, netns: client.netns, syscall: 'connect', remoteAddress: '::1', remotePort: 8080, errno: 99, count: 2, recentCount: 2, place: `netns ${ns.name}` },
     ]);
     // Facts, not inference: the namespace's sample is exhausted and says who failed where.
     const s = withConnectFailures(makeSample(Date.now()), seen, Date.now(), client.netns);
     expect(s.severity).toBe('exhausted');
-    expect(s.severityReason).toContain(`node (pid ${client.pid}) in netns ${ns.name} failed 3 connects to 127.0.0.1:8080 in the last minute (EADDRNOTAVAIL)`);
+    expect(s.severityReason).toContain(`${NODE_COMM} (pid ${client.pid}) in netns ${ns.name} failed 3 connects to 127.0.0.1:8080 in the last minute (EADDRNOTAVAIL)`);
     expect(s.diagnoses[0]).toMatchObject({ id: 'port-allocation-failures', severity: 'critical' });
   }, 120_000);
 

@@ -14,6 +14,7 @@ import { ConnectFailureTracer, tracerPreflight } from '../../../../../electron/n
 import type { ConnectFailure } from '../../../../../electron/common/connect-failures.js';
 import { describeNetns } from '../../../../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../../../../netns/netns.js';
+import { NODE_COMM } from '../../../../netns/node-comm.js';
 
 const canTrace = !('error' in tracerPreflight()) && !('error' in tracerPreflight({ syscalls: true }));
 
@@ -69,7 +70,7 @@ describeNetns('the default and the syscall tracer programs on the same failures 
     while ((total(state) < 3 || total(syscalls) < 5) && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
     await new Promise((res) => setTimeout(res, 2_200)); // two more prints: nothing more may arrive
 
-    const who = { pid: client.pid, name: 'node', netns: client.netns };
+    const who = { pid: client.pid, name: NODE_COMM, netns: client.netns };
     expect(mine(state)).toEqual([{ ...who, syscall: 'connect', remoteAddress: '127.0.0.1', remotePort: 8080, errno: 99, count: 3 }]);
     expect(mine(syscalls)).toEqual([
       { ...who, syscall: 'bind', remoteAddress: '127.0.0.1', remotePort: 0, errno: 98, count: 1 },
