@@ -91,11 +91,16 @@ export async function main(argv: string[], rawIo: Io = { stdout: process.stdout,
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
   const readerGone = new AbortController();
-  endOutputOnClosedPipe(process.stdout, 'stdout', () => readerGone.abort());
+  let outputLost = false;
+  const lost = (): void => {
+    outputLost = true;
+    process.exitCode = EXIT.unknown; // the failure may come after the command's own status is set
+  };
+  endOutputOnClosedPipe(process.stdout, 'stdout', { closed: () => readerGone.abort(), failed: lost });
   endOutputOnClosedPipe(process.stderr, 'stderr');
   main(process.argv.slice(2), undefined, readerGone.signal).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = outputLost ? EXIT.unknown : code;
     },
     (err: unknown) => {
       process.stderr.write(`portwatch: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

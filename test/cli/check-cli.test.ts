@@ -118,3 +118,11 @@ describe('output to a reader that went away (portwatch check | head)', () => {
     expect(args[0] === 'check' ? [0, 1, 2] : [0]).toContain(code);
   });
 });
+
+describe.runIf(process.platform === 'linux')('output that cannot be written (a full disk)', () => {
+  it('names the failure and exits 3: a status whose report nobody got is not ok', () => {
+    const r = spawnSync('sh', ['-c', `exec "$0" "$@" > /dev/full`, process.execPath, ...CLI, 'check', '--interval', '0', '--netns', 'self', '--no-owners'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('portwatch: cannot write to stdout: ENOSPC: no space left on device, write\n');
+    expect(r.status).toBe(3);
+  });
+});
