@@ -91,10 +91,13 @@ export async function main(argv: string[], rawIo: Io = { stdout: process.stdout,
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
   const readerGone = new AbortController();
+  // check's status is its report's verdict, which nobody got: unknown. Every other command's status says
+  // what happened (tune: kept or reverted) and stays; the failure is named on stderr either way.
+  const verdictLost = process.argv[2] === 'check';
   let outputLost = false;
   const lost = (): void => {
-    outputLost = true;
-    process.exitCode = EXIT.unknown; // the failure may come after the command's own status is set
+    outputLost = verdictLost;
+    if (verdictLost) process.exitCode = EXIT.unknown; // the failure may come after check set its status
   };
   endOutputOnClosedPipe(process.stdout, 'stdout', { closed: () => readerGone.abort(), failed: lost });
   endOutputOnClosedPipe(process.stderr, 'stderr');

@@ -125,4 +125,10 @@ describe.runIf(process.platform === 'linux')('output that cannot be written (a f
     expect(r.stderr).toBe('portwatch: cannot write to stdout: ENOSPC: no space left on device, write\n');
     expect(r.status).toBe(3);
   });
+
+  it('keeps the status of a command whose status says what it did (here --help: 0), naming the failure', () => {
+    const r = spawnSync('sh', ['-c', `exec "$0" "$@" > /dev/full`, process.execPath, ...CLI, '--help'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('portwatch: cannot write to stdout: ENOSPC: no space left on device, write\n');
+    expect(r.status).toBe(0);
+  });
 });
