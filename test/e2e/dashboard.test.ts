@@ -11,6 +11,7 @@ import { createNamespace, type Namespace } from '../netns/netns.js';
 import { connectHold, startServer } from '../netns/workloads.js';
 import { REPO_ROOT } from '../netns/portwatch-cli.js';
 import { browserUnavailable, ensureRendererBuilt, launchChromiumIn, startServeInNamespace, type ServeInNs } from './serve-in-netns.js';
+import { NODE_COMM } from '../netns/node-comm.js';
 
 const RANGE = { low: 40000, high: 40049 }; // 50 ports: exhaustion in a few dozen connections
 const SHOTS = join(REPO_ROOT, 'docs/screenshots');
@@ -97,7 +98,7 @@ describeNetns('dashboard end to end (Chromium, real exhaustion in a namespace)',
     const row = page.getByTestId('destinations').locator('tbody tr', { hasText: '127.0.0.1:8080' });
     await pollUntil(() => row.textContent(), (t) => (t ?? '').includes(`(${second.process.pid})`), LIVE_MS, 'the owning process in the table');
     expect(await row.textContent()).toContain(`(${first.process.pid})`);
-    expect(await page.getByTestId('worst-use').textContent()).toMatch(/node \(\d+\)/);
+    expect(await page.getByTestId('worst-use').textContent()).toMatch(new RegExp(`${NODE_COMM} \\(\\d+\\)`));
 
     // The diagnosis and the timeline's severity change.
     await page.getByTestId('diagnosis').first().waitFor({ timeout: LIVE_MS });

@@ -24,6 +24,7 @@ import { readEpisodes } from '../../../../electron/node/history/episode-log.js';
 import { MetricsRegistry } from '../../../../electron/server/metrics-registry.js';
 import { addNamespaceFamilies } from '../../../../electron/server/netns-metrics.js';
 import { spawnSync } from 'node:child_process';
+import { NODE_COMM } from '../../../netns/node-comm.js';
 
 /** Where a cgroup hierarchy is mounted, from mountinfo (never assumed). */
 function cgroupMount(match: (fsType: string, superOptions: string) => boolean): string | null {
@@ -257,12 +258,12 @@ describeNetns('every network namespace of the host (real kernel)', () => {
     const lines = text.stdout.split('\n');
     const at = lines.findIndex((l) => l.endsWith('pod shop/checkout-7d4f'));
     expect(lines[at]).toMatch(/^ {2}EXHAUSTED +40000-40009 +\d+ +127\.0\.0\.1:8080 +100 % +pod shop\/checkout-7d4f$/);
-    expect(lines[at + 1]).toMatch(/^ {6}containerd containers .*envoy.* · netns pw-hpod-\S+ · processes .*node\(\d+\)/);
-    expect(lines[at + 1]).toContain(`node(${client.pid})`);
+    expect(lines[at + 1]).toMatch(new RegExp(`^ {6}containerd containers .*envoy.* · netns pw-hpod-\\S+ · processes .*${NODE_COMM}\\(\\d+\\)`));
+    expect(lines[at + 1]).toContain(`${NODE_COMM}(${client.pid})`);
     // other suites may exhaust namespaces of their own at the same time: the headline is ours only when
     // ours ranks first, but it always names an exhausted namespace and its busiest process
     expect(text.stdout).toMatch(/\nWorst namespace: .+ \(net:\[\d+\]\), most of it by \S+\(\d+\)\n/);
-    if (at === 2) expect(text.stdout).toContain(`Worst namespace: pod shop/checkout-7d4f (net:[${inodeOf(`/run/netns/${pod.name}`)}]), most of it by node(${client.pid})`);
+    if (at === 2) expect(text.stdout).toContain(`Worst namespace: pod shop/checkout-7d4f (net:[${inodeOf(`/run/netns/${pod.name}`)}]), most of it by ${NODE_COMM}(${client.pid})`);
 
     // without --wide (not a terminal: 80 columns) the same report wraps its long lines
     const narrow = await run(['check', '--interval', '0']);
