@@ -3,8 +3,8 @@
 // so the process would die with a stack trace and status 1 instead of its own. The command instead
 // finishes and exits with its own status (check: the severity), and writes nothing more there; a
 // command that would go on for ever (check --watch) is told through `closed` and ends as on Ctrl-C.
-// Any other failure (a full disk: ENOSPC) lost output someone meant to keep: it is named on stderr and
-// `failed` lets the entry point exit 3 (unknown) instead of a status whose report nobody got.
+// Any other failure (a full disk: ENOSPC) lost output someone meant to keep: it is named on stderr, and
+// `failed` lets the entry point decide what that does to the status (check: 3, unknown).
 
 export interface OutputEvents {
   /** The reader has gone (EPIPE), once. */

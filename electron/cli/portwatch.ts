@@ -93,17 +93,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs
   const readerGone = new AbortController();
   // check's status is its report's verdict, which nobody got: unknown. Every other command's status says
   // what happened (tune: kept or reverted) and stays; the failure is named on stderr either way.
-  const verdictLost = process.argv[2] === 'check';
-  let outputLost = false;
+  const statusIsVerdict = process.argv[2] === 'check';
+  let verdictLost = false;
   const lost = (): void => {
-    outputLost = verdictLost;
-    if (verdictLost) process.exitCode = EXIT.unknown; // the failure may come after check set its status
+    if (!statusIsVerdict) return;
+    verdictLost = true;
+    process.exitCode = EXIT.unknown; // the failure may come after check set its status
   };
   endOutputOnClosedPipe(process.stdout, 'stdout', { closed: () => readerGone.abort(), failed: lost });
   endOutputOnClosedPipe(process.stderr, 'stderr');
   main(process.argv.slice(2), undefined, readerGone.signal).then(
     (code) => {
-      process.exitCode = outputLost ? EXIT.unknown : code;
+      process.exitCode = verdictLost ? EXIT.unknown : code;
     },
     (err: unknown) => {
       process.stderr.write(`portwatch: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
