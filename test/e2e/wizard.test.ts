@@ -7,7 +7,7 @@
 // (the new capacity live, and more connects succeed) → keep. A second run in a 10-port range reverts, and
 // the old range is back exactly. Screenshots of each step (1280×800; the review in both themes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -78,6 +78,28 @@ async function teardown(s: Stage | undefined): Promise<void> {
   rmSync(s.root, { recursive: true, force: true });
 }
 
+/** What a failed revert leaves to look at: the processes still in the namespace and the helper's journal. */
+async function helperEvidence(s: Stage): Promise<string> {
+  const out: string[] = [];
+  for (const pid of await s.ns.pids()) {
+    const cmd = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      } catch {
+        return '(gone)';
+      }
+    })();
+    out.push(`pid ${pid}: ${cmd}`);
+  }
+  const state = join(s.root, 'state');
+  const files = existsSync(state) ? readdirSync(state, { recursive: true, encoding: 'utf8' }) : [];
+  for (const f of files) {
+    const path = join(state, f);
+    if (statSync(path).isFile()) out.push(`${f}:\n${readFileSync(path, 'utf8')}`);
+  }
+  return out.join('\n') || '(no process in the namespace, no journal)';
+}
+
 const text = async (page: Page, id: string): Promise<string> => ((await page.getByTestId(id).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const shot = async (page: Page, name: string): Promise<void> => {
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -145,12 +167,20 @@ async function exhaustAndReview(s: Stage, size: number, shots: boolean, allowApp
   expect(await s.page.getByTestId('apply-disabled-reason').count()).toBe(0);
 }
 
+/**
+ * Waits for the apply step after Apply was clicked; a refusal the wizard shows instead fails at once with
+ * its text. Applying re-plans from a fresh sample and starts the helper (node + tsx here): on a loaded
+ * 2-core machine that alone has taken more than 30 s, so the wait is long (still bounded).
+ */
+async function applyStep(page: Page): Promise<void> {
+  await page.locator('[data-step="apply"], [data-testid="wizard-error"]').first().waitFor({ timeout: 90_000 });
+  if (await page.getByTestId('wizard-error').count()) throw new Error(`Apply was refused: ${await text(page, 'wizard-error')}`);
+}
+
 /** Applies and waits for the helper's output in the terminal and the verified countdown. */
 async function applyAndWatch(s: Stage): Promise<void> {
   await s.page.getByTestId('apply-button').click();
-  // Applying re-plans from a fresh sample and starts the helper (node + tsx here): on a loaded 2-core
-  // machine that alone has taken more than 30 s, so the wait is longer (still bounded).
-  await s.page.locator('[data-step="apply"]').waitFor({ timeout: 90_000 });
+  await applyStep(s.page);
   // The terminal pane (xterm.js) shows the command line and the helper's own lines.
   await pollUntil(() => s.page.locator('.xterm-rows').textContent(), (t) => (t ?? '').includes('Writing net.ipv4.ip_local_port_range = 32768 65535'), 30_000, 'the helper output in the terminal');
   const rows = (await s.page.locator('.xterm-rows').textContent()) ?? '';
@@ -312,18 +342,20 @@ describeNetns('tuning wizard end to end (Chromium, serve --allow-apply as root i
       await page.getByTestId('confirm-timeout').selectOption('30');
       await pollUntil(() => page.getByTestId('review-command').locator('..').locator('..').textContent(), (t) => (t ?? '').includes('reverts after 30 s'), 10_000, 'the 30 s review');
       await page.getByTestId('apply-button').click();
-      // As in applyAndWatch: re-planning and starting the helper has taken more than 30 s on a loaded machine.
-      await page.locator('[data-step="apply"]').waitFor({ timeout: 90_000 });
+      await applyStep(page);
       await pollUntil(() => text(page, 'session-phase'), (t) => t.startsWith('Applied and read back'), LIVE_MS, 'the applied phase');
       expect(await ns.readSysctl('net.ipv4.ip_local_port_range')).toBe('32768 65535');
       const applied = Date.now();
+      const terminal = (await page.locator('.xterm-rows').textContent()) ?? '';
       st.serve.kill('SIGKILL');
       await st.serve.wait(10_000).catch(() => undefined);
       // The page loses its monitor; the change is still live until the helper's deadline …
       await page.getByTestId('connection').filter({ hasText: 'disconnected' }).waitFor({ timeout: 15_000 });
       expect(await ns.readSysctl('net.ipv4.ip_local_port_range')).toBe('32768 65535');
       // … then the helper, alone, puts the old range back.
-      await pollUntil(() => ns.readSysctl('net.ipv4.ip_local_port_range'), (v) => v === '40000 40009', 60_000, 'the revert by the helper alone');
+      await pollUntil(() => ns.readSysctl('net.ipv4.ip_local_port_range'), (v) => v === '40000 40009', 60_000, 'the revert by the helper alone').catch(async (e: Error) => {
+        throw new Error(`${e.message}\nthe terminal before the kill: ${terminal}\n${await helperEvidence(st)}`);
+      });
       const took = (Date.now() - applied) / 1000;
       expect(took).toBeGreaterThan(20);
       expect(took).toBeLessThan(50);

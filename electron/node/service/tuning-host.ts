@@ -180,7 +180,11 @@ export class TuningHost {
     this.starting = true;
     try {
       // The fresh plan also becomes the one offered next (a stale page gets it on its next fetch).
-      const { plan: fresh, input } = await this.replan();
+      const { input } = await this.replan();
+      // It checks the values the change rests on, not whether this instant still shows pressure: the
+      // person reviewed the change during the exhaustion, which may have ended (or the latest reading
+      // may have failed) since. So relief counts as wanted, as with `tune --force`.
+      const fresh = planTuning({ ...input, options: { ...input.options, force: true } });
       const stale = staleness(stored.plan, fresh, p.steps);
       if (stale) return refuse('conflict', `the system changed since this plan was made: ${stale}; fetch the plan again`);
       const sel = selectSteps(fresh, input, p.steps, p.confirmTimeoutSec);

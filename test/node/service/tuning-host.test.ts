@@ -8,6 +8,8 @@ import type { MonitorEvent } from '../../../electron/common/contract.js';
 import type { TuningPlanView, TuningReview, TuningSession, TuningStatus } from '../../../electron/common/tuning-contract.js';
 import { CHANNEL_CANNOT_CHANGE, DEFAULT_DISABLED_REASON } from '../../../electron/node/service/tuning-host.js';
 import { createTuningWorld, FROM_PAGE, type TuningWorld } from './tuning-world.js';
+import { input as planInput, okSample } from '../tuning/plan-fixtures.js';
+import { planTuning } from '../../../electron/node/tuning/plan.js';
 
 const canRunAsRoot = process.getuid?.() === 0;
 let w: TuningWorld | null = null;
@@ -156,6 +158,24 @@ describe.skipIf(!canRunAsRoot)('applying (the real helper, run directly as root)
     const r = await w.call('applyTuning', { planId: v.planId, steps: ['widen-range'] }, FROM_PAGE);
     expect(r).toMatchObject({ ok: false, error: { code: 'conflict', message: 'the system changed since this plan was made: net.ipv4.ip_local_port_range is now 40000 40049 (the plan was made when it was 32768 60999); fetch the plan again' } });
     expect(await w.readSysctl('ip_local_port_range')).toBe('40000\t40049\n');
+  });
+
+  it('applies the reviewed change when the pressure has ended (or the latest reading failed) by the time Apply is pressed', async () => {
+    for (const after of [okSample(), null]) {
+      await w?.close();
+      w = await createTuningWorld({ allowApply: true });
+      const v = await w.ok<TuningPlanView>('getTuningPlan', {});
+      expect(v.plan.kernel.map((s) => s.id)).toContain('widen-range');
+      // The burst is over (or the latest reading failed): planned now, nothing would call for relief …
+      w.inputOver.sample = after;
+      expect(planTuning(planInput({ sample: after })).kernel).toEqual([]);
+      // … but the change reviewed during the burst is applied: the values it rests on still hold.
+      const s = await w.ok<TuningSession>('applyTuning', { planId: v.planId, steps: ['widen-range'] }, FROM_PAGE);
+      await w.waitFor((e) => status(e)?.id === s.id && status(e)?.phase === 'awaiting-confirm');
+      expect(await w.readSysctl('ip_local_port_range')).toBe('32768\t65535\n');
+      expect(await w.ok<TuningSession>('revertTuning', { sessionId: s.id }, FROM_PAGE)).toMatchObject({ phase: 'reverted', ended: true });
+      expect(await w.readSysctl('ip_local_port_range')).toBe('32768\t60999\n');
+    }
   });
 
   it('inside a container offers the pod snippet and refuses to apply', async () => {
