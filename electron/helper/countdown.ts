@@ -3,16 +3,26 @@
 // the app does not stop it; when the deadline passes it reverts. It reverts at once on SIGINT/SIGTERM or
 // when "revert" is typed, keeps on "keep", and notices `confirm`/`revert` run by another helper invocation
 // through the journal. If this process itself is killed, the journal still holds the deadline and the
-// next helper run (any verb but status) or `recover` puts the old values back.
+// next helper run (any verb but status) or `recover` puts the old values back. Nobody may be watching when
+// the deadline passes, so a revert that fails is tried again for a while before the helper gives up.
 import { createInterface } from 'node:readline';
+import { HELPER_EXIT } from '../common/tuning.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { confirmTransaction, recover, report, revertTransaction, type HelperContext, type VerbOutcome } from './transaction.js';
 
 const POLL_MS = 250;
 const REMIND_MS = 15_000;
+/** Waits between attempts of a revert that failed (about 3 minutes in all). */
+export const REVERT_RETRY_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000, 30_000, 30_000];
 
 /** Waits for keep, revert, the deadline, or another invocation's decision; returns the final outcome. */
-export function holdCountdown(ctx: HelperContext, entry: JournalEntry, input: NodeJS.ReadableStream | null, signals: NodeJS.EventEmitter = process): Promise<VerbOutcome> {
+export function holdCountdown(
+  ctx: HelperContext,
+  entry: JournalEntry,
+  input: NodeJS.ReadableStream | null,
+  signals: NodeJS.EventEmitter = process,
+  retryMs: readonly number[] = REVERT_RETRY_MS,
+): Promise<VerbOutcome> {
   const journal = new Journal(ctx.paths.stateDir);
   const deadline = entry.deadline ?? ctx.now();
   return new Promise<VerbOutcome>((resolve) => {
@@ -43,11 +53,11 @@ export function holdCountdown(ctx: HelperContext, entry: JournalEntry, input: No
           if (r.result.outcome === 'kept') return resolve(r);
         }
         if (how === 'observed') return resolve(await observed(ctx, journal, entry.txid));
-        resolve(await revertTransaction(ctx, entry.txid, reason));
+        resolve(await revertWithRetries(ctx, entry.txid, reason, retryMs));
       } catch (e) {
         // Last resort: recover applies the journal's rule (confirmed → new, else → old).
         ctx.say(`Countdown: ${(e as Error).message}; recovering.`);
-        resolve(await recover(ctx));
+        resolve(await revertWithRetries(ctx, entry.txid, reason, retryMs, () => recover(ctx)));
       }
     };
 
@@ -80,6 +90,37 @@ export function holdCountdown(ctx: HelperContext, entry: JournalEntry, input: No
     }, REMIND_MS);
     ctx.say(`Type keep to keep the new values, or revert; reverting by itself in ${Math.round((deadline - ctx.now()) / 1000)} s.`);
   });
+}
+
+/**
+ * Reverts (or runs `attempt`) until it succeeds or the waits run out; a thrown error counts as a failure.
+ * After the last failure the journal still holds the transaction, and `recover` finishes it.
+ */
+async function revertWithRetries(
+  ctx: HelperContext,
+  txid: string,
+  reason: string,
+  retryMs: readonly number[],
+  attempt: () => Promise<VerbOutcome> = () => revertTransaction(ctx, txid, reason),
+): Promise<VerbOutcome> {
+  for (let i = 0; ; i++) {
+    let problem: string;
+    try {
+      const r = await attempt();
+      if (r.result.outcome !== 'failed') return r;
+      if (i >= retryMs.length) return r;
+      problem = r.result.message;
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+      if (i >= retryMs.length) {
+        ctx.say(`Reverting ${txid} failed: ${problem}. Run \`portwatch-helper recover\`.`);
+        return { exit: HELPER_EXIT.needsRecover, result: { schema: 1, verb: 'apply', outcome: 'failed', message: `${problem}. Run recover.`, txid, changes: [], dropIn: null, overrides: [], deadline: null, transaction: null, history: [] } };
+      }
+    }
+    const wait = retryMs[i]!;
+    ctx.say(`Reverting ${txid} failed (${problem}); trying again in ${wait / 1000} s.`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
 }
 
 /** Another invocation decided (or left the transaction committed mid-way): report, finishing if needed. */

@@ -35,6 +35,8 @@ export interface HelperIo {
 export interface HelperPlatform {
   platform?: NodeJS.Platform;
   store?: (paths: HelperPaths) => SettingsStore;
+  /** Waits between attempts of a failed revert at the deadline (tests shorten them). */
+  revertRetryMs?: readonly number[];
 }
 
 /** Runs one helper command line; resolves to the exit status. Never throws. */
@@ -98,7 +100,7 @@ export async function runHelper(argv: readonly string[], env: NodeJS.ProcessEnv,
     io.out.result(outcome.result);
     if (!outcome.countdown) return outcome.exit;
     if (interrupted) outcome = await revertTransaction(ctx, outcome.countdown.txid, 'interrupted before the countdown');
-    else outcome = await holdCountdown(ctx, outcome.countdown, io.stdin, signals);
+    else outcome = await holdCountdown(ctx, outcome.countdown, io.stdin, signals, on.revertRetryMs);
     io.out.result(outcome.result);
     return outcome.exit;
   } catch (e) {

@@ -25,7 +25,7 @@ import { removeFileDurably, removeStaleTemps, writeFileAtomic } from './atomic-f
 import type { HelperPaths, TestHooks } from './helper-config.js';
 import { Journal, type JournalEntry, type JournalSide } from './journal.js';
 import { withLock } from './lock.js';
-import { isAlive, selfIdentity } from './process-identity.js';
+import { isAlive, selfIdentity, type ProcessIdentity } from './process-identity.js';
 import type { SettingsStore } from './settings-store.js';
 import { SystemSettingError } from '../common/errors/system-setting-error.js';
 
@@ -242,10 +242,17 @@ function countdownRunning(ctx: HelperContext, e: JournalEntry): boolean {
   return (
     e.state === 'awaiting-confirm' &&
     e.holder !== null &&
+    // The holder asking (its own revert failed, it falls back on recover) has stopped counting.
+    !isSelf(e.holder) &&
     e.deadline !== null &&
     ctx.now() < e.deadline + HOLDER_GRACE_MS &&
     isAlive(e.holder)
   );
+}
+
+function isSelf(holder: ProcessIdentity): boolean {
+  const me = selfIdentity();
+  return holder.pid === me.pid && holder.startTime === me.startTime;
 }
 
 interface Prepared {
