@@ -190,6 +190,7 @@ function lastLine(text: string): string {
 /** node-pty, loaded when the first login starts (a native module the app may not need at all). */
 const spawnNodePty: SpawnLoginPty = async (argv, size, onData, onExit) => {
   const pty = await import('node-pty');
+  const { ptyMasterCloseOnExec } = await import('../node/platform/linux/native/close-on-exec.js');
   const p = pty.spawn(argv[0]!, argv.slice(1), {
     name: 'xterm-256color',
     cols: size.cols,
@@ -197,6 +198,8 @@ const spawnNodePty: SpawnLoginPty = async (argv, size, onData, onExit) => {
     cwd: process.env.HOME ?? '/',
     env: process.env as Record<string, string>,
   });
+  // Children started later must not inherit this terminal (see close-on-exec.ts; Linux with the addon only).
+  ptyMasterCloseOnExec(p);
   p.onData(onData);
   p.onExit(({ exitCode, signal }) => onExit(signal ? null : exitCode));
   return { write: (d) => p.write(d), resize: (c, r) => p.resize(c, r), kill: (s) => p.kill(s) };

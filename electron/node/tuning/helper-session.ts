@@ -183,6 +183,7 @@ export class HelperSessionError extends Error {
 
 async function startPty(argv: readonly string[], opts: SessionOptions, onChunk: (c: string) => void, onExit: (code: number | null, sig: number | null) => void): Promise<Child> {
   const pty = await import('node-pty');
+  const { ptyMasterCloseOnExec } = await import('../platform/linux/native/close-on-exec.js');
   const p = pty.spawn(argv[0]!, argv.slice(1), {
     name: 'xterm-256color',
     cols: opts.cols ?? 100,
@@ -190,6 +191,8 @@ async function startPty(argv: readonly string[], opts: SessionOptions, onChunk: 
     cwd: opts.cwd ?? defaultCwd(),
     env: opts.env,
   });
+  // Children started later must not inherit this terminal (see close-on-exec.ts; Linux with the addon only).
+  ptyMasterCloseOnExec(p);
   p.onData(onChunk);
   p.onExit(({ exitCode, signal }) => onExit(signal ? null : exitCode, signal ?? null));
   return { pid: p.pid, write: (d) => p.write(d), resize: (c, r) => p.resize(c, r), kill: (s) => p.kill(s) };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { HELPER_RESULT_PREFIX } from '../../../electron/common/tuning.js';
@@ -38,6 +39,28 @@ describe('a helper session from the unprivileged side', () => {
       expect(s.argv[0]).toBe(process.execPath);
     });
   }
+
+  it.skipIf(process.platform !== 'linux')('keeps its terminal from children the app starts later (the pty master is close-on-exec)', async () => {
+    const s = await startHelperSession([process.execPath, '-e', 'setTimeout(() => {}, 20_000)'], { method: 'direct', env: { PATH: '/usr/bin:/bin' }, transport: 'pty' });
+    const later = spawn('/bin/sleep', ['20'], { stdio: 'ignore' });
+    try {
+      const fds = readdirSync(`/proc/${later.pid}/fd`).map((fd) => {
+        try {
+          return readlinkSync(`/proc/${later.pid}/fd/${fd}`);
+        } catch {
+          return '(gone)';
+        }
+      });
+      // node-pty 1.1 alone leaves /dev/ptmx here: an ssh ControlPersist master started during a countdown
+      // would hold the root helper's terminal.
+      expect(fds.filter((l) => l === '/dev/ptmx' || l.startsWith('/dev/pts/'))).toEqual([]);
+      expect(fds).toContain('/dev/null');
+    } finally {
+      later.kill('SIGKILL');
+      s.interrupt();
+    }
+    await s.exited;
+  });
 
   it('rejects a relative program and a result that never comes', async () => {
     await expect(startHelperSession(['node', '-e', '0'], { method: 'direct', env: {} })).rejects.toThrow(/absolute path/);

@@ -48,6 +48,11 @@
 //     (readlink "net:[N]"); a process whose namespace is refused (EACCES, EPERM: another user's, without
 //     CAP_SYS_PTRACE) gives `pid\tcomm\t-errno\n`; processes that vanish are skipped.
 //
+//   setCloexec(fd: number): void
+//     Sets FD_CLOEXEC on a descriptor this process opened without it (node-pty 1.1 leaves the pty master
+//     of a session inheritable, so every later child would hold the root helper's terminal open).
+//     Synchronous (one fcntl); throws naming errno for a descriptor that is not open.
+//
 // The others run as napi async work on the libuv thread pool; none runs on the JavaScript thread.
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -839,6 +844,27 @@ static napi_value scan_netns(napi_env env, napi_callback_info info) {
 
 // ---------------------------------------------------------------------------------------------------
 
+static napi_value set_cloexec(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd = -1;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+    napi_throw_type_error(env, NULL, "setCloexec(fd: number)");
+    return NULL;
+  }
+  int flags = fcntl(fd, F_GETFD);
+  if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
+    char message[96];
+    snprintf(message, sizeof message, "setCloexec(%d): %s", fd, strerror(errno));
+    napi_throw_error(env, NULL, message);
+    return NULL;
+  }
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
 NAPI_MODULE_INIT() {
   const char *one_walk = getenv("PORTWATCH_SOCK_DIAG_ONE_WALK");
   two_dumps_only = one_walk != NULL && strcmp(one_walk, "0") == 0;
@@ -847,6 +873,7 @@ NAPI_MODULE_INIT() {
       {"scanSocketOwners", NULL, scan_socket_owners, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readNetns", NULL, read_netns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"scanNetns", NULL, scan_netns, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setCloexec", NULL, set_cloexec, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
