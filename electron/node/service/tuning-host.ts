@@ -181,10 +181,10 @@ export class TuningHost {
     try {
       // The fresh plan also becomes the one offered next (a stale page gets it on its next fetch).
       const { input } = await this.replan();
-      // It checks the values the change rests on, not whether this instant still shows pressure: the
-      // person reviewed the change during the exhaustion, which may have ended (or the latest reading
-      // may have failed) since. So relief counts as wanted, as with `tune --force`.
-      const fresh = planTuning({ ...input, options: { ...input.options, force: true } });
+      // It checks the settings the change rests on, read now, against the need that was reviewed: the
+      // exhaustion seen then may have ended since (or the latest reading failed), and that must not turn
+      // the reviewed change into "no longer needed", nor change what tcp_tw_reuse value it writes.
+      const fresh = planTuning({ ...input, sample: stored.input.sample });
       const stale = staleness(stored.plan, fresh, p.steps);
       if (stale) return refuse('conflict', `the system changed since this plan was made: ${stale}; fetch the plan again`);
       const sel = selectSteps(fresh, input, p.steps, p.confirmTimeoutSec);

@@ -170,11 +170,14 @@ describe.skipIf(!canRunAsRoot)('applying (the real helper, run directly as root)
       w.inputOver.sample = after;
       expect(planTuning(planInput({ sample: after })).kernel).toEqual([]);
       // … but the change reviewed during the burst is applied: the values it rests on still hold.
-      const s = await w.ok<TuningSession>('applyTuning', { planId: v.planId, steps: ['widen-range'] }, FROM_PAGE);
+      const s = await w.ok<TuningSession>('applyTuning', { planId: v.planId, steps: ['widen-range', 'tw-reuse'] }, FROM_PAGE);
       await w.waitFor((e) => status(e)?.id === s.id && status(e)?.phase === 'awaiting-confirm');
       expect(await w.readSysctl('ip_local_port_range')).toBe('32768\t65535\n');
+      // The TIME-WAIT reuse value follows the churn that was reviewed (toward a remote destination: 1).
+      expect(await w.readSysctl('tcp_tw_reuse')).toBe('1\n');
       expect(await w.ok<TuningSession>('revertTuning', { sessionId: s.id }, FROM_PAGE)).toMatchObject({ phase: 'reverted', ended: true });
       expect(await w.readSysctl('ip_local_port_range')).toBe('32768\t60999\n');
+      expect(await w.readSysctl('tcp_tw_reuse')).toBe('2\n');
     }
   });
 
