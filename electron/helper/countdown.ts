@@ -53,11 +53,11 @@ export function holdCountdown(
           if (r.result.outcome === 'kept') return resolve(r);
         }
         if (how === 'observed') return resolve(await observed(ctx, journal, entry.txid));
-        resolve(await revertWithRetries(ctx, entry.txid, reason, retryMs));
+        resolve(await revertWithRetries(ctx, journal, entry.txid, reason, retryMs));
       } catch (e) {
         // Last resort: recover applies the journal's rule (confirmed → new, else → old).
         ctx.say(`Countdown: ${(e as Error).message}; recovering.`);
-        resolve(await revertWithRetries(ctx, entry.txid, reason, retryMs, () => recover(ctx)));
+        resolve(await revertWithRetries(ctx, journal, entry.txid, reason, retryMs, () => recover(ctx)));
       }
     };
 
@@ -94,10 +94,12 @@ export function holdCountdown(
 
 /**
  * Reverts (or runs `attempt`) until it succeeds or the waits run out; a thrown error counts as a failure.
- * After the last failure the journal still holds the transaction, and `recover` finishes it.
+ * After the last failure the journal still holds the transaction, and `recover` finishes it. Another
+ * invocation (`recover` run by hand meanwhile) may finish it first: that is reported, not retried.
  */
 async function revertWithRetries(
   ctx: HelperContext,
+  journal: Journal,
   txid: string,
   reason: string,
   retryMs: readonly number[],
@@ -120,6 +122,8 @@ async function revertWithRetries(
     const wait = retryMs[i]!;
     ctx.say(`Reverting ${txid} failed (${problem}); trying again in ${wait / 1000} s.`);
     await new Promise((r) => setTimeout(r, wait));
+    const active = await journal.readActive().catch(() => undefined);
+    if (active === null || (active && active.txid !== txid)) return observed(ctx, journal, txid);
   }
 }
 

@@ -85,6 +85,21 @@ describe.skipIf(!canRun)('a revert at the deadline that fails (in-process, a pro
     expect(await range()).toBe('40000\t40049');
   });
 
+  it('stops retrying when `recover`, run meanwhile, has put the old values back, and says who did', async () => {
+    const out = io();
+    const holder = runHelper(['apply', await plan()], env, out, { platform: 'linux', store: (p) => refusingStore(p, (n) => n > 1), revertRetryMs: [300, 300, 300, 300, 300, 300] });
+    for (let i = 0; i < 200 && !lines.some((l) => l.includes('trying again')); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(lines.some((l) => l.includes('trying again'))).toBe(true);
+    // Someone runs `portwatch-helper recover` (here in-process, with a store that works).
+    const byHand: HelperResult[] = [];
+    expect(await runHelper(['recover'], env, { ...io(), out: { say: () => {}, result: (r) => byHand.push(r), alive: true } }, { platform: 'linux' })).toBe(HELPER_EXIT.ok);
+    expect(byHand.at(-1)?.outcome).toBe('recovered');
+    expect(await holder).toBe(HELPER_EXIT.ok);
+    expect(results.at(-1)).toMatchObject({ outcome: 'reverted', message: expect.stringContaining('by another helper invocation') });
+    expect(lines.filter((l) => l.includes('trying again')).length).toBeLessThan(6);
+    expect(await range()).toBe('40000\t40049');
+  });
+
   it('recover called by the countdown holder itself (its last resort) reverts instead of waiting on its own countdown', async () => {
     const config = helperConfigFromEnv(env, 'linux');
     if (!config.ok) throw new Error(config.error);
