@@ -123,7 +123,10 @@ async function revertWithRetries(
     ctx.say(`Reverting ${txid} failed (${problem}); trying again in ${wait / 1000} s.`);
     await new Promise((r) => setTimeout(r, wait));
     const active = await journal.readActive().catch(() => undefined);
-    if (active === null || (active && active.txid !== txid)) return observed(ctx, journal, txid);
+    if (active === null || (active && active.txid !== txid)) {
+      const seen = await observed(ctx, journal, txid).catch(() => null);
+      if (seen) return seen;
+    }
   }
 }
 
