@@ -106,21 +106,20 @@ async function revertWithRetries(
   attempt: () => Promise<VerbOutcome> = () => revertTransaction(ctx, txid, reason),
 ): Promise<VerbOutcome> {
   for (let i = 0; ; i++) {
-    let problem: string;
     try {
       const r = await attempt();
-      if (r.result.outcome !== 'failed') return r;
-      if (i >= retryMs.length) return r;
-      problem = r.result.message;
+      // A failed outcome has said what failed (and "run recover", which stays true if the retries fail).
+      if (r.result.outcome !== 'failed' || i >= retryMs.length) return r;
     } catch (e) {
-      problem = e instanceof Error ? e.message : String(e);
+      const problem = e instanceof Error ? e.message : String(e);
       if (i >= retryMs.length) {
         ctx.say(`Reverting ${txid} failed: ${problem}. Run \`portwatch-helper recover\`.`);
         return { exit: HELPER_EXIT.needsRecover, result: { schema: 1, verb: 'apply', outcome: 'failed', message: `${problem}. Run recover.`, txid, changes: [], dropIn: null, overrides: [], deadline: null, transaction: null, history: [] } };
       }
+      ctx.say(`Reverting ${txid} failed: ${problem}.`);
     }
     const wait = retryMs[i]!;
-    ctx.say(`Reverting ${txid} failed (${problem}); trying again in ${wait / 1000} s.`);
+    ctx.say(`The revert is tried again in ${wait / 1000} s (attempt ${i + 2} of ${retryMs.length + 1}).`);
     await new Promise((r) => setTimeout(r, wait));
     const active = await journal.readActive().catch(() => undefined);
     if (active === null || (active && active.txid !== txid)) {

@@ -66,7 +66,7 @@ describe.skipIf(!canRun)('a revert at the deadline that fails (in-process, a pro
     expect(code).toBe(HELPER_EXIT.ok);
     expect(results.map((r) => r.outcome)).toEqual(['awaiting-confirm', 'reverted']);
     expect(await range()).toBe('40000\t40049');
-    expect(lines.filter((l) => l.includes('trying again'))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('tried again'))).toHaveLength(2);
     expect(lines.join('\n')).toContain('EBUSY (refused by the test)');
     expect(await new Journal(root.stateDir).readActive()).toBeNull();
   });
@@ -75,7 +75,7 @@ describe.skipIf(!canRun)('a revert at the deadline that fails (in-process, a pro
     const code = await runHelper(['apply', await plan()], env, io(), { platform: 'linux', store: (p) => refusingStore(p, (n) => n > 1), revertRetryMs: [20, 20] });
     expect(code).toBe(HELPER_EXIT.needsRecover);
     expect(results.at(-1)).toMatchObject({ outcome: 'failed' });
-    expect(lines.filter((l) => l.includes('trying again'))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('tried again'))).toHaveLength(2);
     expect(await range()).toBe('32768\t65535');
     // The journal keeps the transaction, mid-revert: the next helper run (here `recover`) finishes it.
     expect((await new Journal(root.stateDir).readActive())?.state).toBe('rolling-back');
@@ -88,15 +88,15 @@ describe.skipIf(!canRun)('a revert at the deadline that fails (in-process, a pro
   it('stops retrying when `recover`, run meanwhile, has put the old values back, and says who did', async () => {
     const out = io();
     const holder = runHelper(['apply', await plan()], env, out, { platform: 'linux', store: (p) => refusingStore(p, (n) => n > 1), revertRetryMs: [300, 300, 300, 300, 300, 300] });
-    for (let i = 0; i < 200 && !lines.some((l) => l.includes('trying again')); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(lines.some((l) => l.includes('trying again'))).toBe(true);
+    for (let i = 0; i < 200 && !lines.some((l) => l.includes('tried again')); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(lines.some((l) => l.includes('tried again'))).toBe(true);
     // Someone runs `portwatch-helper recover` (here in-process, with a store that works).
     const byHand: HelperResult[] = [];
     expect(await runHelper(['recover'], env, { ...io(), out: { say: () => {}, result: (r) => byHand.push(r), alive: true } }, { platform: 'linux' })).toBe(HELPER_EXIT.ok);
     expect(byHand.at(-1)?.outcome).toBe('recovered');
     expect(await holder).toBe(HELPER_EXIT.ok);
     expect(results.at(-1)).toMatchObject({ outcome: 'reverted', message: expect.stringContaining('by another helper invocation') });
-    expect(lines.filter((l) => l.includes('trying again')).length).toBeLessThan(6);
+    expect(lines.filter((l) => l.includes('tried again')).length).toBeLessThan(6);
     expect(await range()).toBe('40000\t40049');
   });
 
