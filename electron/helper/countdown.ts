@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import { HELPER_EXIT } from '../common/tuning.js';
 import { Journal, type JournalEntry } from './journal.js';
-import { confirmTransaction, recover, report, revertTransaction, type HelperContext, type VerbOutcome } from './transaction.js';
+import { confirmTransaction, recover, report, result, revertTransaction, type HelperContext, type VerbOutcome } from './transaction.js';
 
 const POLL_MS = 250;
 const REMIND_MS = 15_000;
@@ -114,7 +114,7 @@ async function revertWithRetries(
       const problem = e instanceof Error ? e.message : String(e);
       if (i >= retryMs.length) {
         ctx.say(`Reverting ${txid} failed: ${problem}. Run \`portwatch-helper recover\`.`);
-        return { exit: HELPER_EXIT.needsRecover, result: { schema: 1, verb: 'apply', outcome: 'failed', message: `${problem}. Run recover.`, txid, changes: [], dropIn: null, overrides: [], deadline: null, transaction: null, history: [] } };
+        return { exit: HELPER_EXIT.needsRecover, result: result('apply', 'failed', `${problem}. Run recover.`, { txid }) };
       }
       ctx.say(`Reverting ${txid} failed: ${problem}.`);
     }

@@ -514,7 +514,8 @@ export function summary(e: JournalEntry): TransactionSummary {
   };
 }
 
-function result(verb: HelperVerb | null, outcome: HelperResult['outcome'], message: string, extra: Partial<HelperResult> = {}): HelperResult {
+/** A result line's document; what `extra` does not give is empty. */
+export function result(verb: HelperVerb | null, outcome: HelperResult['outcome'], message: string, extra: Partial<HelperResult> = {}): HelperResult {
   return { schema: 1, verb, outcome, message, txid: null, changes: [], dropIn: null, overrides: [], deadline: null, transaction: null, history: [], ...extra };
 }
 

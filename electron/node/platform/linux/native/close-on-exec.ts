@@ -1,7 +1,7 @@
 // node-pty 1.1 opens a session's pty master without FD_CLOEXEC (forkpty cannot set it), so every child
 // this process starts afterwards inherits it: an ssh ControlPersist master or a tracer could keep the root
 // helper's terminal open, and write to it, long after the session. The addon sets the flag on Linux.
-import { loadSockDiag } from './load.js';
+import { cloexecAddon, loadSockDiag } from './load.js';
 
 /** What node-pty's UnixTerminal keeps of its master (not in its typings; absent on Windows). */
 interface PtyWithFd {
@@ -14,8 +14,8 @@ export function ptyMasterCloseOnExec(pty: object): string | null {
   if (typeof fd !== 'number') return 'this node-pty keeps no master descriptor';
   const addon = loadSockDiag();
   if ('unavailable' in addon) return addon.unavailable;
-  const set = (addon as { setCloexec?: (fd: number) => void }).setCloexec;
-  if (typeof set !== 'function') return 'this build of the addon has no setCloexec (rebuild it)';
+  const set = cloexecAddon(addon);
+  if (!set) return 'this build of the addon has no setCloexec (rebuild it)';
   try {
     set(fd);
     return null;

@@ -29,6 +29,13 @@ export function netnsAddon(addon: SockDiagLoadResult): NetnsAddon | null {
   return typeof a.readNetns === 'function' && typeof a.scanNetns === 'function' ? (a as NetnsAddon) : null;
 }
 
+/** The addon's descriptor function (sock_diag.c setCloexec), or null when this build has none. */
+export function cloexecAddon(addon: SockDiagLoadResult): ((fd: number) => void) | null {
+  if ('unavailable' in addon) return null;
+  const set = (addon as { setCloexec?: unknown }).setCloexec;
+  return typeof set === 'function' ? (set as (fd: number) => void) : null;
+}
+
 /** The addon, or the reason it cannot be used. */
 export type SockDiagLoadResult = SockDiagAddon | { unavailable: string };
 
