@@ -88,7 +88,11 @@ export function staleness(stored: TuningPlan, fresh: TuningPlan, ids: readonly s
     const was = stored.kernel.find((s) => s.id === id);
     const now = fresh.kernel.find((s) => s.id === id);
     if (!was) continue;
-    if (!now) return `${was.key} no longer needs the change "${was.title}"`;
+    if (!now) {
+      // The planner's own words for what changed (what it newly declines), when it has them.
+      const why = fresh.notProposed.filter((n) => !stored.notProposed.includes(n));
+      return `the plan made now no longer offers "${was.title}"${why.length ? `: ${why.join(' ')}` : ` (${was.key} no longer needs it)`}`;
+    }
     if (now.current !== was.current) return `${was.key} is now ${show(now.current)} (the plan was made when it was ${show(was.current)})`;
     if (now.proposed !== was.proposed) return `the planner now proposes ${show(now.proposed)} for ${was.key} instead of ${show(was.proposed)}`;
   }

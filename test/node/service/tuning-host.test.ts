@@ -8,7 +8,7 @@ import type { MonitorEvent } from '../../../electron/common/contract.js';
 import type { TuningPlanView, TuningReview, TuningSession, TuningStatus } from '../../../electron/common/tuning-contract.js';
 import { CHANNEL_CANNOT_CHANGE, DEFAULT_DISABLED_REASON } from '../../../electron/node/service/tuning-host.js';
 import { createTuningWorld, FROM_PAGE, type TuningWorld } from './tuning-world.js';
-import { input as planInput, okSample } from '../tuning/plan-fixtures.js';
+import { input as planInput, kernel, okSample } from '../tuning/plan-fixtures.js';
 import { planTuning } from '../../../electron/node/tuning/plan.js';
 
 const canRunAsRoot = process.getuid?.() === 0;
@@ -179,6 +179,15 @@ describe.skipIf(!canRunAsRoot)('applying (the real helper, run directly as root)
       expect(await w.readSysctl('ip_local_port_range')).toBe('32768\t60999\n');
       expect(await w.readSysctl('tcp_tw_reuse')).toBe('2\n');
     }
+  });
+
+  it('refuses when a setting the change rests on cannot be read at Apply, in the planner\'s words', async () => {
+    w = await createTuningWorld({ allowApply: true });
+    const v = await w.ok<TuningPlanView>('getTuningPlan', {});
+    w.inputOver.kernel = kernel({ portRange: null, reservedPorts: [], twReuse: 2 });
+    const r = await w.call('applyTuning', { planId: v.planId, steps: ['widen-range'] }, FROM_PAGE);
+    expect(r).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('no longer offers "Widen the ephemeral range from 32768–60999 to 32768–65535": The current range could not be read, so no wider one is proposed.') } });
+    expect(await w.readSysctl('ip_local_port_range')).toBe('32768\t60999\n');
   });
 
   it('inside a container offers the pod snippet and refuses to apply', async () => {
