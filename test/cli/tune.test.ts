@@ -8,20 +8,11 @@ import { Writable } from 'node:stream';
 import * as pty from 'node-pty';
 import { runTune } from '../../electron/cli/tune.js';
 import { describeNetns } from '../netns/describe-netns.js';
-import { createNamespace, type Namespace } from '../netns/netns.js';
+import { createNamespace, killIfAlive, type Namespace } from '../netns/netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
 import { connectHold, startServer } from '../netns/workloads.js';
 import { createTestRoot, type TestRoot } from '../helper/helper-process.js';
 import { fingerprint } from '../helper/world.js';
-
-/** SIGKILL a process that may already have gone (a namespace's process list is a snapshot). */
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
 
 function sink(): Writable & { text: string } {
   const w = new Writable({

@@ -427,6 +427,15 @@ function normaliseSysctl(v: string): string {
   return v.trim().split(/\s+/).join(' ');
 }
 
+/** SIGKILL a process that may already have gone (a namespace's process list is a snapshot). */
+export function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');

@@ -12,6 +12,7 @@ import { DROP_IN_PATH } from '../../electron/common/tuning.js';
 import { REMOTE_TUNE_DIR } from '../../electron/node/remote/remote-tune-script.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
+import { killIfAlive } from '../netns/netns.js';
 import { renderDropIn } from '../../electron/helper/drop-in.js';
 import { startSshdPair, type SshdPair } from './sshd-pair.js';
 
@@ -129,13 +130,7 @@ describeNetns('remote tuning over a real sshd', () => {
       term.kill('SIGKILL');
       await exited;
     }
-    for (const pid of await pair.client.pids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pid of await pair.client.pids()) killIfAlive(pid);
     await pair.client.execOrThrow(['ip', 'link', 'set', pair.clientLink, 'down']);
     try {
       // The remote host's countdown, and nothing on this side, puts the old values back (bounded wait
