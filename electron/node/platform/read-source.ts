@@ -1,4 +1,4 @@
-// Reads one raw source with a timeout, at most one read of the same source in flight, and a status
+// Reads one raw source with a timeout, no new read of a source whose last read is stuck, and a status
 // that names the culprit. Shared by every backend, so each source fails alone and never crashes a sample.
 import type { RawSource } from './types.js';
 
@@ -12,7 +12,13 @@ export interface SourceSpec {
   optional?: boolean;
 }
 
-const inFlight = new Set<string>();
+/**
+ * Sources whose read timed out and has not settled yet (a hung procfs read or command holds a worker
+ * thread): another read would only queue behind it. Reads that are merely concurrent (the monitor's
+ * sampler and a plan gathered at the same moment, two backends in one process) are not refused: each
+ * gets its own answer.
+ */
+const stuck = new Set<string>();
 
 function describe(err: unknown): { code: string; message: string } {
   const e = err as NodeJS.ErrnoException;
@@ -34,11 +40,10 @@ export async function readSource(spec: SourceSpec, timeoutMs: number, outer?: Ab
     durationMs: performance.now() - started,
     ...s,
   });
-  if (inFlight.has(spec.name)) {
-    // The previous read is still stuck: do not pile up another one behind it.
+  const key = `${spec.name}\0${spec.what}`;
+  if (stuck.has(key)) {
     return done({ status: 'timeout', error: `${spec.what}: previous read still in progress` });
   }
-  inFlight.add(spec.name);
   const ac = new AbortController();
   // AbortSignal.any holds the outer signal weakly: no listener per source piles up on it.
   const signal = outer ? AbortSignal.any([outer, ac.signal]) : ac.signal;
@@ -46,11 +51,16 @@ export async function readSource(spec: SourceSpec, timeoutMs: number, outer?: Ab
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const reading = spec.read(signal).finally(() => inFlight.delete(spec.name));
+  let settled = false;
+  const reading = spec.read(signal).finally(() => {
+    settled = true;
+    stuck.delete(key);
+  });
   try {
     const result = await Promise.race([reading, timeout]);
     if (result === 'timeout') {
       ac.abort();
+      if (!settled) stuck.add(key);
       reading.catch(() => undefined);
       return done({ status: 'timeout', error: `${spec.what}: no answer within ${timeoutMs} ms` });
     }
