@@ -51,9 +51,10 @@ export function splitParts(buf: Buffer): { errno: number; data: Buffer }[] {
   return parts;
 }
 
-// Reads whose native thread has not ended yet, by namespace path, with when they started. A read that
-// outlives its timeout keeps its thread (nothing can interrupt a blocked open or read), so the same path
-// is not read again until that thread ends: each hung path holds one thread, not one per sample.
+// Reads that outlived their timeout and whose native thread has not ended yet, by namespace path, with
+// when they started. Nothing can interrupt a blocked open or read, so such a read keeps its thread, and
+// the same path is not read again until that thread ends: each hung path holds one thread, not one per
+// sample. Reads that merely run at the same time (two samplers in one process) are each done.
 const unfinished = new Map<string, number>();
 
 /** Paths whose read is still running past its timeout (tests, and to report how many are stuck). */
@@ -61,19 +62,27 @@ export function unfinishedReads(): string[] {
   return [...unfinished.keys()];
 }
 
-function startRead(addon: NetnsAddon, path: string, files: string[], timeoutMs: number): Promise<Buffer> {
+/** Starts a read of one path; `hung()` marks it as outliving its timeout (kept until its thread ends). */
+function startRead(addon: NetnsAddon, path: string, files: string[], timeoutMs: number): { read: Promise<Buffer>; hung(): void } {
   const since = unfinished.get(path);
   if (since !== undefined) {
     const ago = Math.round((Date.now() - since) / 1000);
     throw new NetnsReadError(path, 'timeout', `still no answer from a read started ${ago} s ago; not read again until it ends`, true);
   }
-  unfinished.set(path, Date.now());
+  const started = Date.now();
+  let settled = false;
   const read = addon.readNetns(path, ALL_TCP_STATES_MASK, files, timeoutMs);
-  void read.then(
-    () => unfinished.delete(path),
-    () => unfinished.delete(path),
-  );
-  return read;
+  const done = () => {
+    settled = true;
+    if (unfinished.get(path) === started) unfinished.delete(path);
+  };
+  void read.then(done, done);
+  return {
+    read,
+    hung: () => {
+      if (!settled) unfinished.set(path, started);
+    },
+  };
 }
 
 /** Reads the namespace at one of `paths` (the first that opens); rejects with a NetnsReadError. */
@@ -84,10 +93,13 @@ export async function readNamespace(addon: NetnsAddon, inode: number, paths: rea
   let lastError: NetnsReadError = new NetnsReadError(`net:[${inode}]`, 'vanished', 'no path opens it any more');
   for (const path of paths) {
     let buf: Buffer;
+    let reading: ReturnType<typeof startRead> | null = null;
     try {
-      buf = await withTimeout(startRead(addon, path, files, timeoutMs), timeoutMs, path);
+      reading = startRead(addon, path, files, timeoutMs);
+      buf = await withTimeout(reading.read, timeoutMs, path);
     } catch (err) {
       lastError = classify(path, err);
+      if (lastError.kind === 'timeout') reading?.hung();
       // another path may still open it (the process behind this one exited); a refusal will not change
       if (lastError.kind === 'vanished' || lastError.stillHung) continue;
       throw lastError;

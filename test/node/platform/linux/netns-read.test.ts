@@ -128,6 +128,15 @@ describeNetns('a namespace that hangs costs its timeout, not the whole sample (r
     expect(threadsWaitingOnFifo()).toBe(threads);
   });
 
+  it('reads one namespace for two callers at once (a second sampler in the process is not told "still no answer")', async () => {
+    const addon = netnsAddon(loadSockDiag());
+    if (!addon) throw new Error('the sock_diag addon has no readNetns');
+    const path = join(runNetns, healthy);
+    const both = await Promise.all([readNamespace(addon, healthyInode, [path], 10_000, null), readNamespace(addon, healthyInode, [path], 10_000, null)]);
+    for (const raw of both) expect(raw.sources.find((s) => s.name === 'net.ipv4.ip_local_port_range')?.status).toBe('ok');
+    expect(unfinishedReads()).not.toContain(path);
+  });
+
   it('lets a hung read end when its open finally returns', async () => {
     for (const f of fifos) expect(readerWaiting(f)).toBe(true);
     // each released open finds a FIFO, not a namespace: setns refuses it and the thread ends
