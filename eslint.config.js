@@ -22,6 +22,14 @@ export default tseslint.config(
     },
   },
   {
+    // One way to write numbers (electron/common/format.ts), and no Intl on a command's start-up path (its
+    // first use costs ~15 ms). Tests may use Intl as an independent oracle.
+    files: ['electron/**', 'renderer/**'],
+    rules: {
+      'no-restricted-properties': ['error', { property: 'toLocaleString', message: 'Use formatCount and friends from electron/common/format.ts.' }],
+    },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },

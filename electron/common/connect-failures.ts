@@ -113,7 +113,7 @@ export function withConnectFailures(sample: Sample, failures: readonly ConnectFa
     destinations,
     worst,
     severity: 'exhausted',
-    severityReason: `Observed: ${quoted.join('; ')}${current.length > 3 ? `; ${current.length - 3} more` : ''} (${total.toLocaleString('en-US')} failed calls in the last ${Math.round(FAILURES_CURRENT_MS / 1000)} s).`,
+    severityReason: `Observed: ${quoted.join('; ')}${current.length > 3 ? `; ${current.length - 3} more` : ''} (${formatCount(total)} failed calls in the last ${Math.round(FAILURES_CURRENT_MS / 1000)} s).`,
     diagnoses: [diagnosis, ...out.diagnoses],
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatClock, formatCount, formatDuration, formatHostPort, formatPercent, formatPercentFixed, formatRate } from '../../electron/common/format.js';
 import * as engine from '../../electron/node/engine/format.js';
+import * as plan from '../../electron/node/tuning/plan-format.js';
 
 describe('the one formatting module', () => {
   it('groups thousands', () => {
@@ -24,5 +25,10 @@ describe('the one formatting module', () => {
   it('is the module the engine uses', () => {
     expect(engine.formatDuration).toBe(formatDuration);
     expect(engine.formatCount).toBe(formatCount);
+  });
+  it('is the module plan texts use (a rate of 47.25/s reads the same in a plan as on the dashboard)', () => {
+    expect(plan.count).toBe(formatCount);
+    expect([1470.53, 47.25, 2.54, 0.0166].map(plan.rate)).toEqual([1470.53, 47.25, 2.54, 0.0166].map(formatRate));
+    expect(plan.rate(null)).toBe('unknown');
   });
 });
