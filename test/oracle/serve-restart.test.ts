@@ -85,7 +85,9 @@ describeNetns('serve killed mid-episode and restarted on the same state director
 
     const burst = await churn(ns, '127.0.0.1:8080', 400, 300);
     expect(burst.codes.EADDRNOTAVAIL ?? 0).toBeGreaterThan(0); // the kernel refused: a real exhaustion
-    const before = await pollUntil(() => ask<Episode[]>(ns, serve, 'getEpisodes', {}), (l) => l.some((e) => e.end === null), 30_000, 'the episode');
+    // The episode starts with the first reading that sees the burst, which may catch it part way (49 of
+    // 50 ports), and follows its peak live: wait for the full range.
+    const before = await pollUntil(() => ask<Episode[]>(ns, serve, 'getEpisodes', {}), (l) => l.some((e) => e.end === null && e.peakUtilization === 1), 30_000, 'the episode at its peak');
     expect(before).toHaveLength(1);
     const episode = before[0]!;
     expect(episode).toMatchObject({ end: null, worstDestination: '127.0.0.1:8080', peakUtilization: 1 });
