@@ -436,11 +436,12 @@ export function killIfAlive(pid: number): void {
   }
 }
 
+/** killIfAlive for clean-up paths (exit handlers), where nothing may throw. */
 function killQuietly(pid: number): void {
   try {
-    process.kill(pid, 'SIGKILL');
+    killIfAlive(pid);
   } catch {
-    // already gone
+    // nothing more to do while cleaning up
   }
 }
 
