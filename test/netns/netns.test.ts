@@ -6,7 +6,7 @@ import { describeNetns, netnsSuiteMode } from './describe-netns.js';
 import { createNamespace, type Namespace } from './netns.js';
 import { REPO_ROOT } from './portwatch-cli.js';
 import { countStates, countWhere, parseSs, ssSockets } from './ss.js';
-import { bindConnect, churn, closeWait, connectHold, startServer } from './workloads.js';
+import { bindConnect, burst, churn, closeWait, connectHold, startServer } from './workloads.js';
 
 describe('netnsSuiteMode', () => {
   it('runs namespace suites when namespaces work, whatever CI says', () => {
@@ -148,6 +148,20 @@ describeNetns('network namespace harness', () => {
     // Client side: local port in the default range, remote the server; the server side has no TIME-WAIT.
     expect(countWhere(sockets, { state: 'TIME-WAIT', remotePort: 8080 })).toBe(20);
     expect(countWhere(sockets, { state: 'TIME-WAIT', localPort: 8080 })).toBe(0);
+  });
+
+  it('burst makes every connect before the first close: exactly the range connects, even when TIME-WAIT is reusable after 1 ms', async () => {
+    ns = await createNamespace('harness');
+    await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40049');
+    await ns.sysctl('net.ipv4.tcp_tw_reuse', 1);
+    await ns.sysctl('net.ipv4.tcp_tw_reuse_delay', 1);
+    await startServer(ns, ['127.0.0.1:8080']);
+    const b = await burst(ns, '127.0.0.1:8080', 120);
+    expect([b.attempts, b.ok, b.codes]).toEqual([120, 50, { EADDRNOTAVAIL: 70 }]);
+    // The same 120 paced over 0.3 s: the kernel reuses the first TIME-WAIT ports long before the last
+    // connect (what made a paced burst's count depend on the machine's speed at the default 1 s delay).
+    const paced = await churn(ns, '127.0.0.1:8080', 400, 300);
+    expect(paced.ok).toBeGreaterThan(50);
   });
 
   it('close-wait leaves client sockets in CLOSE-WAIT owned by the client', async () => {

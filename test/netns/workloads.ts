@@ -104,6 +104,17 @@ export async function churn(ns: Namespace, to: string, ratePerSec: number, durat
   return churnReport(p, durationMs + 15_000);
 }
 
+/**
+ * `count` connects started at once (churn.mjs --at-once), each closed as soon as it connects: every
+ * connect() is made before the first close, so toward a range of R ports exactly min(count, R) connect
+ * however slowly the machine runs. A paced burst (churn at a high rate) that stalls past
+ * tcp_tw_reuse_delay lets the kernel reuse its first TIME-WAIT ports, and more than R connect.
+ */
+export async function burst(ns: Namespace, to: string, count: number): Promise<ChurnReport> {
+  const p = start(ns, 'churn', ['--to', to, '--at-once', String(count)]);
+  return churnReport(p, 15_000);
+}
+
 /** Waits for a churn process's final report. */
 export async function churnReport(p: NsProcess, timeoutMs: number): Promise<ChurnReport> {
   const done = await p.waitForEvent((e) => e.done === true, timeoutMs);
