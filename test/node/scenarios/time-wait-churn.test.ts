@@ -7,7 +7,7 @@ import { createNamespace, type Namespace } from '../../netns/netns.js';
 import { checkJson } from '../../netns/portwatch-cli.js';
 import { diagnosis, destinationTo, describeSample, sleep } from '../../netns/sample-queries.js';
 import { countWhere, ssSockets } from '../../netns/ss.js';
-import { burst, churnReport, connectHold, startChurn, startServer } from '../../netns/workloads.js';
+import { burst, churn, churnReport, connectHold, startChurn, startServer } from '../../netns/workloads.js';
 
 /** ss's TIME-WAIT count once it reaches `want`, or the last count seen when `timeoutMs` runs out. */
 async function timeWaitCount(ns: Namespace, want: number, timeoutMs: number): Promise<number> {
@@ -167,9 +167,8 @@ describeNetns('TIME-WAIT churn in a namespace', () => {
     // 10.9.0.1 lives on this namespace's lo, but the kernel's "loopback" test is on the addresses (127/8, ::1).
     await ns.addAddress('10.9.0.1/32');
     await startServer(ns, ['127.0.0.1:8080', '10.9.0.1:8080']);
-    // At once, so that no TIME-WAIT toward 127.0.0.1 can pass the delay and be reused during its own burst.
-    const loop = await burst(ns, '127.0.0.1:8080', SIZE);
-    const other = await burst(ns, '10.9.0.1:8080', SIZE);
+    const loop = await churn(ns, '127.0.0.1:8080', 20, 500);
+    const other = await churn(ns, '10.9.0.1:8080', 20, 500);
     expect([loop.ok, other.ok]).toEqual([SIZE, SIZE]);
     await sleep(delayMs + 500);
 
