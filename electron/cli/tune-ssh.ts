@@ -21,7 +21,7 @@ import type { Io } from './args.js';
 import { interactiveLogin, sshConnectionFor } from './check-ssh.js';
 import { TUNE_EXIT } from './exit-codes.js';
 import { relay } from './helper-relay.js';
-import { refuseUnmet, writeHappening } from './tune-text.js';
+import { refuseUnmet, say, writeHappening } from './tune-text.js';
 
 /** What `tune --ssh` was asked. */
 export interface TuneSshOptions {
@@ -34,6 +34,8 @@ export interface TuneSshOptions {
   assumeHost: boolean;
   yes: boolean;
   json: boolean;
+  /** The prose's width (null: lines whole, --wide). */
+  width: number | null;
 }
 
 /** Runs tune against a remote host; resolves to the exit status. */
@@ -69,7 +71,7 @@ export async function runTuneSsh(o: TuneSshOptions, io: Io, stdin: NodeJS.ReadSt
   if (o.mode === 'revert' || o.mode === 'confirm' || o.mode === 'status') {
     const result = await runSession(tuner, remoteVerbArgs(o.mode, o.txid), sudo, io, stdin, !o.json && sudo);
     if (!result) return failed(`the remote script on ${label} gave no result`);
-    io.stdout.write(o.json ? `${JSON.stringify(result)}\n` : renderResult(result));
+    io.stdout.write(o.json ? `${JSON.stringify(result)}\n` : renderResult(result, o.width));
     return result.outcome === 'refused' || result.outcome === 'failed' ? TUNE_EXIT.failed : TUNE_EXIT.ok;
   }
 
@@ -77,16 +79,16 @@ export async function runTuneSsh(o: TuneSshOptions, io: Io, stdin: NodeJS.ReadSt
   if (gathered.status.state !== 'connected') return failed(gathered.status.message || `${label} could not be read`);
   const plan = planTuning(gathered.input);
   if (!o.json) {
-    io.stdout.write(`Remote host ${label} (read over ssh; the plan, values and commands are that host's):\n\n`);
-    writeHappening(gathered.sample, io);
+    say(io, o.width, `Remote host ${label} (read over ssh; the plan, values and commands are that host's):\n`);
+    writeHappening(gathered.sample, io, o.width);
   }
   const unmet = unmetRequests(plan, o.options, gathered.input.kernel);
-  if (unmet.length) return refuseUnmet(plan, unmet, o.json, io);
+  if (unmet.length) return refuseUnmet(plan, unmet, o.json, io, o.width);
   if (o.mode === 'plan') {
-    io.stdout.write(o.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
+    io.stdout.write(o.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan, o.width));
     return TUNE_EXIT.ok;
   }
-  if (!o.json || o.mode === 'apply') io.stdout.write(o.json ? '' : renderPlan(plan));
+  if (!o.json) io.stdout.write(renderPlan(plan, o.width));
   if (plan.platform !== 'linux') return failed(`${label} runs ${plan.platform}: remote tuning works on Linux hosts only (the plan above says what to change there)`);
   if (plan.environment.container && !plan.helperPlan) {
     return failed(`${label} looks like a container, so nothing is applied there (see the plan); --assume-host plans for its network namespace anyway`);
@@ -100,10 +102,10 @@ export async function runTuneSsh(o: TuneSshOptions, io: Io, stdin: NodeJS.ReadSt
   const review = { ...reviewPlan(plan, null, '(none)'), commands: [tuner.command(args, sudo)] };
   if (o.mode === 'dry-run') {
     if (o.json) io.stdout.write(`${JSON.stringify({ plan, review })}\n`);
-    else io.stdout.write(renderReview(review, `Dry run: nothing was changed. Applying on ${label} would run`));
+    else io.stdout.write(renderReview(review, `Dry run: nothing was changed. Applying on ${label} would run`, o.width));
     return TUNE_EXIT.ok;
   }
-  if (!o.json) io.stdout.write(renderReview(review, 'What will run'));
+  if (!o.json) io.stdout.write(renderReview(review, 'What will run', o.width));
   return applyRemote(plan, tuner, args, txid, sudo, o, io, stdin);
 }
 
@@ -117,7 +119,7 @@ async function applyRemote(plan: TuningPlan, tuner: RemoteTuner, args: string[],
       io.stdout.write(`\nVerified by reading the live values back over ssh${check.ok ? '' : ' — MISMATCH'}:\n`);
       for (const s of check.settings) io.stdout.write(`  ${s.ok ? 'ok ' : 'BAD'} ${s.key} = ${(s.now ?? '(absent)').replace(/\t/g, ' ')}${s.ok ? '' : ` (wanted ${s.wanted.replace(/\t/g, ' ')})`}\n`);
     }
-    const answer = !check.ok ? 'revert' : o.yes ? 'keep' : await askKeep(stdin, io, applied.deadline ?? Date.now());
+    const answer = !check.ok ? 'revert' : o.yes ? 'keep' : await askKeep(stdin, io, applied.deadline ?? Date.now(), o.width);
     if (answer !== null) last = await runSession(tuner, remoteVerbArgs(answer === 'keep' ? 'confirm' : 'revert', txid), sudo, io, stdin, !o.json && sudo);
     else last = await afterCountdown(tuner, applied, io, o.json);
   }
@@ -125,7 +127,7 @@ async function applyRemote(plan: TuningPlan, tuner: RemoteTuner, args: string[],
     io.stderr.write(`portwatch tune: the remote script gave no result; see \`portwatch tune --ssh ${tuner.label} --status\`. The countdown, once armed, reverts on the remote host by itself.\n`);
     return TUNE_EXIT.failed;
   }
-  io.stdout.write(o.json ? `${JSON.stringify(last)}\n` : `\n${renderResult(last)}`);
+  io.stdout.write(o.json ? `${JSON.stringify(last)}\n` : `\n${renderResult(last, o.width)}`);
   return last.outcome === 'kept' || last.outcome === 'unchanged' ? TUNE_EXIT.ok : last.outcome === 'reverted' ? TUNE_EXIT.reverted : TUNE_EXIT.failed;
 }
 
@@ -141,8 +143,8 @@ async function runSession(tuner: RemoteTuner, args: readonly string[], sudo: boo
 }
 
 /** "keep" or "revert" typed before the deadline, or null when the countdown ran out first. */
-function askKeep(stdin: NodeJS.ReadStream, io: Io, deadline: number): Promise<'keep' | 'revert' | null> {
-  io.stdout.write(`Type keep (Enter) to keep the new values, or revert; without an answer the remote host reverts them by itself at ${new Date(deadline).toISOString().slice(11, 19)} UTC.\n`);
+function askKeep(stdin: NodeJS.ReadStream, io: Io, deadline: number, width: number | null): Promise<'keep' | 'revert' | null> {
+  say(io, width, `Type keep (Enter) to keep the new values, or revert; without an answer the remote host reverts them by itself at ${new Date(deadline).toISOString().slice(11, 19)} UTC.`);
   return new Promise((resolve) => {
     const rl = createInterface({ input: stdin, terminal: false });
     let settled = false;

@@ -13,7 +13,7 @@ import { renderPlan, renderResult, renderReview } from '../node/tuning/plan-text
 import { reviewPlan } from '../node/tuning/review.js';
 import { TuningClient, isHelperEndedError, type TuningClientOptions } from '../node/tuning/tuning-client.js';
 import { relay } from './helper-relay.js';
-import { refuseUnmet, writeHappening } from './tune-text.js';
+import { refuseUnmet, say, tuneWidth, writeHappening } from './tune-text.js';
 import { runTuneSsh } from './tune-ssh.js';
 import { REMOTE_TUNE_SCRIPT } from '../node/remote/remote-tune-script.js';
 import { parseSeconds, parseWhole } from './args.js';
@@ -33,6 +33,7 @@ const OPTIONS = {
   status: { type: 'boolean' },
   recover: { type: 'boolean' },
   json: { type: 'boolean' },
+  wide: { type: 'boolean' },
   range: { type: 'string' },
   reserve: { type: 'string' },
   'no-tw-reuse': { type: 'boolean' },
@@ -61,6 +62,8 @@ const HELP = `Usage: portwatch tune [options]
   --status             the change in progress and recent ones
   --recover            finish a change that was interrupted (fully old, or fully new if it was kept)
   --json               print the plan (or the helper's result) as JSON
+  --wide               every line whole (prose fits 80 columns, or the terminal's width, otherwise;
+                       commands, values and file contents are never wrapped)
 Plan options:
   --range LOW-HIGH     the ephemeral range to propose, e.g. 32768-65535 (only wider; never below the floor)
   --reserve PORTS      ports services are configured to listen on, e.g. 8080,9000-9010 (reserved if inside)
@@ -119,6 +122,8 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
     for (const f of ['interval', 'assume-host'] as const) if (v[f] !== undefined) return fail(`--${f} does not apply to --bundle (the capture's reads are the samples)`);
   }
   if (v.yes && mode !== 'apply') return fail('--yes only goes with --apply');
+  if (v.wide && v.json) return fail('--wide is for the text report; --json prints everything');
+  const width = tuneWidth(io, v.wide === true);
   for (const flag of ['revert', 'confirm'] as const) {
     const txid = v[flag];
     if (txid !== undefined && !TXID_PATTERN.test(txid)) return fail(`--${flag} needs a transaction id such as 20261124T101500Z-a1b2c3 (see --status), got ${JSON.stringify(txid)}`);
@@ -132,25 +137,25 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
     if (typeof interval === 'string') return fail(interval);
     const options = mode === 'plan' || mode === 'dry-run' || mode === 'apply' ? planOptions(v) : {};
     if (typeof options === 'string') return fail(options);
-    return runTuneSsh({ host: v.ssh, configFile: v['ssh-config'], mode, txid: v.revert ?? v.confirm, options, intervalSec: interval, assumeHost: v['assume-host'] === true, yes: v.yes === true, json: v.json === true }, io, stdin);
+    return runTuneSsh({ host: v.ssh, configFile: v['ssh-config'], mode, txid: v.revert ?? v.confirm, options, intervalSec: interval, assumeHost: v['assume-host'] === true, yes: v.yes === true, json: v.json === true, width }, io, stdin);
   }
-  if (mode === 'revert' || mode === 'confirm' || mode === 'status' || mode === 'recover') return runVerb(mode, v, io, stdin);
+  if (mode === 'revert' || mode === 'confirm' || mode === 'status' || mode === 'recover') return runVerb(mode, v, io, stdin, width);
 
   const options = planOptions(v);
   if (typeof options === 'string') return fail(options);
   const interval = parseSeconds(v.interval, 1, '--interval', 0, 60);
   if (typeof interval === 'string') return fail(interval);
-  if (v.bundle !== undefined) return planBundle(v.bundle, options, mode === 'dry-run', v.json === true, io);
+  if (v.bundle !== undefined) return planBundle(v.bundle, options, mode === 'dry-run', v.json === true, io, width);
   // The helper's test root (honoured by the helper only when it is not elevated) is read for the boot view too.
   const configRoot = process.env.PORTWATCH_HELPER_CONFIG_ROOT ?? '/';
   const { input, sample } = await gatherPlanInput({ intervalSec: interval, assumeHost: v['assume-host'] === true, options, configRoot });
   const plan = planTuning(input);
-  if (!v.json) writeHappening(sample, io);
+  if (!v.json) writeHappening(sample, io, width);
   const unmet = unmetRequests(plan, options, input.kernel);
-  if (unmet.length) return refuseUnmet(plan, unmet, v.json === true, io);
+  if (unmet.length) return refuseUnmet(plan, unmet, v.json === true, io, width);
 
   if (mode === 'plan') {
-    io.stdout.write(v.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
+    io.stdout.write(v.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan, width));
     return TUNE_EXIT.ok;
   }
   let client: TuningClient | null = null;
@@ -165,20 +170,20 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
       io.stdout.write(`${JSON.stringify({ plan, review: client?.review(plan) ?? null, elevationProblem })}\n`);
       return TUNE_EXIT.ok;
     }
-    io.stdout.write(renderPlan(plan));
+    io.stdout.write(renderPlan(plan, width));
     if (!plan.helperPlan) {
-      io.stdout.write('Nothing would run: the plan has nothing for the helper to apply here.\n');
+      say(io, width, 'Nothing would run: the plan has nothing for the helper to apply here.');
       return TUNE_EXIT.ok;
     }
     if (!client) {
-      io.stdout.write(`Nothing can run here: ${elevationProblem}.\n`);
+      say(io, width, `Nothing can run here: ${elevationProblem}.`);
       return TUNE_EXIT.ok;
     }
-    io.stdout.write(renderReview(client.review(plan), 'Dry run: nothing was changed. Applying would run'));
+    io.stdout.write(renderReview(client.review(plan), 'Dry run: nothing was changed. Applying would run', width));
     io.stdout.write(`The plan file would hold:\n  ${JSON.stringify(plan.helperPlan)}\n`);
     return TUNE_EXIT.ok;
   }
-  return apply(plan, client, elevationProblem, v, io, stdin);
+  return apply(plan, client, elevationProblem, v, io, stdin, width);
 }
 
 /** How the helper is elevated on each platform, for a plan made elsewhere (from a capture). */
@@ -189,7 +194,7 @@ const ELEVATION_THERE = {
 } as const;
 
 /** The plan (and with --dry-run what would run) for the machine a capture bundle was taken on. */
-async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, json: boolean, io: Io): Promise<number> {
+async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, json: boolean, io: Io, width: number | null): Promise<number> {
   let reads;
   try {
     reads = await readBundle(dir);
@@ -203,7 +208,7 @@ async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, js
   const { input, sample, snapshot } = planInputFromReads(reads, options);
   const plan = planTuning(input);
   const unmet = unmetRequests(plan, options, input.kernel);
-  if (unmet.length) return refuseUnmet(plan, unmet, json, io);
+  if (unmet.length) return refuseUnmet(plan, unmet, json, io, width);
   // The review of that machine: its helper's own commands; how it is elevated is told, not built here.
   const review = reviewPlan(plan, null, '(the plan file)');
   if (json) {
@@ -211,22 +216,22 @@ async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, js
     return TUNE_EXIT.ok;
   }
   const when = new Date(snapshot.time).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  io.stdout.write(`Planned from the capture ${dir} (${plan.platform}${snapshot.hostname ? `, ${cleanTerminalField(snapshot.hostname)}` : ''}, read at ${when}): the values and commands are that machine's; nothing is applied from here.\n\n`);
-  writeHappening(sample, io);
-  io.stdout.write(renderPlan(plan));
+  say(io, width, `Planned from the capture ${dir} (${plan.platform}${snapshot.hostname ? `, ${cleanTerminalField(snapshot.hostname)}` : ''}, read at ${when}): the values and commands are that machine's; nothing is applied from here.\n`);
+  writeHappening(sample, io, width);
+  io.stdout.write(renderPlan(plan, width));
   if (!dryRun) return TUNE_EXIT.ok;
   if (!plan.helperPlan) {
-    io.stdout.write('Nothing would run: the plan has nothing for the helper to apply there.\n');
+    say(io, width, 'Nothing would run: the plan has nothing for the helper to apply there.');
     return TUNE_EXIT.ok;
   }
-  io.stdout.write(`Dry run: nothing was changed. On that machine, \`portwatch tune --apply\` would run Portwatch's helper ${ELEVATION_THERE[plan.platform]}.\n`);
-  io.stdout.write(renderReview(review, 'It would run'));
+  say(io, width, `Dry run: nothing was changed. On that machine, \`portwatch tune --apply\` would run Portwatch's helper ${ELEVATION_THERE[plan.platform]}.`);
+  io.stdout.write(renderReview(review, 'It would run', width));
   io.stdout.write(`The plan file would hold:\n  ${JSON.stringify(plan.helperPlan)}\n`);
   return TUNE_EXIT.ok;
 }
 
-async function apply(plan: TuningPlan, client: TuningClient | null, elevationProblem: string | null, v: Values, io: Io, stdin: NodeJS.ReadStream): Promise<number> {
-  if (!v.json) io.stdout.write(renderPlan(plan));
+async function apply(plan: TuningPlan, client: TuningClient | null, elevationProblem: string | null, v: Values, io: Io, stdin: NodeJS.ReadStream, width: number | null): Promise<number> {
+  if (!v.json) io.stdout.write(renderPlan(plan, width));
   if (plan.environment.container && !plan.helperPlan) {
     io.stderr.write('portwatch tune: this looks like a container, so nothing is applied here (see the plan); --assume-host plans for this network namespace anyway\n');
     return TUNE_EXIT.failed;
@@ -239,7 +244,7 @@ async function apply(plan: TuningPlan, client: TuningClient | null, elevationPro
     io.stderr.write(`portwatch tune: ${elevationProblem}\n`);
     return TUNE_EXIT.failed;
   }
-  if (!v.json) io.stdout.write(renderReview(client.review(plan)));
+  if (!v.json) io.stdout.write(renderReview(client.review(plan), 'What will run', width));
   const a = await client.apply(plan);
   const stopRelay = relay(a.session, io, stdin, !v.json);
   const onSignal = (): void => a.session.interrupt();
@@ -261,12 +266,12 @@ async function apply(plan: TuningPlan, client: TuningClient | null, elevationPro
       if (!check.ok) last = await a.revert();
       else if (v.yes) last = await a.keep();
       else {
-        if (!v.json) io.stdout.write('Type keep (Enter) to keep the new values, or revert; without an answer they revert by themselves.\n');
+        if (!v.json) say(io, width, 'Type keep (Enter) to keep the new values, or revert; without an answer they revert by themselves.');
         last = await a.finished;
       }
     }
     stopRelay();
-    io.stdout.write(v.json ? `${JSON.stringify(last)}\n` : `\n${renderResult(last)}`);
+    io.stdout.write(v.json ? `${JSON.stringify(last)}\n` : `\n${renderResult(last, width)}`);
     return last.outcome === 'kept' || last.outcome === 'unchanged' ? TUNE_EXIT.ok : last.outcome === 'reverted' ? TUNE_EXIT.reverted : TUNE_EXIT.failed;
   } catch (e) {
     if (!isHelperEndedError(e)) throw e;
@@ -280,7 +285,7 @@ async function apply(plan: TuningPlan, client: TuningClient | null, elevationPro
   }
 }
 
-async function runVerb(mode: 'revert' | 'confirm' | 'status' | 'recover', v: Values, io: Io, stdin: NodeJS.ReadStream): Promise<number> {
+async function runVerb(mode: 'revert' | 'confirm' | 'status' | 'recover', v: Values, io: Io, stdin: NodeJS.ReadStream, width: number | null): Promise<number> {
   let client: TuningClient;
   try {
     client = TuningClient.create(clientOptions(io));
@@ -297,7 +302,7 @@ async function runVerb(mode: 'revert' | 'confirm' | 'status' | 'recover', v: Val
     io.stderr.write(`portwatch tune: the helper gave no result:\n${session.transcript.slice(-2000)}\n`);
     return TUNE_EXIT.failed;
   }
-  io.stdout.write(v.json ? `${JSON.stringify(result)}\n` : renderResult(result));
+  io.stdout.write(v.json ? `${JSON.stringify(result)}\n` : renderResult(result, width));
   return result.outcome === 'refused' || result.outcome === 'failed' ? TUNE_EXIT.failed : TUNE_EXIT.ok;
 }
 

@@ -1,32 +1,12 @@
 // Help texts fitted to 80 columns, the width `--help` is read at. The texts are written as option tables
 // ("  --flag ARG   what it does"); a line too long is wrapped at spaces, its continuation indented under
 // the description (or under the line's own indent when it is all description), so nothing is cut.
+import { wrapAtSpaces } from './text-fit.js';
 
 /** The column a wrapped line continues at: where its description starts, else its own indent. */
 function hangingIndent(line: string): number {
   const option = /^(\s*\S.*?\s{2,})(?=\S)/.exec(line);
   return option ? option[1]!.length : line.length - line.trimStart().length;
-}
-
-/** Wraps one line at spaces to `width` (a word longer than the room left stays whole on its own line). */
-function fitLine(line: string, width: number): string[] {
-  if (line.length <= width) return [line];
-  const indent = hangingIndent(line);
-  const pad = ' '.repeat(indent < width / 2 ? indent : 4);
-  const out: string[] = [];
-  let cur = line.slice(0, indent);
-  let fresh = true; // nothing but the head or the pad on cur yet
-  for (const word of line.slice(indent).split(/ +/).filter((w) => w !== '')) {
-    if (!fresh && cur.length + 1 + word.length > width) {
-      out.push(cur);
-      cur = pad + word;
-    } else {
-      cur = fresh ? cur + word : `${cur} ${word}`;
-    }
-    fresh = false;
-  }
-  out.push(cur);
-  return out;
 }
 
 /**
@@ -49,6 +29,6 @@ function paragraphs(lines: readonly string[], width: number): string[] {
 /** The help text with every line fitted to `width` columns. */
 export function fitHelp(text: string, width = 80): string {
   return paragraphs(text.split('\n'), width)
-    .flatMap((l) => fitLine(l, width))
+    .flatMap((l) => wrapAtSpaces(l, width, hangingIndent(l)))
     .join('\n');
 }

@@ -32,6 +32,7 @@ const CASES: [string[], number, RegExp][] = [
   [['tune', '--ssh=-oProxyCommand=x'], 64, /SSH host "-oProxyCommand=x": starts with "-"/],
   [['tune', '--ssh', 'lb1', '--bundle', '/tmp/x'], 64, /--ssh and --bundle cannot be combined/],
   [['tune', '--ssh', 'lb1', '--recover'], 64, /--recover is not needed with --ssh/],
+  [['tune', '--json', '--wide'], 64, /--wide is for the text report; --json prints everything/],
   [['serve', '--port', '99999'], 64, /--port: expected a port number 0\.\.65535, got "99999"/],
   [['serve', '--frobnicate'], 64, /Unknown option '--frobnicate'/],
   [[], 64, /Usage: portwatch <command>/],

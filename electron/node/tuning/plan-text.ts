@@ -1,11 +1,13 @@
 // Plain-text renderings of a plan, its review and the helper's results (the CLI prints them; a UI may too).
+// Prose wraps to the width asked for; commands, values, file contents and diffs stay whole (verbatim).
 import type { HelperResult, TuningPlan } from '../../common/tuning.js';
 import { count, rate, seconds } from './plan-format.js';
 import type { PlanReview } from './review.js';
+import { fitText, hanging, verbatim, type TextLine } from '../../common/text-fit.js';
 
-/** The plan as a report: summary, application fixes, kernel changes with what-if and risks, notes. */
-export function renderPlan(plan: TuningPlan): string {
-  const out: string[] = [`Tuning plan for this ${plan.environment.container ? 'container' : 'machine'} (${plan.platform})`, '', plan.summary, ''];
+/** The plan as a report: summary, application fixes, kernel changes with what-if and risks, notes (null width: lines whole). */
+export function renderPlan(plan: TuningPlan, width: number | null = null): string {
+  const out: TextLine[] = [`Tuning plan for this ${plan.environment.container ? 'container' : 'machine'} (${plan.platform})`, '', plan.summary, ''];
   if (plan.warnings.length) {
     out.push('Read this first:');
     for (const w of plan.warnings) out.push(`  ! ${w}`);
@@ -20,7 +22,7 @@ export function renderPlan(plan: TuningPlan): string {
     out.push(`${plan.advice.length ? '2' : '1'}. Kernel settings (relief), in the order they are written:`);
     for (const s of plan.kernel) {
       out.push(`  - ${s.title}`);
-      out.push(`    ${s.key}: ${show(s.current)} → ${show(s.proposed)}`);
+      out.push(verbatim(`    ${s.key}: ${show(s.current)} → ${show(s.proposed)}`));
       out.push(`    Why: ${s.why}`);
       out.push(`    Effect: ${s.effect.summary}`);
       for (const r of s.risks) out.push(`    Risk: ${r}`);
@@ -31,7 +33,10 @@ export function renderPlan(plan: TuningPlan): string {
     out.push('Per destination (what-if):');
     for (const d of plan.whatIf.destinations) {
       out.push(
-        `  ${d.label}${d.loopback ? ' (loopback)' : ''}: now ${rate(d.newPerSec)} new connections; sustainable ${rate(d.before.sustainablePerSec)} → ${rate(d.after.sustainablePerSec)} (port held ${seconds(d.before.holdSec)} → ${seconds(d.after.holdSec)})`,
+        hanging(
+          `  ${d.label}${d.loopback ? ' (loopback)' : ''}: now ${rate(d.newPerSec)} new connections; sustainable ${rate(d.before.sustainablePerSec)} → ${rate(d.after.sustainablePerSec)} (port held ${seconds(d.before.holdSec)} → ${seconds(d.after.holdSec)})`,
+          4,
+        ),
       );
     }
     out.push('');
@@ -48,7 +53,7 @@ export function renderPlan(plan: TuningPlan): string {
   }
   if (plan.platform === 'win32' && plan.helperPlan) out.push('Nothing else is persisted: Windows stores the new values itself and keeps them across reboots.', '');
   if (plan.containerSnippets) {
-    out.push('Set it in the pod specification (Kubernetes):', indent(plan.containerSnippets.kubernetes), 'or for a container started by hand:', `  ${plan.containerSnippets.docker}`);
+    out.push('Set it in the pod specification (Kubernetes):', verbatim(indent(plan.containerSnippets.kubernetes)), 'or for a container started by hand:', verbatim(`  ${plan.containerSnippets.docker}`));
     for (const n of plan.containerSnippets.notes) out.push(`  Note: ${n}`);
     out.push('');
   }
@@ -59,37 +64,37 @@ export function renderPlan(plan: TuningPlan): string {
   }
   const b = plan.whatIf.before.capacity;
   if (b.usable !== null) out.push(`Now: ${count(b.usable)} usable ports per destination, a closed connection holds its port ${seconds(plan.whatIf.before.holdSec)}.`);
-  return `${out.join('\n')}\n`;
+  return fitText(out, width);
 }
 
 /** The review: commands, writes and file diffs. */
-export function renderReview(review: PlanReview, heading = 'What will run'): string {
-  const out: string[] = review.commands.length ? [`${heading}:`] : [];
-  for (const c of review.commands) out.push(`  $ ${c.display}`, `    ${c.why}`);
+export function renderReview(review: PlanReview, heading = 'What will run', width: number | null = null): string {
+  const out: TextLine[] = review.commands.length ? [`${heading}:`] : [];
+  for (const c of review.commands) out.push(verbatim(`  $ ${c.display}`), `    ${c.why}`);
   if (review.helperCommands?.length) {
     if (out.length) out.push('');
     out.push('Programs the helper runs, in order (after saving the old values in its journal), by absolute path, without a shell:');
-    for (const c of review.helperCommands) out.push(`  ${c.display}`, `    ${c.why}`);
+    for (const c of review.helperCommands) out.push(verbatim(`  ${c.display}`), `    ${c.why}`);
   }
   if (review.writes.length) {
     out.push('', 'Writes made by the helper, in order (after saving the old values in its journal):');
     for (const w of review.writes) {
       const lines = w.data.replace(/\n$/, '').split('\n');
-      out.push(`  ${w.path}${lines.length > 1 ? ':' : ` ← ${JSON.stringify(lines[0])}`}`);
-      if (lines.length > 1) for (const l of lines) out.push(`    ${l}`);
+      out.push(verbatim(`  ${w.path}${lines.length > 1 ? ':' : ` ← ${JSON.stringify(lines[0])}`}`));
+      if (lines.length > 1) for (const l of lines) out.push(verbatim(`    ${l}`));
     }
   }
   for (const f of review.files) {
     out.push('', `Change to ${f.path}${f.before === null ? ' (new file)' : ''}:`);
-    for (const l of f.diff) out.push(`  ${l}`);
+    for (const l of f.diff) out.push(verbatim(`  ${l}`));
   }
-  return `${out.join('\n')}\n`;
+  return fitText(out, width);
 }
 
 /** One helper result in a sentence or a few lines. */
-export function renderResult(r: HelperResult): string {
-  const out = [r.message];
-  for (const c of r.changes) out.push(`  ${c.key}: ${show(c.before)} → ${show(c.wanted)} (now ${show(c.now)})`);
+export function renderResult(r: HelperResult, width: number | null = null): string {
+  const out: TextLine[] = [r.message];
+  for (const c of r.changes) out.push(verbatim(`  ${c.key}: ${show(c.before)} → ${show(c.wanted)} (now ${show(c.now)})`));
   for (const o of r.overrides) {
     out.push(
       o.readers.includes('launchd')
@@ -98,9 +103,9 @@ export function renderResult(r: HelperResult): string {
     );
   }
   if (r.verb === 'status' || r.outcome === 'status') {
-    for (const h of r.history) out.push(`  ${h.txid}  ${h.kind}  ${h.state}  ${h.keys.join(', ')}`);
+    for (const h of r.history) out.push(verbatim(`  ${h.txid}  ${h.kind}  ${h.state}  ${h.keys.join(', ')}`));
   }
-  return `${out.join('\n')}\n`;
+  return fitText(out, width);
 }
 
 function show(v: string | null): string {

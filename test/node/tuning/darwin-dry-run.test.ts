@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writeBundle } from '../../../electron/node/capture/bundle.js';
 import { runTune } from '../../../electron/cli/tune.js';
+import { expectFitted } from './fitted-output.js';
 import type { RawSnapshot, RawSource } from '../../../electron/node/platform/types.js';
 import { macSysctlText } from './darwin-plan-fixtures.js';
 
@@ -45,8 +46,10 @@ function macCapture(): RawSnapshot {
   };
 }
 
-async function tune(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function tune(args: string[], columns?: number): Promise<{ code: number; out: string; err: string }> {
   const out = sink();
+  // A terminal of that many columns (as a TTY's stream says of itself).
+  if (columns !== undefined) Object.assign(out, { isTTY: true, columns });
   const err = sink();
   const code = await runTune(args, { stdout: out, stderr: err });
   return { code, out: out.text, err: err.text };
@@ -56,7 +59,8 @@ describe('portwatch tune --bundle on a macOS capture', () => {
   it('--dry-run plans for that Mac and prints the exact sysctl argv, the LaunchDaemon and sudo', async () => {
     const dir = join(root, 'mac');
     await writeBundle(dir, [macCapture()], 'portwatch test');
-    const r = await tune(['--bundle', dir, '--dry-run', '--time-wait', '20']);
+    // Read whole (--wide); the default's fit to 80 columns is checked after.
+    const r = await tune(['--bundle', dir, '--dry-run', '--time-wait', '20', '--wide']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^Planned from the capture .* \(darwin, mac-load\.local, read at 2025-11-23T12:13:20Z\)/);
     expect(r.out).toMatch(/What is happening: critical/);
@@ -75,6 +79,22 @@ describe('portwatch tune --bundle on a macOS capture', () => {
     expect(r.out).toMatch(/LaunchDaemons of this Mac were not read \(a plan made from a capture\)/);
     expect(r.out).toContain('"settings":[{"key":"net.inet.ip.portrange.first","value":45001},{"key":"net.inet.ip.portrange.last","value":65535},{"key":"net.inet.tcp.msl","value":10000}]');
     expect(r.out).not.toMatch(/tw_recycle|net\.ipv4|sysctl\.d/);
+  });
+
+  it('fits its prose to 80 columns without --wide, and prints the commands whole', async () => {
+    const dir = join(root, 'mac-fit');
+    await writeBundle(dir, [macCapture()], 'portwatch test');
+    const fitted = await tune(['--bundle', dir, '--dry-run', '--time-wait', '20']);
+    const wide = await tune(['--bundle', dir, '--dry-run', '--time-wait', '20', '--wide']);
+    expect(fitted.code, fitted.err).toBe(0);
+    expectFitted(fitted.out, wide.out);
+    // On a terminal, its own width.
+    const narrow = await tune(['--bundle', dir, '--dry-run', '--time-wait', '20'], 60);
+    expectFitted(narrow.out, wide.out, 60);
+    expect(narrow.out).not.toBe(fitted.out);
+    expect(fitted.out).toContain('  /usr/sbin/sysctl -w net.inet.ip.portrange.first=45001\n');
+    expect(fitted.out).toContain('  /usr/sbin/sysctl -w net.inet.ip.portrange.last=65535\n');
+    expect(fitted.out).toContain('  /usr/sbin/sysctl -w net.inet.tcp.msl=10000\n');
   });
 
   it('--json --dry-run gives the plan, the review and how that machine elevates', async () => {

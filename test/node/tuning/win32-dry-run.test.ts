@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writeBundle } from '../../../electron/node/capture/bundle.js';
 import { runTune } from '../../../electron/cli/tune.js';
+import { expectFitted } from './fitted-output.js';
 import type { RawSnapshot, RawSource } from '../../../electron/node/platform/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pw-tune-win-'));
@@ -54,7 +55,8 @@ describe('portwatch tune --bundle on a Windows capture', () => {
   it('--dry-run (asked with --force) prints the exact netsh argv, the exclusions and the UAC relaunch', async () => {
     const dir = join(root, 'win');
     await writeBundle(dir, [windowsCapture('en')], 'portwatch test');
-    const r = await tune(['--bundle', dir, '--dry-run', '--force']);
+    // Read whole (--wide); the default's fit to 80 columns is checked after.
+    const r = await tune(['--bundle', dir, '--dry-run', '--force', '--wide']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^Planned from the capture .* \(win32, WIN-LOAD, /);
     expect(r.out).toContain('Widen the IPv4 dynamic port range from 49152–65535 to 32768–65535');
@@ -66,6 +68,16 @@ describe('portwatch tune --bundle on a Windows capture', () => {
     expect(r.out).toContain('Nothing else is persisted: Windows stores the new values itself');
     expect(r.out).not.toMatch(/Writes made by the helper/);
     expect(r.out).not.toMatch(/tw_recycle|net\.ipv4|sysctl/);
+  });
+
+  it('fits its prose to 80 columns without --wide, and prints the commands whole', async () => {
+    const dir = join(root, 'win-fit');
+    await writeBundle(dir, [windowsCapture('en')], 'portwatch test');
+    const fitted = await tune(['--bundle', dir, '--dry-run', '--force']);
+    const wide = await tune(['--bundle', dir, '--dry-run', '--force', '--wide']);
+    expect(fitted.code, fitted.err).toBe(0);
+    expectFitted(fitted.out, wide.out);
+    expect(fitted.out).toContain('  C:\\Windows\\System32\\netsh.exe int ipv4 set dynamicport tcp start=32768 num=32768\n');
   });
 
   it('gives the same plan from German netsh output', async () => {
