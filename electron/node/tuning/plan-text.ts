@@ -81,12 +81,12 @@ export function renderReview(review: PlanReview, heading = 'What will run', widt
     for (const w of review.writes) {
       const lines = w.data.replace(/\n$/, '').split('\n');
       out.push(verbatim(`  ${w.path}${lines.length > 1 ? ':' : ` ← ${JSON.stringify(lines[0])}`}`));
-      if (lines.length > 1) for (const l of lines) out.push(verbatim(`    ${l}`));
+      if (lines.length > 1) for (const l of lines) out.push(verbatim(`    ${expandTabs(l)}`));
     }
   }
   for (const f of review.files) {
     out.push('', `Change to ${f.path}${f.before === null ? ' (new file)' : ''}:`);
-    for (const l of f.diff) out.push(verbatim(`  ${l}`));
+    for (const l of f.diff) out.push(verbatim(`  ${l.slice(0, 1)}${expandTabs(l.slice(1))}`));
   }
   return fitText(out, width);
 }
@@ -110,6 +110,16 @@ export function renderResult(r: HelperResult, width: number | null = null): stri
 
 function show(v: string | null): string {
   return v === null ? '(absent)' : v === '' ? '(empty)' : v.replace(/\t/g, ' ');
+}
+
+/**
+ * A file's line as `cat` shows it on a terminal: each tab to the next multiple of 8 columns (a plist is
+ * indented with tabs). The terminal layer would otherwise print every tab as a visible \x09.
+ */
+function expandTabs(line: string): string {
+  let out = '';
+  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
 }
 
 function indent(text: string): string {

@@ -76,6 +76,10 @@ describe('portwatch tune --bundle on a macOS capture', () => {
     expect(r.out).toContain('Writes made by the helper, in order');
     expect(r.out).toContain('/Library/LaunchDaemons/io.portwatch.sysctl.plist:');
     expect(r.out).toContain('<string>net.inet.ip.portrange.first=45001</string>');
+    // The plist's tabs shown as `cat` shows them (to 8-column stops), in the write and in the diff, not as \x09.
+    expect(r.out).toContain('\n            <key>Label</key>\n');
+    expect(r.out).toContain('\n  +        <key>Label</key>\n');
+    expect(r.out).not.toContain('\\x09');
     expect(r.out).toMatch(/LaunchDaemons of this Mac were not read \(a plan made from a capture\)/);
     expect(r.out).toContain('"settings":[{"key":"net.inet.ip.portrange.first","value":45001},{"key":"net.inet.ip.portrange.last","value":65535},{"key":"net.inet.tcp.msl","value":10000}]');
     expect(r.out).not.toMatch(/tw_recycle|net\.ipv4|sysctl\.d/);
