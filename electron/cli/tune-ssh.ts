@@ -102,10 +102,10 @@ export async function runTuneSsh(o: TuneSshOptions, io: Io, stdin: NodeJS.ReadSt
   const review = { ...reviewPlan(plan, null, '(none)'), commands: [tuner.command(args, sudo)] };
   if (o.mode === 'dry-run') {
     if (o.json) io.stdout.write(`${JSON.stringify({ plan, review })}\n`);
-    else io.stdout.write(renderReview(review, `Dry run: nothing was changed. Applying on ${label} would run`, o.width));
+    else io.stdout.write(`\n${renderReview(review, `Dry run: nothing was changed. Applying on ${label} would run`, o.width)}`);
     return TUNE_EXIT.ok;
   }
-  if (!o.json) io.stdout.write(renderReview(review, 'What will run', o.width));
+  if (!o.json) io.stdout.write(`\n${renderReview(review, 'What will run', o.width)}`);
   return applyRemote(plan, tuner, args, txid, sudo, o, io, stdin);
 }
 

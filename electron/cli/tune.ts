@@ -179,8 +179,8 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
       say(io, width, `Nothing can run here: ${elevationProblem}.`);
       return TUNE_EXIT.ok;
     }
-    io.stdout.write(renderReview(client.review(plan), 'Dry run: nothing was changed. Applying would run', width));
-    io.stdout.write(`The plan file would hold:\n  ${JSON.stringify(plan.helperPlan)}\n`);
+    io.stdout.write(`\n${renderReview(client.review(plan), 'Dry run: nothing was changed. Applying would run', width)}`);
+    io.stdout.write(`\nThe plan file would hold:\n  ${JSON.stringify(plan.helperPlan)}\n`);
     return TUNE_EXIT.ok;
   }
   return apply(plan, client, elevationProblem, v, io, stdin, width);
@@ -224,9 +224,9 @@ async function planBundle(dir: string, options: PlanOptions, dryRun: boolean, js
     say(io, width, 'Nothing would run: the plan has nothing for the helper to apply there.');
     return TUNE_EXIT.ok;
   }
-  say(io, width, `Dry run: nothing was changed. On that machine, \`portwatch tune --apply\` would run Portwatch's helper ${ELEVATION_THERE[plan.platform]}.`);
+  say(io, width, `\nDry run: nothing was changed. On that machine, \`portwatch tune --apply\` would run Portwatch's helper ${ELEVATION_THERE[plan.platform]}.`);
   io.stdout.write(renderReview(review, 'It would run', width));
-  io.stdout.write(`The plan file would hold:\n  ${JSON.stringify(plan.helperPlan)}\n`);
+  io.stdout.write(`\nThe plan file would hold:\n  ${JSON.stringify(plan.helperPlan)}\n`);
   return TUNE_EXIT.ok;
 }
 
@@ -244,7 +244,7 @@ async function apply(plan: TuningPlan, client: TuningClient | null, elevationPro
     io.stderr.write(`portwatch tune: ${elevationProblem}\n`);
     return TUNE_EXIT.failed;
   }
-  if (!v.json) io.stdout.write(renderReview(client.review(plan), 'What will run', width));
+  if (!v.json) io.stdout.write(`\n${renderReview(client.review(plan), 'What will run', width)}`);
   const a = await client.apply(plan);
   const stopRelay = relay(a.session, io, stdin, !v.json);
   const onSignal = (): void => a.session.interrupt();
