@@ -22,6 +22,7 @@ import { interactiveLogin, sshConnectionFor } from './check-ssh.js';
 import { TUNE_EXIT } from './exit-codes.js';
 import { relay } from './helper-relay.js';
 import { refuseUnmet, say, writeHappening } from './tune-text.js';
+import { startProgress } from './progress.js';
 
 /** What `tune --ssh` was asked. */
 export interface TuneSshOptions {
@@ -75,7 +76,8 @@ export async function runTuneSsh(o: TuneSshOptions, io: Io, stdin: NodeJS.ReadSt
     return result.outcome === 'refused' || result.outcome === 'failed' ? TUNE_EXIT.failed : TUNE_EXIT.ok;
   }
 
-  const gathered = await gatherRemotePlanInput({ connection, intervalSec: o.intervalSec, assumeHost: o.assumeHost, options: o.options });
+  const progress = startProgress(io.stderr, `reading ${label} over ssh, two samples ${o.intervalSec} s apart…`, o.intervalSec >= 1 ? 0 : 1000);
+  const gathered = await gatherRemotePlanInput({ connection, intervalSec: o.intervalSec, assumeHost: o.assumeHost, options: o.options }).finally(() => progress.done());
   if (gathered.status.state !== 'connected') return failed(gathered.status.message || `${label} could not be read`);
   const plan = planTuning(gathered.input);
   if (!o.json) {

@@ -23,6 +23,7 @@ import { parseCommandArgs, type Io } from './args.js';
 import { cleanTerminalField } from '../common/terminal-text.js';
 import { terminalSafeIo } from './terminal-io.js';
 import { fitHelp } from '../common/help-text.js';
+import { startProgress } from './progress.js';
 
 const OPTIONS = {
   'dry-run': { type: 'boolean' },
@@ -148,7 +149,8 @@ export async function runTune(args: string[], rawIo: Io, stdin: NodeJS.ReadStrea
   if (v.bundle !== undefined) return planBundle(v.bundle, options, mode === 'dry-run', v.json === true, io, width);
   // The helper's test root (honoured by the helper only when it is not elevated) is read for the boot view too.
   const configRoot = process.env.PORTWATCH_HELPER_CONFIG_ROOT ?? '/';
-  const { input, sample } = await gatherPlanInput({ intervalSec: interval, assumeHost: v['assume-host'] === true, options, configRoot });
+  const progress = startProgress(io.stderr, `sampling this machine twice, ${interval} s apart…`, interval >= 1 ? 0 : 1000);
+  const { input, sample } = await gatherPlanInput({ intervalSec: interval, assumeHost: v['assume-host'] === true, options, configRoot }).finally(() => progress.done());
   const plan = planTuning(input);
   if (!v.json) writeHappening(sample, io, width);
   const unmet = unmetRequests(plan, options, input.kernel);
