@@ -47,13 +47,16 @@ export function wrapAtSpaces(line: string, width: number, indent: number): strin
  */
 function words(text: string): string[] {
   const out: string[] = [];
+  const ticks = (t: string): number => t.match(/`/g)?.length ?? 0;
+  // Only balanced backticks quote: a stray one (text from outside) must not glue the rest of the line.
+  const quoting = ticks(text) % 2 === 0;
   let quoted = false; // the last word opened a backtick its own text did not close
   for (const w of text.split(/ +/)) {
     if (w === '') continue;
     const prev = out[out.length - 1];
     if (prev !== undefined && (quoted || (/\d$/.test(prev) && /^(?:ms|s|min|h|d)[.,;:)]*$/.test(w)))) out[out.length - 1] = `${prev} ${w}`;
     else out.push(w);
-    if ((w.match(/`/g)?.length ?? 0) % 2 === 1) quoted = !quoted;
+    if (quoting && ticks(w) % 2 === 1) quoted = !quoted;
   }
   return out;
 }

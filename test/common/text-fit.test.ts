@@ -40,6 +40,11 @@ describe('fitText', () => {
     expect(out.split('\n')).toContain('a closed connection holds its port for');
   });
 
+  it('still wraps a line with a stray backtick (text from outside), instead of gluing the rest of it', () => {
+    const out = fitText([`  - Process \`evil holds ${'many ports toward one destination '.repeat(4)}`], 40);
+    for (const l of out.split('\n')) expect(l.length, l).toBeLessThanOrEqual(40);
+  });
+
   it('continues a hanging line at the column it names', () => {
     expect(fitText([hanging('  10.0.0.1 → 10.0.0.2:443: now 12/s new connections; sustainable 471/s → 546/s', 4)], 50).split('\n')).toEqual([
       '  10.0.0.1 → 10.0.0.2:443: now 12/s new',
