@@ -211,6 +211,20 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
       return EXIT_USAGE;
     }
   }
+  // Ctrl-C from here on stops cleanly (roll-ups saved, token file removed), even while the browser is
+  // still being opened: before, a SIGINT in that moment met Node's default and killed serve outright.
+  const stopped = new Promise<void>((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return done();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    signal?.addEventListener('abort', done);
+  });
   // Host-wide, each namespace's sample carries the failures traced in it (the sampler runs the tracer; this only reads it).
   const hostWide = scope.scope === 'host' ? startHostWideMetrics(running.metrics.registry, new HostSampler({ connectFailures: tracer })) : null;
   // every namespace's episodes are kept beside the monitor's own, each naming its namespace
@@ -226,18 +240,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
   if (opts.allowApply) io.stdout.write('Applying is ON (--allow-apply): the tuning wizard on this dashboard page may change kernel settings through Portwatch\'s helper; every change reverts by itself unless kept.\n');
   if (opts.open && !(await openBrowser(running.url))) io.stderr.write('portwatch serve: could not start a browser; open the URL above by hand.\n');
 
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    if (signal?.aborted) return done();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    signal?.addEventListener('abort', done);
-  });
+  await stopped;
   await hostWide?.stop();
   await running.close();
   if (opts.tokenFile) {
