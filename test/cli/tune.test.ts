@@ -3,6 +3,7 @@
 // temporary directory stands in for / (etc/sysctl.d) and for the helper's state directory.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as pty from 'node-pty';
@@ -179,6 +180,9 @@ describeNetns('portwatch tune on a real kernel', () => {
     expect(range).toBe('40000 40009');
     expect(at).toBeGreaterThanOrEqual(journal.deadline);
     expect(at - journal.deadline).toBeLessThan(2_000);
+    // The live value is put back first and the drop-in removed after it (CI once read the file
+    // between the two): the revert is whole within moments, not at the same instant.
+    await waitFor(() => !existsSync(root.dropIn), 10_000, () => `${root.dropIn} still exists after the revert`);
     await expect(readFile(root.dropIn, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
