@@ -8,6 +8,7 @@ import type { ServeOptions } from './serve-args.js';
 import type { MonitorEndpoint } from '../common/contract.js';
 import { MAX_PICKER_HOSTS, type HostSummary } from '../common/hosts.js';
 import { unreachableReason } from '../node/remote/remote-backend.js';
+import { untilStopped } from './until-stopped.js';
 import { startServe, type RunningServe, type ServeIo } from './serve.js';
 
 const EXIT_OK = 0;
@@ -48,18 +49,7 @@ export async function runServeRemote(opts: ServeOptions, io: ServeIo, signal?: A
     io.stdout.write(`  metrics: http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${r.port}/metrics${opts.metricsPublic ? ' (public)' : ' (token required)'}\n`);
   }
   io.stdout.write('Remote hosts are read over ssh without prompting: log in first (`portwatch check --ssh HOST` in a terminal) where a password or host key question is needed.\n');
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    if (signal?.aborted) return done();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    signal?.addEventListener('abort', done);
-  });
+  await untilStopped(signal);
   await Promise.all(running.map((r) => r.close()));
   return EXIT_OK;
 }

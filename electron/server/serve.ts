@@ -24,6 +24,7 @@ import { createMetricsServer, type MetricsServer } from './metrics-server.js';
 import { loadStaticFiles } from './static-files.js';
 import { SERVE_USAGE, parseServeArgs, type ServeOptions } from './serve-args.js';
 import { openBrowser } from './open-browser.js';
+import { untilStopped } from './until-stopped.js';
 import { fitHelp } from '../common/help-text.js';
 
 export interface ServeIo {
@@ -213,18 +214,7 @@ export async function runServe(args: string[], io: ServeIo, signal?: AbortSignal
   }
   // Ctrl-C from here on stops cleanly (roll-ups saved, token file removed), even while the browser is
   // still being opened: before, a SIGINT in that moment met Node's default and killed serve outright.
-  const stopped = new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    if (signal?.aborted) return done();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    signal?.addEventListener('abort', done);
-  });
+  const stopped = untilStopped(signal);
   // Host-wide, each namespace's sample carries the failures traced in it (the sampler runs the tracer; this only reads it).
   const hostWide = scope.scope === 'host' ? startHostWideMetrics(running.metrics.registry, new HostSampler({ connectFailures: tracer })) : null;
   // every namespace's episodes are kept beside the monitor's own, each naming its namespace

@@ -1,12 +1,12 @@
 // `capture` shows which read is under way on a terminal (a real pseudo-terminal through node-pty), erases
 // that line when done, and prints nothing of it when stderr is a pipe (scripts, logs, CI).
-import { spawn } from 'node-pty';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
+import { runInPty } from './pty-run.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -22,15 +22,7 @@ const ARGS = ['--reads', '3', '--interval', '2', '--no-owners'];
 describe('capture progress', () => {
   it('names the read under way and the wait before the next on a terminal, then erases the line', async () => {
     const out = outDir();
-    let screen = '';
-    const pty = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'capture', '--out', out, ...ARGS], {
-      cols: 80,
-      rows: 24,
-      cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1' } as Record<string, string>,
-    });
-    pty.onData((d) => (screen += d));
-    const code = await new Promise<number>((resolve) => pty.onExit((e) => resolve(e.exitCode)));
+    const { code, screen } = await runInPty(['capture', '--out', out, ...ARGS]);
     expect(code).toBe(0);
     // The line is drawn once the capture has taken a second, and says what it waits for.
     expect(screen).toMatch(/waiting 2 s before read 2 of 3… \d+ s/);
