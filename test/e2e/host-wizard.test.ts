@@ -80,8 +80,9 @@ describeNetns('the tuning wizard on a remote host\'s page (Chromium, the desktop
     await page.locator('[data-step="apply"]').waitFor({ timeout: STEP_MS });
     await expect.poll(() => text(page, 'session-phase'), { timeout: STEP_MS }).toMatch(/^Applied and read back/);
     expect(await pair.server.readSysctl('net.ipv4.ip_local_port_range')).toBe(proposed);
+    // xterm.js draws on animation frames, so the pane may trail the phase by a frame: poll it.
+    await expect.poll(() => page.locator('.xterm-rows').textContent(), { timeout: STEP_MS }).toContain('portwatch-tune apply 60 ');
     const rows = (await page.locator('.xterm-rows').textContent()) ?? '';
-    expect(rows).toContain('portwatch-tune apply 60 ');
     expect(rows).not.toContain('PORTWATCH-HELPER-RESULT');
     expect(await page.getByTestId('wizard').textContent()).toContain(`You log in to root@${pair.serverAddress} as root, so Portwatch's fixed script runs there over your ssh without a prompt.`);
     expect(await text(page, 'countdown')).toContain(`The countdown is held by root@${pair.serverAddress} itself, not by this page`);

@@ -181,13 +181,15 @@ async function applyStep(page: Page): Promise<void> {
 async function applyAndWatch(s: Stage): Promise<void> {
   await s.page.getByTestId('apply-button').click();
   await applyStep(s.page);
-  // The terminal pane (xterm.js) shows the command line and the helper's own lines.
-  await pollUntil(() => s.page.locator('.xterm-rows').textContent(), (t) => (t ?? '').includes('Writing net.ipv4.ip_local_port_range = 32768 65535'), 30_000, 'the helper output in the terminal');
+  // The terminal pane (xterm.js) shows the command line and the helper's own lines. The helper writes
+  // them over time, so read the pane once the helper is done (the applied phase) and its last line of
+  // interest has been drawn; reading at the first line raced the later ones.
+  await pollUntil(() => text(s.page, 'session-phase'), (t) => t.startsWith('Applied and read back'), 30_000, 'the applied phase');
+  await pollUntil(() => s.page.locator('.xterm-rows').textContent(), (t) => (t ?? '').includes('Persisting in /etc/sysctl.d/60-portwatch.conf'), 30_000, 'the helper output in the terminal');
   const rows = (await s.page.locator('.xterm-rows').textContent()) ?? '';
   expect(rows).toContain('portwatch-helper.ts apply /tmp/portwatch-plan-');
-  expect(rows).toContain('Persisting in /etc/sysctl.d/60-portwatch.conf');
+  expect(rows).toContain('Writing net.ipv4.ip_local_port_range = 32768 65535');
   expect(rows).not.toContain('PORTWATCH-HELPER-RESULT');
-  await pollUntil(() => text(s.page, 'session-phase'), (t) => t.startsWith('Applied and read back'), 30_000, 'the applied phase');
   // The terminal is styled although the page's CSP allows no inline style: the cells have their size.
   const cell = await s.page.locator('.xterm-rows > div').first().evaluate((el) => getComputedStyle(el.querySelector('span') ?? el).display);
   expect(cell).toBe('inline-block');
