@@ -10,7 +10,7 @@ import { Sampler } from '../node/sampler/sampler.js';
 import { EXIT, severityExitCode } from './exit-codes.js';
 import { parseCommandArgs, type Io } from './args.js';
 import { reportLines, shortLine } from './report.js';
-import { colorWanted, span, wrapLines, writeLines, type Line } from './paint.js';
+import { colorWanted, fitWidth, outputColumns, span, wrapLines, writeLines, type Line } from './paint.js';
 import type { WatchScreen } from './watch-screen.js';
 import { startProgress } from './progress.js';
 import { cleanTerminalFields, terminalSafeJson } from '../common/terminal-text.js';
@@ -22,7 +22,6 @@ import type { HostSample } from '../common/host-sample.js';
 import { hostCheckDocument, hostReportLines } from './host-report.js';
 import { resolveNetnsScope } from '../node/sampler/netns-scope.js';
 import { MIN_TREND_INTERVAL_SEC, trendNote, trendSteps } from './check-trend.js';
-import { fitHelp } from '../common/help-text.js';
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -75,7 +74,8 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   const v = parseCommandArgs('check', args, OPTIONS, io);
   if (!v) return EXIT.unknown;
   if (v.help) {
-    io.stdout.write(fitHelp(HELP));
+    // loaded only for --help: the wrapping rules are not needed to start a check
+    io.stdout.write((await import('../common/help-text.js')).fitHelp(HELP));
     return EXIT.ok;
   }
   if (v.since !== undefined) return (await import('./check-since.js')).runCheckSince(v.since, v.json === true, io);
@@ -92,10 +92,9 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   const out = io.stdout as NodeJS.WriteStream;
   const color = colorWanted(rawIo.stdout, v['no-color'] === true);
-  // A terminal's own width, else 80 columns; --wide: every line whole.
-  const width = (cols: number): number | null => (v.wide ? null : Math.max(40, cols));
+  const width = (cols: number): number | null => fitWidth(cols, v.wide === true);
   const humanLines = (s: Sample, cols: number): Line[] => (v.short ? [shortLine(s)] : reportLines(s, width(cols)));
-  const termCols = (): number => (out.isTTY && out.columns > 0 ? out.columns : 80);
+  const termCols = (): number => outputColumns(out);
   // host-wide: every namespace, then the worst one's report, the same width rules
   const hostLines = (h: HostSample, cols: number): Line[] => hostReportLines(cleanTerminalFields(h), width(cols));
   const emit = (s: Sample): void => {

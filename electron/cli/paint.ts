@@ -37,6 +37,18 @@ export function colorWanted(stream: NodeJS.WritableStream, noColorFlag: boolean,
   return (stream as NodeJS.WriteStream).isTTY === true;
 }
 
+/** The columns output fits: a terminal's own width, else 80 (a pipe or a file reads as a standard terminal). */
+export function outputColumns(stream: NodeJS.WritableStream): number {
+  const out = stream as NodeJS.WriteStream;
+  return out.isTTY && out.columns > 0 ? out.columns : 80;
+}
+
+/** The width prose is fitted to for `cols` columns, never under 40 (narrower reads worse than wrapping by
+ *  the terminal); null with --wide: every line whole, for grep and wide windows. */
+export function fitWidth(cols: number, wide: boolean): number | null {
+  return wide ? null : Math.max(40, cols);
+}
+
 /** The width of a line in terminal columns (one per code point: the report is ASCII and a few symbols). */
 export function lineWidth(line: Line): number {
   let n = 0;

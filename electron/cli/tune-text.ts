@@ -6,11 +6,11 @@ import { renderPlan } from '../node/tuning/plan-text.js';
 import type { UnmetRequest } from '../node/tuning/unmet-requests.js';
 import type { Io } from './args.js';
 import { TUNE_EXIT } from './exit-codes.js';
+import { fitWidth, outputColumns } from './paint.js';
 
-/** The width tune's prose fits: the terminal's, else 80 columns (as `check`); null with --wide (lines whole). */
+/** The width tune's prose fits: the terminal's, else 80 columns, as `check`; null with --wide (lines whole). */
 export function tuneWidth(io: Io, wide: boolean): number | null {
-  const out = io.stdout as NodeJS.WriteStream;
-  return wide ? null : Math.max(40, out.isTTY && out.columns > 0 ? out.columns : 80);
+  return fitWidth(outputColumns(io.stdout), wide);
 }
 
 /** Writes prose fitted to the width, one line per line of `text` (a trailing newline adds a blank line). */

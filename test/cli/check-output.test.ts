@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { main } from '../../electron/cli/portwatch.js';
 import { reportLines, renderReport, shortLine } from '../../electron/cli/report.js';
-import { colorWanted, plainText, wrapLine, span } from '../../electron/cli/paint.js';
+import { colorWanted, fitWidth, outputColumns, plainText, wrapLine, span } from '../../electron/cli/paint.js';
 import { fitScreen } from '../../electron/cli/watch-screen.js';
 import { makeDestination, makeSample } from '../node/service/make-sample.js';
 
@@ -75,6 +75,17 @@ describe('check report width', () => {
     expect(screen[1]!.map((s) => s.text).join('')).toMatch(/^Severity: WARNING/);
     expect(screen[5]!.map((s) => s.text).join('')).toMatch(/more lines/);
     expect(fitScreen(lines, 1, 30, 1)[0]!.map((s) => s.text).join('')).toMatch(/^Severity: WARNING/);
+  });
+});
+
+describe('width', () => {
+  it("is a terminal's own width, 80 for a pipe or a terminal that reports none; never under 40; none with --wide", () => {
+    expect(outputColumns(Object.assign(new PassThrough(), { isTTY: true, columns: 132 }))).toBe(132);
+    expect(outputColumns(Object.assign(new PassThrough(), { isTTY: true, columns: 0 }))).toBe(80);
+    expect(outputColumns(Object.assign(new PassThrough(), { columns: 132 }))).toBe(80);
+    expect(fitWidth(132, false)).toBe(132);
+    expect(fitWidth(20, false)).toBe(40);
+    expect(fitWidth(132, true)).toBeNull();
   });
 });
 
