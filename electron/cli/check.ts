@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sample } from '../common/model.js';
 import { DEFAULT_ANALYSIS_CONFIG, parseAnalysisConfig, type AnalysisConfig } from '../common/config.js';
 import { Analyzer } from '../node/engine/analyzer.js';
-import { createBackend, parseSnapshot } from '../node/platform/index.js';
+import { createBackend } from '../node/platform/index.js';
 import { Sampler } from '../node/sampler/sampler.js';
 import { EXIT, severityExitCode } from './exit-codes.js';
 import { parseCommandArgs, type Io } from './args.js';
@@ -192,6 +192,8 @@ function buildConfig(warning: string | undefined, critical: string | undefined, 
 
 async function checkBundle(dir: string, config: AnalysisConfig, io: Io, emit: (s: Sample) => void, json: boolean): Promise<number> {
   const { readBundle, BundleError } = await import('../node/capture/bundle.js');
+  // a bundle may hold another platform's reads: every platform's parsers, loaded only for a bundle
+  const { parseSnapshot } = await import('../node/platform/parse-snapshot.js');
   let reads;
   try {
     reads = await readBundle(dir);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createRemoteBackend } from '../../electron/node/remote/remote-backend.js';
 import { createSshRunner, batchArgv, type SshConnection } from '../../electron/node/remote/ssh-command.js';
 import { ensureControlDir } from '../../electron/node/remote/control-dir.js';
-import { parseSnapshot } from '../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../electron/node/platform/parse-snapshot.js';
 import { canUseNamespaces } from '../netns/netns.js';
 import { startSshdPair } from '../remote/sshd-pair.js';
 import { withSocketSet } from './socket-set.js';

@@ -17,7 +17,8 @@ import { loadSockDiag } from '../../electron/node/platform/linux/native/load.js'
 import { ALL_TCP_STATES_MASK, parseSocketSources, readSocketSources } from '../../electron/node/platform/linux/sockets.js';
 import { parseInetDiag } from '../../electron/node/platform/parse/inet-diag.js';
 import { canUseNamespaces } from '../netns/netns.js';
-import { createBackend, parseSnapshot } from '../../electron/node/platform/index.js';
+import { createBackend } from '../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../electron/node/platform/parse-snapshot.js';
 import { Analyzer } from '../../electron/node/engine/analyzer.js';
 import { Sampler } from '../../electron/node/sampler/sampler.js';
 import { command, inProcess, markdownTable, sampleRounds, summarise, type Entry, type Measurement, type Sample } from './measure.js';

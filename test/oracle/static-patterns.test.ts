@@ -9,7 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { Sample } from '../../electron/common/model.js';
 import { readBundle } from '../../electron/node/capture/bundle.js';
 import { Analyzer } from '../../electron/node/engine/analyzer.js';
-import { parseSnapshot } from '../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../electron/node/platform/parse-snapshot.js';
 import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { checkJson, runPortwatch } from '../netns/portwatch-cli.js';

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../electron/common/config.js';
 import { Analyzer } from '../../electron/node/engine/analyzer.js';
 import { createDarwinBackend } from '../../electron/node/platform/darwin/backend.js';
-import { parseSnapshot } from '../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../electron/node/platform/parse-snapshot.js';
 import { createRemoteBackend, unreachableReason, withRemoteStatus } from '../../electron/node/remote/remote-backend.js';
 import { decodeRemoteOutput } from '../../electron/node/remote/remote-frames.js';
 import { DARWIN_SCRIPT_WORDS, REMOTE_SCRIPT } from '../../electron/node/remote/remote-script.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Sample } from '../../electron/common/model.js';
-import { parseSnapshot } from '../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../electron/node/platform/parse-snapshot.js';
 import { Analyzer } from '../../electron/node/engine/analyzer.js';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../electron/common/config.js';
 import { createRemoteBackend, unreachableReason } from '../../electron/node/remote/remote-backend.js';

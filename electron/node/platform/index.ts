@@ -1,29 +1,55 @@
 // Chooses the platform backend in one place. A platform without a backend yet gets one whose every
-// source says "unsupported", so the rest of Portwatch reports that instead of failing.
+// source says "unsupported", so the rest of Portwatch reports that instead of failing. Each platform's
+// readers and parsers load on first use, so a command loads its own platform's, not all three (issue 13:
+// the CLI loads only what its command needs).
 import type { PlatformName } from '../../common/model.js';
 import { isPlatformName } from '../../common/platform.js';
-import { createDarwinBackend } from './darwin/backend.js';
-import { parseDarwinSnapshot } from './darwin/snapshot.js';
-import { createLinuxBackend, type LinuxBackendOptions } from './linux/backend.js';
-import { parseLinuxSnapshot } from './linux/snapshot.js';
-import { createWin32Backend } from './win32/backend.js';
-import { parseWin32Snapshot } from './win32/snapshot.js';
+import type { LinuxBackendOptions } from './linux/backend.js';
 import type { Backend, RawSnapshot, Snapshot } from './types.js';
 import { NO_COUNTERS } from './no-counters.js';
 
-
-/** The backend for this machine (or the one named). */
+/** The backend for this machine (or the one named); its platform's modules load on its first read. */
 export function createBackend(platform: string = process.platform, linux: LinuxBackendOptions = {}): Backend {
-  if (platform === 'linux') return createLinuxBackend(linux);
+  if (platform === 'linux') return deferredBackend('linux', async () => (await import('./linux/backend.js')).createLinuxBackend(linux));
   // The owners switch (portwatch --no-owners) applies everywhere; the other options are Linux paths and timeouts.
   const owners = linux.owners === undefined ? {} : { owners: linux.owners };
-  if (platform === 'darwin') return createDarwinBackend(owners);
-  if (platform === 'win32') return createWin32Backend(owners);
-  return unsupportedBackend(isPlatformName(platform) ? platform : 'linux', platform);
+  if (platform === 'darwin') return deferredBackend('darwin', async () => (await import('./darwin/backend.js')).createDarwinBackend(owners));
+  if (platform === 'win32') return deferredBackend('win32', async () => (await import('./win32/backend.js')).createWin32Backend(owners));
+  return unsupportedBackend(isPlatformName(platform) ? platform : 'linux', `no Portwatch backend for ${platform} yet`);
 }
 
-function unsupportedBackend(name: PlatformName, actual: string): Backend {
-  const error = `no Portwatch backend for ${actual} yet`;
+/** The parser of one platform's raw sources, loaded on first use. */
+export async function loadSnapshotParser(platform: PlatformName): Promise<(raw: RawSnapshot) => Snapshot> {
+  switch (platform) {
+    case 'linux':
+      return (await import('./linux/snapshot.js')).parseLinuxSnapshot;
+    case 'darwin':
+      return (await import('./darwin/snapshot.js')).parseDarwinSnapshot;
+    case 'win32':
+      return (await import('./win32/snapshot.js')).parseWin32Snapshot;
+  }
+}
+
+/**
+ * A backend whose module loads on its first read. A module that cannot load (a broken install) makes
+ * every read say so, source by source, as a backend never throws.
+ */
+function deferredBackend(platform: PlatformName, load: () => Promise<Backend>): Backend {
+  let loading: Promise<Backend> | undefined;
+  const loaded = (): Promise<Backend> =>
+    (loading ??= load().catch((e: unknown) => unsupportedBackend(platform, `cannot load Portwatch's ${platform} backend: ${e instanceof Error ? e.message : String(e)}`)));
+  return {
+    platform,
+    readAll: async (signal) => (await loaded()).readAll(signal),
+    readTick: async (signal) => (await loaded()).readTick(signal),
+    // nothing to release before the first read
+    close: async () => {
+      if (loading) await (await loading).close?.();
+    },
+  };
+}
+
+function unsupportedBackend(name: PlatformName, error: string): Backend {
   return {
     platform: name,
     readAll: async () => ({ platform: name, time: Date.now(), sources: [{ name: 'sockets', status: 'unsupported', error, durationMs: 0 }] }),
@@ -33,16 +59,4 @@ function unsupportedBackend(name: PlatformName, actual: string): Backend {
       sources: [{ name: 'counters', status: 'unsupported', error, durationMs: 0 }],
     }),
   };
-}
-
-/** Parses raw sources from any platform into a Snapshot (live or from a capture bundle). */
-export function parseSnapshot(raw: RawSnapshot): Snapshot {
-  switch (raw.platform) {
-    case 'linux':
-      return parseLinuxSnapshot(raw);
-    case 'darwin':
-      return parseDarwinSnapshot(raw);
-    case 'win32':
-      return parseWin32Snapshot(raw);
-  }
 }

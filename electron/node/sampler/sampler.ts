@@ -6,7 +6,7 @@ import type { ConnectFailure } from '../../common/connect-failures.js';
 import { DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '../../common/config.js';
 import { Analyzer } from '../engine/analyzer.js';
 import type { SavedTrend } from '../engine/trend.js';
-import { createBackend, parseSnapshot } from '../platform/index.js';
+import { createBackend, loadSnapshotParser } from '../platform/index.js';
 import type { Backend } from '../platform/types.js';
 import type { SocketReading } from '../service/connection-list.js';
 import { DEFAULT_SCHEDULE, checkCpuBudget, nextFullIntervalMs } from './schedule.js';
@@ -225,8 +225,9 @@ export class Sampler {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const raw = await this.backend.readAll(this.abort.signal);
+    const parse = await loadSnapshotParser(raw.platform);
     if (gen !== this.generation) return null;
-    const snapshot = parseSnapshot(raw);
+    const snapshot = parse(raw);
     const cpu = process.cpuUsage(cpu0);
     // The tracer's failures are a copy of what it already holds: taking them never waits on bpftrace.
     const traced = this.connectFailures ? { failures: this.connectFailures.snapshot(), status: this.connectFailures.status() } : undefined;

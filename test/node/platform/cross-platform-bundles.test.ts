@@ -11,7 +11,7 @@ import type { Sample } from '../../../electron/common/model.js';
 import { runCheck } from '../../../electron/cli/check.js';
 import { readBundle, writeBundle } from '../../../electron/node/capture/bundle.js';
 import { Analyzer } from '../../../electron/node/engine/analyzer.js';
-import { parseSnapshot } from '../../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../../electron/node/platform/parse-snapshot.js';
 import type { RawSnapshot, RawSource } from '../../../electron/node/platform/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pw-xbundle-'));

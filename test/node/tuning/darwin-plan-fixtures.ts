@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { PlanInput } from '../../../electron/node/tuning/plan-input.js';
 import { darwinFactsFromRaw, type DarwinTuningFacts } from '../../../electron/node/tuning/darwin-facts.js';
-import { parseSnapshot } from '../../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../../electron/node/platform/parse-snapshot.js';
 import type { RawSnapshot } from '../../../electron/node/platform/types.js';
 import { HOST, churnSample } from './plan-fixtures.js';
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { PlanInput } from '../../../electron/node/tuning/plan-input.js';
 import { win32FactsFromRaw } from '../../../electron/node/tuning/win32-facts.js';
-import { parseSnapshot } from '../../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../../electron/node/platform/parse-snapshot.js';
 import type { RawSnapshot, RawSource } from '../../../electron/node/platform/types.js';
 import { HOST, churnSample } from './plan-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDarwinBackend } from '../../../../electron/node/platform/darwin/backend.js';
-import { parseSnapshot } from '../../../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../../../electron/node/platform/parse-snapshot.js';
 import { fakeRunner, printed } from '../fake-runner.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../fixtures/darwin/${name}`, import.meta.url));

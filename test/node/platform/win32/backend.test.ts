@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../../../electron/node/platform/index.js';
+import { parseSnapshot } from '../../../../electron/node/platform/parse-snapshot.js';
 import { EVENTS_SCRIPT, PROCESSES_SCRIPT, TCP_SCRIPT } from '../../../../electron/node/platform/win32/commands.js';
 import { systemRootOf } from '../../../../electron/common/win32-paths.js';
 import { createWin32Backend } from '../../../../electron/node/platform/win32/backend.js';
