@@ -46,6 +46,9 @@ function deferredBackend(platform: PlatformName, load: () => Promise<Backend>): 
     close: async () => {
       if (loading) await (await loading).close?.();
     },
+    ready: async () => {
+      await Promise.all([loaded(), loadSnapshotParser(platform)]);
+    },
   };
 }
 

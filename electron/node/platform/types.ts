@@ -79,4 +79,6 @@ export interface Backend {
   readTick(signal?: AbortSignal): Promise<Tick>;
   /** Releases what the backend keeps open between reads (file handles); a later read opens them again. */
   close?(): Promise<void>;
+  /** Loads the code the backend reads and parses with (loaded on demand), so a sample's cost is its own. */
+  ready?(): Promise<void>;
 }

@@ -14,6 +14,7 @@ describe('createBackend', () => {
     const backend = createBackend('linux', { owners: false });
     expect(backend.platform).toBe('linux');
     await backend.close?.();
+    await backend.ready?.(); // loads the Linux backend and parser, outside any read's cost
     const raw = await backend.readAll();
     expect(raw.platform).toBe('linux');
     expect(raw.sources.find((s) => s.name === 'net.ipv4.ip_local_port_range')?.status).toBe('ok');
