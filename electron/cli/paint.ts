@@ -1,8 +1,8 @@
 // Styled, width-aware text for the CLI: lines of spans, each span plain text with an optional style.
-// Text goes through the terminal-safe stream (cleaned); colours are our own sequences from TERMINAL_CONTROL,
+// Text is cleaned (composeTerminal); colours are our own sequences from TERMINAL_CONTROL,
 // written only when colour is wanted: on a TTY, without NO_COLOR or --no-color.
 import type { SeverityOrUnknown } from '../common/model.js';
-import { TERMINAL_CONTROL, writeTerminalControl } from './terminal-io.js';
+import { composeTerminal, writeComposed, type TERMINAL_CONTROL, type TerminalPart } from './terminal-io.js';
 
 /** What a span means; the painter picks the colour. */
 export type Style = SeverityOrUnknown | 'number' | 'heading' | 'dim';
@@ -61,25 +61,27 @@ export function plainText(lines: Line[]): string {
   return lines.map((l) => l.map((s) => s.text).join('')).join('\n') + '\n';
 }
 
-/** Writes lines to a terminal-safe stream, coloured when `color`; `finalNewline` false leaves the cursor on the last line. */
-export function writeLines(stream: NodeJS.WritableStream, lines: Line[], color: boolean, finalNewline = true): void {
-  if (!color) {
-    const text = plainText(lines);
-    stream.write(finalNewline ? text : text.slice(0, -1));
-    return;
-  }
+/** Lines as terminal parts: the text, with our own colour sequences around styled spans when `color`;
+ *  `finalNewline` false leaves the cursor on the last line. */
+export function paintedParts(lines: Line[], color: boolean, finalNewline = true): TerminalPart[] {
+  const parts: TerminalPart[] = [];
   lines.forEach((line, i) => {
     for (const s of line) {
-      if (s.style) {
-        for (const k of SGR[s.style]) writeTerminalControl(stream, TERMINAL_CONTROL[k]);
-        stream.write(s.text);
-        writeTerminalControl(stream, TERMINAL_CONTROL.reset);
+      if (color && s.style) {
+        for (const k of SGR[s.style]) parts.push({ control: k });
+        parts.push(s.text, { control: 'reset' });
       } else {
-        stream.write(s.text);
+        parts.push(s.text);
       }
     }
-    if (finalNewline || i < lines.length - 1) stream.write('\n');
+    if (finalNewline || i < lines.length - 1) parts.push('\n');
   });
+  return parts;
+}
+
+/** Writes lines, coloured when `color`, in one write (text cleaned, see terminal-io). */
+export function writeLines(stream: NodeJS.WritableStream, lines: Line[], color: boolean, finalNewline = true): void {
+  writeComposed(stream, composeTerminal(paintedParts(lines, color, finalNewline)));
 }
 
 /**

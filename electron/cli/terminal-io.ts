@@ -48,6 +48,25 @@ export function terminalSafeIo(io: Io): Io {
   return { stdout: terminalSafeStream(io.stdout), stderr: terminalSafeStream(io.stderr) };
 }
 
+declare const composedBrand: unique symbol;
+/** Output made only of cleaned text and our own control sequences (composeTerminal): safe to write raw. */
+export type ComposedOutput = string & { readonly [composedBrand]: true };
+/** A part of composed output: text from anywhere (cleaned) or one of our own sequences by name. */
+export type TerminalPart = string | { control: keyof typeof TERMINAL_CONTROL };
+
+/** Joins parts into one string: text cleaned, controls our own. */
+export function composeTerminal(parts: Iterable<TerminalPart>): ComposedOutput {
+  let out = '';
+  for (const p of parts) out += typeof p === 'string' ? cleanTerminalText(p) : TERMINAL_CONTROL[p.control];
+  return out as ComposedOutput;
+}
+
+/** Writes composed output in one write: a --watch frame reaches the terminal whole, not in a hundred
+ *  pieces that a slow link shows being drawn. */
+export function writeComposed(stream: NodeJS.WritableStream, output: ComposedOutput): void {
+  (raw.get(stream) ?? stream).write(output);
+}
+
 /** Writes one of our own TERMINAL_CONTROL sequences past the cleaning. */
 export function writeTerminalControl(stream: NodeJS.WritableStream, sequence: (typeof TERMINAL_CONTROL)[keyof typeof TERMINAL_CONTROL]): void {
   (raw.get(stream) ?? stream).write(sequence);

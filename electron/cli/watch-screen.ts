@@ -1,8 +1,8 @@
 // `check --watch` on a terminal, as top and btop do it: the alternate screen (the scrollback stays as it
 // was), each refresh cut to the terminal's height with the severity line always on screen, redrawn on
 // resize, `q` or Ctrl-C to quit with the terminal restored.
-import { TERMINAL_CONTROL, writeTerminalControl } from './terminal-io.js';
-import { span, writeLines, type Line } from './paint.js';
+import { composeTerminal, TERMINAL_CONTROL, writeComposed, writeTerminalControl } from './terminal-io.js';
+import { paintedParts, span, type Line } from './paint.js';
 
 /** Cuts a line to `cols` columns (the last one an ellipsis when cut). */
 export function cutLine(line: Line, cols: number): Line {
@@ -95,10 +95,10 @@ export class WatchScreen {
   private redraw(): void {
     if (!this.last) return;
     const { rows, cols } = this.size();
-    writeTerminalControl(this.out, TERMINAL_CONTROL.homeAndClear);
     const lines = fitScreen(this.last(), rows, cols, this.pinned);
-    // No newline after the bottom row: it would scroll the screen by one.
-    writeLines(this.out, lines, this.color, false);
+    // One write per frame (clear and all): the terminal never shows a half-drawn screen. No newline after
+    // the bottom row: it would scroll the screen by one.
+    writeComposed(this.out, composeTerminal([{ control: 'homeAndClear' }, ...paintedParts(lines, this.color, false)]));
   }
 }
 
