@@ -36,6 +36,7 @@ export async function loadSnapshotParser(platform: PlatformName): Promise<(raw: 
  */
 function deferredBackend(platform: PlatformName, load: () => Promise<Backend>): Backend {
   let loading: Promise<Backend> | undefined;
+  let readying: Promise<void> | undefined;
   const loaded = (): Promise<Backend> =>
     (loading ??= load().catch((e: unknown) => unsupportedBackend(platform, `cannot load Portwatch's ${platform} backend: ${e instanceof Error ? e.message : String(e)}`)));
   return {
@@ -46,9 +47,8 @@ function deferredBackend(platform: PlatformName, load: () => Promise<Backend>): 
     close: async () => {
       if (loading) await (await loading).close?.();
     },
-    ready: async () => {
-      await Promise.all([loaded(), loadSnapshotParser(platform)]);
-    },
+    // Settled once: the sampler awaits it before every tick, which then costs nothing.
+    ready: () => (readying ??= Promise.all([loaded(), loadSnapshotParser(platform)]).then(() => undefined)),
   };
 }
 

@@ -14,7 +14,9 @@ describe('createBackend', () => {
     const backend = createBackend('linux', { owners: false });
     expect(backend.platform).toBe('linux');
     await backend.close?.();
-    await backend.ready?.(); // loads the Linux backend and parser, outside any read's cost
+    const ready = backend.ready?.(); // loads the Linux backend and parser, outside any read's cost
+    expect(backend.ready?.()).toBe(ready); // once: later calls (one per tick) are the settled promise
+    await ready;
     const raw = await backend.readAll();
     expect(raw.platform).toBe('linux');
     expect(raw.sources.find((s) => s.name === 'net.ipv4.ip_local_port_range')?.status).toBe('ok');
