@@ -42,7 +42,10 @@ describe('PortwatchClient over WebSocketTransport', () => {
     const got: MonitorEvent[] = [];
     const off = client.onEvent((e) => got.push(e));
     f.sampler.emitTick(makeTick(Date.now(), 3));
-    await new Promise((r) => setTimeout(r, 200));
+    // Bounded, not a fixed sleep: on a loaded machine the events may take longer than a moment.
+    for (const end = Date.now() + 10_000; !['tick', 'history'].every((k) => got.some((e) => e.event === k)) && Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
     off();
     expect(got.map((e) => e.event)).toEqual(expect.arrayContaining(['tick', 'history']));
     expect(client.rejectedEvents).toBe(0);
