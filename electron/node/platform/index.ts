@@ -18,8 +18,18 @@ export function createBackend(platform: string = process.platform, linux: LinuxB
   return unsupportedBackend(isPlatformName(platform) ? platform : 'linux', `no Portwatch backend for ${platform} yet`);
 }
 
-/** The parser of one platform's raw sources, loaded on first use. */
-export async function loadSnapshotParser(platform: PlatformName): Promise<(raw: RawSnapshot) => Snapshot> {
+type SnapshotParser = (raw: RawSnapshot) => Snapshot;
+const parsers = new Map<PlatformName, Promise<SnapshotParser>>();
+
+/** The parser of one platform's raw sources, loaded on first use; later calls (one per full sample)
+ *  return the same promise without asking the module loader again. */
+export function loadSnapshotParser(platform: PlatformName): Promise<SnapshotParser> {
+  let parser = parsers.get(platform);
+  if (!parser) parsers.set(platform, (parser = importSnapshotParser(platform)));
+  return parser;
+}
+
+async function importSnapshotParser(platform: PlatformName): Promise<SnapshotParser> {
   switch (platform) {
     case 'linux':
       return (await import('./linux/snapshot.js')).parseLinuxSnapshot;

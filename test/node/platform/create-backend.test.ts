@@ -40,6 +40,7 @@ describe('createBackend', () => {
 
 describe('loadSnapshotParser', () => {
   it("loads each platform's own parser, the one parseSnapshot uses", async () => {
+    expect(loadSnapshotParser('linux')).toBe(loadSnapshotParser('linux')); // loaded once, then the same promise
     expect(await loadSnapshotParser('linux')).toBe(parseLinuxSnapshot);
     expect(await loadSnapshotParser('darwin')).toBe(parseDarwinSnapshot);
     expect(await loadSnapshotParser('win32')).toBe(parseWin32Snapshot);
