@@ -3,6 +3,7 @@
 import type { DestinationUsage, Sample } from '../common/model.js';
 import { ALL_TCP_STATES } from '../common/tcp-state.js';
 import { cell, formatDuration, formatNumber, formatPercent, formatRate, hostPort } from './format.js';
+import { formatCountOf } from '../common/format.js';
 import { plainText, span, wrapLines, type Line, type Span } from './paint.js';
 
 const STATE_SHORT: Record<string, string> = {
@@ -102,7 +103,7 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
     for (const d of s.destinations.slice(0, 10)) out.push(...destinationRows(d, width));
   }
   out.push([]);
-  out.push([span(`States (${formatNumber(s.totalSockets)} sockets): ${ALL_TCP_STATES.filter((x) => s.states[x] > 0).map((x) => `${x} ${formatNumber(s.states[x])}`).join(' · ') || 'none'}`)]);
+  out.push([span(`States (${formatCountOf(s.totalSockets, 'socket')}): ${ALL_TCP_STATES.filter((x) => s.states[x] > 0).map((x) => `${x} ${formatNumber(s.states[x])}`).join(' · ') || 'none'}`)]);
   if (s.processes.length > 0) {
     out.push([span('Top processes: ' + s.processes.slice(0, 5).map((p) => `${p.name}(${p.pid}) ${formatNumber(p.sockets)} open + ${formatNumber(p.timeWait)} TIME-WAIT`).join(' · '))]);
   }

@@ -9,6 +9,11 @@ export function formatCount(n: number): string {
   return r < 0 ? `-${s}` : s;
 }
 
+/** "1 socket", "28,232 sockets": a count with its noun, singular only for exactly one. */
+export function formatCountOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${Math.round(n) === 1 ? singular : plural}`;
+}
+
 /** A 0..1+ share as "100 %", "72 %", "0.4 %": never rounds a share below 1 up to "100 %". */
 export function formatPercent(share: number): string {
   const p = share * 100;

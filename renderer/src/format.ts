@@ -1,5 +1,5 @@
 // Formatting for the dashboard: the shared module (electron/common/format.ts) with "—" for a missing value.
-import { formatClock, formatCount, formatDuration, formatHostPort, formatPercentFixed, formatRate } from '../../electron/common/format.js';
+import { formatClock, formatCount, formatCountOf, formatDuration, formatHostPort, formatPercentFixed, formatRate } from '../../electron/common/format.js';
 
 type Maybe = number | null | undefined;
 const known = (n: Maybe): n is number => n !== null && n !== undefined && Number.isFinite(n);
@@ -17,6 +17,11 @@ export function percent(ratio: Maybe, digits = 1): string {
 /** 12345 → "12,345". */
 export function count(n: Maybe): string {
   return known(n) ? formatCount(n) : '—';
+}
+
+/** 1 → "1 socket", 12345 → "12,345 sockets". */
+export function countOf(n: Maybe, singular: string, plural?: string): string {
+  return known(n) ? formatCountOf(n, singular, plural) : `— ${plural ?? `${singular}s`}`;
 }
 
 /** A rate per second: "1,470/s", "2.5/s". */

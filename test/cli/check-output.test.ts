@@ -58,6 +58,11 @@ describe('check report width', () => {
     expect(lines.find((l) => l.startsWith('Severity:'))).toContain('at the current rate');
   });
 
+  it('counts one socket in the singular', () => {
+    expect(plainText(reportLines(makeSample(1_700_000_000_000, 0), 80))).toContain('States (1 socket): LISTEN 1\n');
+    expect(plainText(reportLines(makeSample(1_700_000_000_000, 2), 80))).toContain('States (3 sockets): ESTABLISHED 2 · LISTEN 1\n');
+  });
+
   it('says it on one line with --short', () => {
     expect(plainText([shortLine(longSample())])).toBe('WARNING · [2001:db8:85a3::8a2e:370:7334]:443 · use 78 % (22,000/28,232) · 2 h 5 min left\n');
   });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatCount, formatDuration, formatHostPort, formatPercent, formatPercentFixed, formatRate } from '../../electron/common/format.js';
+import { formatClock, formatCount, formatCountOf, formatDuration, formatHostPort, formatPercent, formatPercentFixed, formatRate } from '../../electron/common/format.js';
 import * as engine from '../../electron/node/engine/format.js';
 import * as plan from '../../electron/node/tuning/plan-format.js';
 
 describe('the one formatting module', () => {
   it('groups thousands', () => {
     expect([0, 999, 1335, 28232, 1234567, -4321, Number.NaN].map(formatCount)).toEqual(['0', '999', '1,335', '28,232', '1,234,567', '-4,321', '—']);
+  });
+  it('names one thing in the singular and every other count in the plural', () => {
+    expect([0, 1, 2, 1335].map((n) => formatCountOf(n, 'socket'))).toEqual(['0 sockets', '1 socket', '2 sockets', '1,335 sockets']);
+    expect([1, 3].map((n) => formatCountOf(n, 'process', 'processes'))).toEqual(['1 process', '3 processes']);
   });
   it('never shows a share below 1 as 100 %', () => {
     expect([0, 0.0004, 0.004, 0.123, 0.996, 1, 1.5, 12.345].map(formatPercent)).toEqual(['0 %', '0.1 %', '0.4 %', '12 %', '99 %', '100 %', '150 %', '1,235 %']);

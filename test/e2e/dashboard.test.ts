@@ -98,6 +98,8 @@ describeNetns('dashboard end to end (Chromium, real exhaustion in a namespace)',
     const row = page.getByTestId('destinations').locator('tbody tr', { hasText: '127.0.0.1:8080' });
     await pollUntil(() => row.textContent(), (t) => (t ?? '').includes(`(${second.process.pid})`), LIVE_MS, 'the owning process in the table');
     expect(await row.textContent()).toContain(`(${first.process.pid})`);
+    // The source line reads as words: address, a spaced separator, the namespace.
+    expect(await row.locator('td').first().locator('.small').innerText()).toMatch(/^from 127\.0\.0\.1\s· net:\[\d+\]$/);
     expect(await page.getByTestId('worst-use').textContent()).toMatch(new RegExp(`${NODE_COMM} \\(\\d+\\)`));
 
     // The diagnosis and the timeline's severity change.

@@ -95,6 +95,10 @@ describe('RangeUse', () => {
     expect(el.querySelector('[data-testid="worst-percent"]')!.textContent).toBe('88.6 %');
     expect(el.querySelector('[data-testid="worst-use"] .util')!.className).toContain('sev-warning');
   });
+  it('counts distinct ports in use, one in the singular', () => {
+    expect(render(RangeUse, { sample: makeSample(1, 25_000) }).textContent).toContain('25,000 distinct ports in use');
+    expect(render(RangeUse, { sample: makeSample(1, 1) }).textContent).toContain('1 distinct port in use');
+  });
   it('waits politely before the first sample', () => {
     expect(render(RangeUse, { sample: null }).textContent).toContain('Waiting for the first sample');
   });

@@ -3,7 +3,7 @@
 import type { Diagnosis, Recommendation } from '../../common/model.js';
 import type { DiagnosisContext } from './diagnosis-context.js';
 import { diagnosisSeverity } from './diagnosis-level.js';
-import { formatCount, formatPercent } from './format.js';
+import { formatCount, formatCountOf, formatPercent } from './format.js';
 import { levelForUtilization, severityRank } from './severity.js';
 import { INFERRED_LEVEL_CAP } from './severity-basis.js';
 import type { Severity } from '../../common/model.js';
@@ -31,9 +31,9 @@ export function diagnoseBindBeforeConnect(ctx: DiagnosisContext): Diagnosis | nu
     );
   }
   for (const p of g.bindingProcesses.slice(0, 3)) {
-    evidence.push(`Process ${p.pid} holds bound-only sockets, so its ${formatCount(p.sockets)} connected sockets are counted as bound before connect() (inferred: the socket table cannot tell).`);
+    evidence.push(`Process ${p.pid} holds bound-only sockets, so its ${p.sockets === 1 ? 'connected socket is' : `${formatCount(p.sockets)} connected sockets are`} counted as bound before connect() (inferred: the socket table cannot tell).`);
   }
-  if (g.boundOnlySockets > 0) evidence.push(`${formatCount(g.boundOnlySockets)} bound-only sockets (bound, not connected or listening) hold ports inside the range.`);
+  if (g.boundOnlySockets > 0) evidence.push(`${formatCountOf(g.boundOnlySockets, 'bound-only socket')} (bound, not connected or listening) ${g.boundOnlySockets === 1 ? 'holds a port' : 'hold ports'} inside the range.`);
   evidence.push(
     `${formatCount(g.exclusivelyHeld)} of ${formatCount(cap.rangeSize - cap.reserved)} ports are taken from every destination (${formatPercent(g.utilization)})` +
       (g.heldInferred > 0 ? `, ${formatCount(g.heldExact)} of them for certain (listeners and bound-only sockets).` : '.'),

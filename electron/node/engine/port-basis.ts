@@ -43,7 +43,7 @@ function basisOf(ctx: BasisContext, left: PortsLeft, toward: string): PortBasis 
     parts.push(`sockets toward several destinations never share a port although about ${formatCount(m.evidence.expectedSharedPorts)} would by chance, so they count as bound before connect()`);
   }
   if (m.unproven > 0) {
-    parts.push(`${formatCount(m.unproven)} ports used by one socket each are taken as connect()'s (the table cannot tell)`);
+    parts.push(m.unproven === 1 ? "1 port used by one socket is taken as connect()'s (the table cannot tell)" : `${formatCount(m.unproven)} ports used by one socket each are taken as connect()'s (the table cannot tell)`);
   }
   return {
     kind: 'inferred',

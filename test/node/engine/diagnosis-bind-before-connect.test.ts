@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Analyzer } from '../../../electron/node/engine/analyzer.js';
-import { healthyRows, outbound, S, snapshotOf } from './engine-fixtures.js';
+import { healthyRows, linuxKernel, outbound, S, snapshotOf } from './engine-fixtures.js';
 
 const cost = { wallMs: 0, cpuMs: 0 };
 
@@ -25,6 +25,18 @@ describe('bind-before-connect', () => {
     const s = new Analyzer().analyze(snapshotOf(rows), cost);
     expect(s.global.bindBeforeConnectEvidence).toBe(false);
     expect(s.diagnoses.map((d) => d.id)).not.toContain('bind-before-connect');
+  });
+
+  it('names one bound-only socket and one connected socket in the singular', () => {
+    // A 10-port range: one bound-only socket and one connected socket of its process are a noticeable share.
+    const kernel = linuxKernel({ portRange: { low: 40000, high: 40009 } });
+    const rows = [
+      { family: 4 as const, state: S.CLOSE, localAddr: '0.0.0.0', localPort: 40005, remoteAddr: '0.0.0.0', remotePort: 0, pid: 700 },
+      ...outbound(1, { remote: '10.0.0.2', port: 80, firstPort: 40000, pid: 700 }),
+    ];
+    const d = new Analyzer().analyze(snapshotOf(rows, { kernel }), cost).diagnoses.find((x) => x.id === 'bind-before-connect')!;
+    expect(d.evidence).toContain('Process 700 holds bound-only sockets, so its connected socket is counted as bound before connect() (inferred: the socket table cannot tell).');
+    expect(d.evidence).toContain('1 bound-only socket (bound, not connected or listening) holds a port inside the range.');
   });
 
   it('fires on many bound-only sockets inside the range, and stays silent on a healthy table', () => {
