@@ -66,9 +66,9 @@ describeNetns('a host-wide check says which processes it could not see', () => {
     const doc = JSON.parse(r.stdout) as HostCheckDocument;
     expect(doc.host.namespaces.map((n) => n.identity.inode)).not.toContain(inode);
     expect(doc.host.unseen?.processes).toBeGreaterThanOrEqual(1);
-    expect(doc.host.unseen?.why).toMatch(/^the kernel would not show their network namespace \(EACCES: Portwatch runs without CAP_SYS_PTRACE/);
+    expect(doc.host.unseen?.why).toMatch(/^the kernel would not show (its|their) network namespace \(EACCES: Portwatch runs without CAP_SYS_PTRACE/);
     const text = check(['--wide'], NO_PTRACE).stdout;
-    expect(text).toMatch(/ {2}Not seen: \d+ process(es)? — .*: the kernel would not show their network namespace/);
+    expect(text).toMatch(/ {2}Not seen: \d+ process(es)? — .*: the kernel would not show (its|their) network namespace/);
     expect(text).toContain('Run Portwatch as root with CAP_SYS_PTRACE');
   }, 120_000);
 

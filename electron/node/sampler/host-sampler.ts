@@ -165,13 +165,16 @@ export class HostSampler {
 export function unseenProcesses(refused: readonly RefusedProcess[], canPtrace: boolean): UnseenProcesses {
   const errnos = [...new Set(refused.map((r) => r.errno))];
   const code = errnos.map((e) => (e === 13 ? 'EACCES' : e === 1 ? 'EPERM' : `errno ${e}`)).join(', ');
-  const missing = 'a namespace only they hold is missing from this reading';
+  // One process is "it", several are "they".
+  const one = refused.length === 1;
+  const [their, they, hold] = one ? ['its', 'it is', 'it holds'] : ['their', 'they are', 'they hold'];
+  const missing = `a namespace only ${hold} is missing from this reading`;
   return {
     processes: refused.length,
     examples: refused.slice(0, 3).map((r) => `${r.name} (pid ${r.pid})`),
     why: canPtrace
-      ? `the kernel would not show their network namespace (${code}) although Portwatch has CAP_SYS_PTRACE: they are outside what this process may inspect (a sandbox or a user namespace above it); ${missing}.`
-      : `the kernel would not show their network namespace (${code}: Portwatch runs without CAP_SYS_PTRACE, so it sees only processes with no more privilege than its own); ${missing}. Run Portwatch as root with CAP_SYS_PTRACE (in a container: add it to the security context) to see them.`,
+      ? `the kernel would not show ${their} network namespace (${code}) although Portwatch has CAP_SYS_PTRACE: ${they} outside what this process may inspect (a sandbox or a user namespace above it); ${missing}.`
+      : `the kernel would not show ${their} network namespace (${code}: Portwatch runs without CAP_SYS_PTRACE, so it sees only processes with no more privilege than its own); ${missing}. Run Portwatch as root with CAP_SYS_PTRACE (in a container: add it to the security context) to see ${one ? 'it' : 'them'}.`,
   };
 }
 

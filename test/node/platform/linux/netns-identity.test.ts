@@ -103,6 +103,9 @@ describe('the native reader formats', () => {
       why: 'the kernel would not show their network namespace (EACCES, EPERM: Portwatch runs without CAP_SYS_PTRACE, so it sees only processes with no more privilege than its own); a namespace only they hold is missing from this reading. Run Portwatch as root with CAP_SYS_PTRACE (in a container: add it to the security context) to see them.',
     });
     expect(unseenProcesses(refused, true).why).toBe('the kernel would not show their network namespace (EACCES, EPERM) although Portwatch has CAP_SYS_PTRACE: they are outside what this process may inspect (a sandbox or a user namespace above it); a namespace only they hold is missing from this reading.');
+    // One process is "it".
+    expect(unseenProcesses(refused.slice(0, 1), false).why).toBe('the kernel would not show its network namespace (EACCES: Portwatch runs without CAP_SYS_PTRACE, so it sees only processes with no more privilege than its own); a namespace only it holds is missing from this reading. Run Portwatch as root with CAP_SYS_PTRACE (in a container: add it to the security context) to see it.');
+    expect(unseenProcesses(refused.slice(0, 1), true).why).toBe('the kernel would not show its network namespace (EACCES) although Portwatch has CAP_SYS_PTRACE: it is outside what this process may inspect (a sandbox or a user namespace above it); a namespace only it holds is missing from this reading.');
   });
 
   it('splits framed parts and refuses a part that runs past the end', () => {
