@@ -171,18 +171,35 @@ const TRACER_NOT_RUN = {
   error: 'not run: --interval 0 is an instant, with no time to trace failed connects (fix: check --interval 5 or longer)',
 } as const;
 
+/**
+ * The analysis settings from --warning and --critical, refused in the words of those flags: the command
+ * line has no defaults to fall back on quietly, as a configuration file does.
+ */
 function buildConfig(warning: string | undefined, critical: string | undefined, io: Io): AnalysisConfig | null {
-  const thresholds: Record<string, unknown> = { ...DEFAULT_ANALYSIS_CONFIG.thresholds };
-  for (const [name, text] of [['warning', warning], ['critical', critical]] as const) {
+  const d = DEFAULT_ANALYSIS_CONFIG;
+  const given = { warning, critical };
+  const thresholds = { ...d.thresholds };
+  for (const name of ['warning', 'critical'] as const) {
+    const text = given[name];
     if (text === undefined) continue;
     const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n)) {
-      io.stderr.write(`portwatch check: --${name} must be a ratio such as 0.8, got ${JSON.stringify(text)}\n`);
+    if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) {
+      io.stderr.write(`portwatch check: --${name} must be a ratio above 0 and at most 1, such as 0.8 (80 % of usable ports), got ${JSON.stringify(text)}\n`);
       return null;
     }
     thresholds[name] = n;
   }
-  const { config, errors } = parseAnalysisConfig({ ...DEFAULT_ANALYSIS_CONFIG, thresholds });
+  const shown = (name: 'warning' | 'critical'): string => `--${name} (${thresholds[name]}${given[name] === undefined ? ', the default' : ''})`;
+  if (thresholds.warning >= thresholds.critical) {
+    io.stderr.write(`portwatch check: ${shown('warning')} must be below ${shown('critical')}\n`);
+    return null;
+  }
+  if (thresholds.warning <= d.hysteresis) {
+    // a severity falls back only once use is the hysteresis below its threshold: a warning at or under it could never end
+    io.stderr.write(`portwatch check: ${shown('warning')} must be above ${d.hysteresis}: a warning ends only when use falls ${d.hysteresis} below it\n`);
+    return null;
+  }
+  const { config, errors } = parseAnalysisConfig({ ...d, thresholds });
   if (errors.length > 0) {
     io.stderr.write(`portwatch check: ${errors.join('; ')}\n`);
     return null;

@@ -18,7 +18,7 @@ async function run(args: string[]): Promise<{ code: number; stderr: string }> {
 const CASES: [string[], number, RegExp][] = [
   [['check', '--frobnicate'], 3, /Unknown option '--frobnicate'/],
   [['check', '--interval', 'soon'], 3, /--interval must be a number of seconds from 0 to 3600, got "soon"/],
-  [['check', '--warning', '2'], 3, /warning: expected a number in \(0, 1\], got 2/],
+  [['check', '--warning', '2'], 3, /--warning must be a ratio above 0 and at most 1, such as 0\.8 \(80 % of usable ports\), got "2"/],
   [['check', '--netns', 'everywhere'], 3, /everywhere/],
   [['capture'], 64, /--out DIR is required/],
   [['capture', '--out', '/nonexistent/pw', '--reads', '0'], 64, /--reads must be a whole number from 1 to 100, got "0"/],

@@ -28,8 +28,13 @@ describe('portwatch check', () => {
   });
 
   it.each([
-    [['check', '--warning', 'lots'], /--warning must be a ratio such as 0.8, got "lots"/],
-    [['check', '--warning', '0.95', '--critical', '0.9'], /warning/],
+    [['check', '--warning', 'lots'], /^portwatch check: --warning must be a ratio above 0 and at most 1, such as 0\.8 \(80 % of usable ports\), got "lots"\n$/],
+    [['check', '--critical', '0'], /^portwatch check: --critical must be a ratio above 0 and at most 1, .*, got "0"\n$/],
+    [['check', '--warning=-1'], /^portwatch check: --warning must be a ratio above 0 and at most 1, .*, got "-1"\n$/],
+    // The command refuses in the words of its flags, naming a default it compared against, and falls back to nothing.
+    [['check', '--warning', '0.9', '--critical', '0.5'], /^portwatch check: --warning \(0\.9\) must be below --critical \(0\.5\)\n$/],
+    [['check', '--warning', '0.95'], /^portwatch check: --warning \(0\.95\) must be below --critical \(0\.9, the default\)\n$/],
+    [['check', '--warning', '0.01'], /^portwatch check: --warning \(0\.01\) must be above 0\.05: a warning ends only when use falls 0\.05 below it\n$/],
     [['check', '--interval=-1'], /--interval must be a number of seconds from 0 to 3600, got "-1"/],
     [['check', '--frobnicate'], /Unknown option '--frobnicate'/],
     [['check', '--watch', '--bundle', '/nonexistent'], /--watch cannot be combined with --bundle/],
