@@ -16,7 +16,8 @@ export interface NamespaceSummary {
   severity: SeverityOrUnknown;
   severityReason: string;
   portRange: PortRange | null;
-  totalSockets: number;
+  /** Null when its socket table could not be read. */
+  totalSockets: number | null;
   worst: DestinationUsage | null;
   /** Connects the kernel refused in this namespace (the tracer; only when it ran). */
   connectFailures?: ConnectFailure[];
@@ -37,7 +38,7 @@ export function summarizeNamespace(n: NamespaceSample): NamespaceSummary {
     severity: s?.severity ?? 'unknown',
     severityReason: s?.severityReason ?? n.error ?? '',
     portRange: s?.kernel.portRange ?? null,
-    totalSockets: s?.totalSockets ?? 0,
+    totalSockets: s && s.socketTableRead !== false ? s.totalSockets : null,
     worst: s?.worst ?? null,
     ...(s?.connectFailures ? { connectFailures: s.connectFailures } : {}),
   };
@@ -82,7 +83,7 @@ export function hostReportLines(host: HostSample, width: ReportWidth = 80): Line
     const range = s?.kernel.portRange ? `${s.kernel.portRange.low}-${s.kernel.portRange.high}` : '—';
     const w = s?.worst;
     out.push(
-      `  ${cell(s ? s.severity.toUpperCase() : n.status.toUpperCase(), 9)} ${cell(range, 11)} ${cell(String(s?.totalSockets ?? '—'), 7)} ${cell(w ? hostPort(w.remoteAddress, w.remotePort) : '—', 22)} ${cell(w ? formatPercent(w.utilization) : '—', 5)} ${printable(namespaceLabel(n.identity))}`,
+      `  ${cell(s ? s.severity.toUpperCase() : n.status.toUpperCase(), 9)} ${cell(range, 11)} ${cell(s && s.socketTableRead !== false ? String(s.totalSockets) : '—', 7)} ${cell(w ? hostPort(w.remoteAddress, w.remotePort) : '—', 22)} ${cell(w ? formatPercent(w.utilization) : '—', 5)} ${printable(namespaceLabel(n.identity))}`,
     );
     const who = describeResidents(n.identity);
     if (who) out.push(`      ${who}`);

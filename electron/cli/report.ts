@@ -24,7 +24,7 @@ export function severityLine(s: Sample): Line {
 export function shortLine(s: Sample): Line {
   const w = s.worst;
   const out: Line = [span(s.severity.toUpperCase(), s.severity)];
-  if (!w) return [...out, span(' · no outbound connection in the ephemeral range')];
+  if (!w) return [...out, span(s.socketTableRead === false ? ' · sockets unknown (no socket source could be read)' : ' · no outbound connection in the ephemeral range')];
   out.push(span(` · ${hostPort(w.remoteAddress, w.remotePort)} · use `), span(formatPercent(w.utilization), 'number'), span(` (${formatNumber(w.blocking)}/${formatNumber(w.capacity)})`));
   const tte = w.utilization >= 1 ? 'no port left' : s.timeToExhaustionSec !== null ? `${formatDuration(s.timeToExhaustionSec)} left` : 'not running out';
   out.push(span(` · ${tte}`));
@@ -66,11 +66,20 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
   out.push([span(`Portwatch · ${s.hostname || 'unknown host'}${s.worst?.netns ? ` · ${s.worst.netns}` : ''} · ${when}`, 'heading')]);
   out.push(severityLine(s));
   out.push([]);
+  // Nothing read (a host that did not answer): every figure below would be a default, not this host's.
+  if (s.sources.length > 0 && s.sources.every((x) => x.status !== 'ok')) {
+    out.push([span('Nothing could be read, so nothing is known of this host\'s ports: see the sources below.')]);
+    out.push([]);
+    out.push(sourcesLine(s));
+    return wrapLines(out, width);
+  }
   const k = s.kernel;
   const c = s.capacity;
+  const tableUnread = s.socketTableRead === false;
   if (k.portRange) {
+    // Without the socket table the listeners are unknown: the range less reserved ports is only a ceiling.
     out.push([
-      span(`Ephemeral range ${k.portRange.low}–${k.portRange.high} (${formatNumber(c.rangeSize)} ports) − reserved ${formatNumber(c.reserved)} − held by listeners ${formatNumber(c.heldByListeners)} = usable `),
+      span(`Ephemeral range ${k.portRange.low}–${k.portRange.high} (${formatNumber(c.rangeSize)} ports) − reserved ${formatNumber(c.reserved)} − held by listeners ${tableUnread ? 'unknown = usable at most ' : `${formatNumber(c.heldByListeners)} = usable `}`),
       n(c.usable),
     ]);
   } else {
@@ -91,7 +100,9 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
   }
   out.push(...portsLeftLines(s));
   out.push([]);
-  if (s.destinations.length === 0) {
+  if (tableUnread) {
+    out.push([span('Sockets: unknown. No socket source could be read (see the sources below), so nothing is known of destinations, states or processes.')]);
+  } else if (s.destinations.length === 0) {
     out.push([span('No outbound connection uses the ephemeral range.')]);
   } else {
     out.push([span(`Destinations (${Math.min(s.destinations.length, 10)} of ${formatNumber(s.destinationCount)}, worst first)`, 'heading')]);
@@ -102,8 +113,7 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
     );
     for (const d of s.destinations.slice(0, 10)) out.push(...destinationRows(d, width));
   }
-  out.push([]);
-  out.push([span(`States (${formatCountOf(s.totalSockets, 'socket')}): ${ALL_TCP_STATES.filter((x) => s.states[x] > 0).map((x) => `${x} ${formatNumber(s.states[x])}`).join(' · ') || 'none'}`)]);
+  if (!tableUnread) out.push([], [span(`States (${formatCountOf(s.totalSockets, 'socket')}): ${ALL_TCP_STATES.filter((x) => s.states[x] > 0).map((x) => `${x} ${formatNumber(s.states[x])}`).join(' · ') || 'none'}`)]);
   if (s.processes.length > 0) {
     out.push([span('Top processes: ' + s.processes.slice(0, 5).map((p) => `${p.name}(${p.pid}) ${formatNumber(p.sockets)} open + ${formatNumber(p.timeWait)} TIME-WAIT`).join(' · '))]);
   }
@@ -117,17 +127,22 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
       for (const r of d.recommendations) out.push([span(`    → ${r.kind === 'kernel' ? '(kernel) ' : r.kind === 'investigate' ? '(check) ' : ''}${r.text}`)]);
     }
   }
-  const bad = s.sources.filter((x) => x.status !== 'ok');
   out.push([]);
-  out.push([
+  out.push(sourcesLine(s));
+  return wrapLines(out, width);
+}
+
+/** Which sources were read, and why the others were not. */
+function sourcesLine(s: Sample): Line {
+  const bad = s.sources.filter((x) => x.status !== 'ok');
+  return [
     span(
       `Sources: ${s.sources.length - bad.length} ok` +
         (bad.length ? `; ${bad.map((x) => `${x.name} ${x.status}${x.error ? ` (${x.error})` : ''}`).join('; ')}` : '') +
         ` · sample cost ${formatNumber(s.cost.wallMs)} ms wall, ${formatNumber(s.cost.cpuMs)} ms CPU`,
       'dim',
     ),
-  ]);
-  return wrapLines(out, width);
+  ];
 }
 
 /** Renders a sample as plain text, fitting `width` columns (80 by default; null: every line whole). */

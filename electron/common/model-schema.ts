@@ -171,6 +171,7 @@ export const sampleSchema: Schema<Sample> = obj<Sample>(
     ),
     states: fullRecord(ALL_TCP_STATES, count),
     totalSockets: count,
+    socketTableRead: optional(oneOf(true, false)),
     worst: nullable(destination),
     destinations: arr(destination, { maxLength: 10_000 }),
     destinationCount: count,

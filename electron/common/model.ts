@@ -181,6 +181,12 @@ export interface Sample {
   /** Sockets per state, all sockets (IPv4 and IPv6). */
   states: Record<TcpStateName, number>;
   totalSockets: number;
+  /**
+   * Whether a socket table was read. False when no socket source could be: states, destinations and
+   * processes are then empty because nothing is known of them, not because there are none. Absent in
+   * older captures and engines, which had a table whenever they had a sample: read as true.
+   */
+  socketTableRead?: boolean;
   /** The destination closest to exhaustion, or null when there is no outbound socket. */
   worst: DestinationUsage | null;
   /** Most used destinations, worst first (bounded). */

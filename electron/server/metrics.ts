@@ -73,6 +73,12 @@ export class MetricsHistory {
 type Ctx = MetricsContext;
 const one = (value: number | null | undefined): MetricSeries[] => [{ value }];
 const fromSample = (f: (s: Sample) => number | null | undefined) => (c: Ctx) => one(c.sample ? f(c.sample) : null);
+/** A sample whose socket table was read: without one its socket figures are unknown, left out rather than 0. */
+const withTable = (c: Ctx): Sample | null => (c.sample && c.sample.socketTableRead !== false ? c.sample : null);
+const fromTable = (f: (s: Sample) => number | null | undefined) => (c: Ctx) => {
+  const s = withTable(c);
+  return one(s ? f(s) : null);
+};
 
 /** Adds Portwatch's own families to a registry. */
 export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
@@ -103,19 +109,22 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
   g('portwatch_time_wait_seconds', 'How long TIME-WAIT holds a 4-tuple on this platform.', fromSample((s) => s.kernel.timeWaitSec));
   g('portwatch_tcp_tw_reuse', 'tcp_tw_reuse: 0 off, 1 on, 2 loopback only.', fromSample((s) => s.kernel.twReuse));
 
-  g('portwatch_sockets', 'TCP sockets by state (IPv4 and IPv6); sum them for all sockets.', (c) => (c.sample ? ALL_TCP_STATES.map((st) => ({ labels: { state: st }, value: c.sample!.states[st] })) : []), ['state']);
+  g('portwatch_sockets', 'TCP sockets by state (IPv4 and IPv6); sum them for all sockets.', (c) => {
+    const s = withTable(c);
+    return s ? ALL_TCP_STATES.map((st) => ({ labels: { state: st }, value: s.states[st] })) : [];
+  }, ['state']);
 
   g(
     'portwatch_utilization_ratio',
     'The higher of the worst destination utilization and the global utilization: what the severity rests on (0..1).',
-    fromSample((s) => Math.max(s.worst?.utilization ?? 0, s.global.utilization)),
+    fromTable((s) => Math.max(s.worst?.utilization ?? 0, s.global.utilization)),
   );
-  g('portwatch_worst_destination_in_use', 'Sockets toward the worst destination with a local port in the range.', fromSample((s) => s.worst?.inUse ?? 0));
-  g('portwatch_worst_destination_blocking_ports', 'Ports blocked toward the worst destination.', fromSample((s) => s.worst?.blocking ?? 0));
-  g('portwatch_worst_destination_utilization_ratio', 'Blocked ports over usable capacity toward the worst destination (0..1).', fromSample((s) => s.worst?.utilization ?? 0));
-  g('portwatch_destinations', 'Destinations with at least one socket from the range.', fromSample((s) => s.destinationCount));
-  g('portwatch_global_exclusively_held_ports', 'Ports no connect() can take (listeners, bound-only, bind()-before-connect).', fromSample((s) => s.global.exclusivelyHeld));
-  g('portwatch_global_utilization_ratio', 'Exclusively held ports over the range less reserved ports (0..1).', fromSample((s) => s.global.utilization));
+  g('portwatch_worst_destination_in_use', 'Sockets toward the worst destination with a local port in the range.', fromTable((s) => s.worst?.inUse ?? 0));
+  g('portwatch_worst_destination_blocking_ports', 'Ports blocked toward the worst destination.', fromTable((s) => s.worst?.blocking ?? 0));
+  g('portwatch_worst_destination_utilization_ratio', 'Blocked ports over usable capacity toward the worst destination (0..1).', fromTable((s) => s.worst?.utilization ?? 0));
+  g('portwatch_destinations', 'Destinations with at least one socket from the range.', fromTable((s) => s.destinationCount));
+  g('portwatch_global_exclusively_held_ports', 'Ports no connect() can take (listeners, bound-only, bind()-before-connect).', fromTable((s) => s.global.exclusivelyHeld));
+  g('portwatch_global_utilization_ratio', 'Exclusively held ports over the range less reserved ports (0..1).', fromTable((s) => s.global.utilization));
 
   const top = (s: Sample) => s.destinations.slice(0, METRICS_TOP_DESTINATIONS);
   // "other" sums the destinations past the top N; only when the sample lists every destination, since a sum

@@ -27,8 +27,12 @@ export function namespaceLabels(n: NamespaceSample): Labels {
   };
 }
 
-const utilizationOf = (n: NamespaceSample): number | null =>
-  n.sample ? Math.max(n.sample.worst?.utilization ?? 0, n.sample.global.utilization) : null;
+/** The namespace's sample when its socket table was read: without one, its socket figures are unknown, not 0. */
+const withTable = (n: NamespaceSample) => (n.sample && n.sample.socketTableRead !== false ? n.sample : null);
+const utilizationOf = (n: NamespaceSample): number | null => {
+  const s = withTable(n);
+  return s ? Math.max(s.worst?.utilization ?? 0, s.global.utilization) : null;
+};
 const levelOf = (n: NamespaceSample): number => SEVERITY_ORDER.indexOf(n.sample?.severity ?? 'unknown');
 
 /** Series for the top namespaces plus the "other" aggregate (omitted when nothing is folded). */
@@ -51,7 +55,7 @@ export function addNamespaceFamilies<C>(r: MetricsRegistry<C>, latest: () => Hos
   r.add({ name: 'portwatch_netns_unseen_processes', type: 'gauge', help: 'Processes whose network namespace the latest host-wide sample could not see (the kernel refused: no CAP_SYS_PTRACE).', collect: () => [{ value: latest() ? (latest()!.unseen?.processes ?? 0) : null }] });
   g('portwatch_netns_level', 'Severity of the namespace: 0 unknown, 1 ok, 2 warning, 3 critical, 4 exhausted.', levelOf, max);
   g('portwatch_netns_utilization_ratio', 'Use of the namespace\'s ephemeral range toward its worst destination (or globally held), 0..1.', utilizationOf, max);
-  g('portwatch_netns_sockets', 'TCP sockets in the namespace.', (n) => n.sample?.totalSockets ?? null, sum);
+  g('portwatch_netns_sockets', 'TCP sockets in the namespace.', (n) => withTable(n)?.totalSockets ?? null, sum);
   g('portwatch_netns_port_range_ports', 'Ports in the namespace\'s ephemeral range.', (n) => n.sample?.capacity.rangeSize ?? null, max);
   return r;
 }

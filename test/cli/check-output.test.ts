@@ -58,6 +58,48 @@ describe('check report width', () => {
     expect(lines.find((l) => l.startsWith('Severity:'))).toContain('at the current rate');
   });
 
+  it('says the sockets are unknown when no socket table was read, never "no outbound connection"', () => {
+    const unread = makeSample(1_700_000_000_000, 0, {
+      severity: 'unknown',
+      severityReason: 'No socket source could be read (see the sources for why), so nothing can be said about port use.',
+      socketTableRead: false,
+      totalSockets: 0,
+      worst: null,
+      destinations: [],
+      destinationCount: 0,
+      processes: [],
+      sources: [{ name: 'sockets', status: 'failed', error: 'netlink: permission denied', durationMs: 1 }, { name: 'net.ipv4.ip_local_port_range', status: 'ok', durationMs: 1 }],
+    });
+    const text = plainText(reportLines(unread, null));
+    expect(text).toContain('− held by listeners unknown = usable at most 28,232');
+    expect(text).toContain('Sockets: unknown. No socket source could be read (see the sources below), so nothing is known of destinations, states or processes.');
+    expect(text).not.toContain('No outbound connection');
+    expect(text).not.toContain('States (');
+    expect(text).toContain('sockets failed (netlink: permission denied)');
+    expect(plainText([shortLine(unread)])).toBe('UNKNOWN · sockets unknown (no socket source could be read)\n');
+  });
+
+  it('says only that nothing was read, and why, for a host that did not answer', () => {
+    const nothing = makeSample(1_700_000_000_000, 0, {
+      severity: 'unknown',
+      severityReason: 'Unreachable since 2023-11-14 22:13:20 UTC: lb-1: unreachable (ssh: connect to host lb-1 port 22: Connection refused)',
+      socketTableRead: false,
+      worst: null,
+      destinations: [],
+      destinationCount: 0,
+      processes: [],
+      sources: [{ name: 'ssh', status: 'failed', error: 'lb-1: unreachable', durationMs: 5 }],
+    });
+    const lines = plainText(reportLines(nothing, null)).trimEnd().split('\n');
+    expect(lines.slice(1)).toEqual([
+      'Severity: UNKNOWN — Unreachable since 2023-11-14 22:13:20 UTC: lb-1: unreachable (ssh: connect to host lb-1 port 22: Connection refused)',
+      '',
+      "Nothing could be read, so nothing is known of this host's ports: see the sources below.",
+      '',
+      expect.stringMatching(/^Sources: 0 ok; ssh failed \(lb-1: unreachable\) · sample cost/),
+    ]);
+  });
+
   it('counts one socket in the singular', () => {
     expect(plainText(reportLines(makeSample(1_700_000_000_000, 0), 80))).toContain('States (1 socket): LISTEN 1\n');
     expect(plainText(reportLines(makeSample(1_700_000_000_000, 2), 80))).toContain('States (3 sockets): ESTABLISHED 2 · LISTEN 1\n');

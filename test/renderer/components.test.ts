@@ -67,6 +67,10 @@ describe('DestinationsTable', () => {
     const el = render(DestinationsTable, { destinations: dests, total: 3, filter: 'nothing-like-this' });
     expect(el.querySelector('tbody')!.textContent).toContain('No destination matches the filter.');
   });
+  it('says the destinations are unknown, not absent, when no socket table was read', () => {
+    expect(render(DestinationsTable, { destinations: [], total: 0, filter: '', unread: true }).querySelector('tbody')!.textContent).toBe('Unknown: no socket table could be read (see the sources).');
+    expect(render(DestinationsTable, { destinations: [], total: 0, filter: '' }).querySelector('tbody')!.textContent).toBe('No outbound connection from the ephemeral range.');
+  });
 });
 
 describe('ProcessesTable', () => {
@@ -94,6 +98,15 @@ describe('RangeUse', () => {
     expect(el.textContent).toContain('client (4242)');
     expect(el.querySelector('[data-testid="worst-percent"]')!.textContent).toBe('88.6 %');
     expect(el.querySelector('[data-testid="worst-use"] .util')!.className).toContain('sev-warning');
+  });
+  it('shows no percentage when no socket table was read: unknown, not 0 %', () => {
+    const el = render(RangeUse, { sample: makeSample(1, 0, { severity: 'unknown', socketTableRead: false, worst: null, destinations: [], destinationCount: 0 }) });
+    expect(el.querySelector('[data-testid="sockets-unknown"]')!.textContent).toBe('unknown: no socket table could be read (see the sources)');
+    expect(el.querySelector('[data-testid="worst-percent"]')!.textContent).toBe('—');
+    expect(el.textContent).not.toContain('no outbound connection');
+    expect(el.textContent).not.toContain('0.0 %');
+    expect(el.textContent).toContain('Usable capacity at most 28,232');
+    expect(el.textContent).toContain('held by listeners (unknown without the socket table)');
   });
   it('counts distinct ports in use, one in the singular', () => {
     expect(render(RangeUse, { sample: makeSample(1, 25_000) }).textContent).toContain('25,000 distinct ports in use');

@@ -27,6 +27,20 @@ describe('renderMetrics', () => {
     expect(m.get('portwatch_process_sockets{process="client"}')).toBe(1234);
   });
 
+  it('leaves out the socket figures of a sample without a socket table, rather than exporting 0', () => {
+    const unread = makeSample(1, 0, { severity: 'unknown', socketTableRead: false, worst: null, destinations: [], destinationCount: 0, processes: [] });
+    const m = parseExposition(renderMetrics(unread, null, 1));
+    for (const name of ['portwatch_utilization_ratio', 'portwatch_worst_destination_in_use', 'portwatch_worst_destination_blocking_ports', 'portwatch_worst_destination_utilization_ratio', 'portwatch_destinations', 'portwatch_global_exclusively_held_ports', 'portwatch_global_utilization_ratio']) {
+      expect(m.has(name), name).toBe(false);
+    }
+    expect([...m.keys()].filter((k) => k.startsWith('portwatch_sockets{'))).toEqual([]);
+    // What was read is still there, and the severity says unknown.
+    expect(m.get('portwatch_port_range_ports')).toBe(28232);
+    expect(m.get('portwatch_severity_level')).toBe(0);
+    // A table read with nothing in it is zero, not unknown.
+    expect(parseExposition(renderMetrics(makeSample(1, 0, { worst: null, destinations: [] }), null, 1)).get('portwatch_utilization_ratio')).toBe(0);
+  });
+
   it('follows the naming conventions: counters end in _total and only counters do, no rate gauges, base units', () => {
     const fams = parseFamilies(renderMetrics(s, makeTick(1, 7.5), 1));
     expect(fams.size).toBeGreaterThan(30);

@@ -489,6 +489,7 @@ function assembleSample(snapshot: Snapshot, cost: { wallMs: number; cpuMs: numbe
     },
     states: stateRecord(agg),
     totalSockets: a.table?.count ?? 0,
+    socketTableRead: a.table !== null,
     worst: j.worst,
     destinations: j.destinations,
     destinationCount: agg?.dest.count ?? 0,

@@ -121,6 +121,9 @@ describe('Analyzer: unknown', () => {
     expect(none.severity).toBe('unknown');
     expect(none.severityReason).toMatch(/No socket source/);
     expect(none.capacity.rangeSize).toBe(28232);
+    // Empty because unknown, and said so: a table read with no socket in it is another thing.
+    expect(none.socketTableRead).toBe(false);
+    expect(bad.socketTableRead).toBe(true);
   });
 });
 
