@@ -11,6 +11,7 @@ import KernelSettings from '../../renderer/src/components/KernelSettings.svelte'
 import WindowPicker from '../../renderer/src/components/WindowPicker.svelte';
 import ConnectFailures from '../../renderer/src/components/ConnectFailures.svelte';
 import NamespacePicker from '../../renderer/src/components/NamespacePicker.svelte';
+import StepDiagnosis from '../../renderer/src/wizard/StepDiagnosis.svelte';
 import type { HostSample } from '../../electron/common/host-sample.js';
 import { makeDestination, makeSample } from '../node/service/make-sample.js';
 
@@ -238,5 +239,15 @@ describe('NamespacePicker', () => {
     expect(el.querySelector('[data-testid="netns-unseen"]')!.textContent!.replace(/\s+/g, ' ').trim()).toBe(`Not seen: 4 processes — nginx (pid 812), sleep (pid 900), …: ${why}`);
     const all = render(NamespacePicker, { host: host(), choice: null, onChoose: () => {} });
     expect(all.querySelector('[data-testid="netns-unseen"]')).toBeNull();
+  });
+});
+
+describe('the wizard\'s first step', () => {
+  it('says the connections are unknown, and the usable ports a ceiling, when no socket table was read', () => {
+    const el = render(StepDiagnosis, { sample: makeSample(1, 0, { severity: 'unknown', socketTableRead: false, worst: null, destinations: [], destinationCount: 0 }), plan: null });
+    expect(el.querySelector('[data-testid="wizard-sockets-unknown"]')!.textContent).toBe('Unknown: no socket table could be read, so nothing is known of the connections.');
+    expect(el.querySelector('[data-testid="wizard-usable"]')!.textContent).toBe('at most 28,232');
+    expect(el.textContent).toContain('− the ports (unknown without the socket table) held by listening or bound sockets');
+    expect(el.textContent).not.toContain('No outgoing connection');
   });
 });
