@@ -79,7 +79,10 @@ export function destinationsWhatIf(input: PlanInput, from: TunableState, to: Tun
 export function summaryOf(input: PlanInput, adviceCount: number, steps: readonly KernelStep[], before: WhatIf, after: WhatIf, wanted: boolean): string {
   if (!input.sample && !steps.length) return 'No sample of this machine was available and nothing was asked for explicitly: nothing is proposed.';
   if (!steps.length && !adviceCount) {
-    return wanted ? 'Nothing can be proposed within the guard rails (see below).' : `Nothing to tune: no destination is under pressure (severity ${input.sample?.severity ?? 'unknown'}).`;
+    if (wanted) return 'Nothing can be proposed within the guard rails (see below).';
+    // An unknown severity is no all-clear: the sample could not tell, and says why.
+    if (input.sample?.severity === 'unknown') return `Nothing is proposed: this sample cannot tell whether a destination is under pressure. ${input.sample.severityReason}`;
+    return `Nothing to tune: no destination is under pressure (severity ${input.sample?.severity ?? 'unknown'}).`;
   }
   const parts: string[] = [];
   if (adviceCount) parts.push(`${adviceCount} application fix${adviceCount > 1 ? 'es' : ''} (the cure)`);

@@ -62,6 +62,13 @@ describe('the tuning plan for a machine', () => {
     expect(p.summary).toBe('Nothing to tune: no destination is under pressure (severity ok).');
   });
 
+  it('proposes nothing on a sample that cannot tell, and does not call it calm', () => {
+    const reason = 'No socket source could be read (see the sources for why), so nothing can be said about port use.';
+    const p = planTuning(input({ sample: { ...okSample(), severity: 'unknown', severityReason: reason, socketTableRead: false, worst: null, destinations: [], destinationCount: 0 } }));
+    expect(p.kernel).toEqual([]);
+    expect(p.summary).toBe(`Nothing is proposed: this sample cannot tell whether a destination is under pressure. ${reason}`);
+  });
+
   it('proposes nothing without a sample unless asked explicitly', () => {
     expect(planTuning(input({ sample: null })).kernel).toEqual([]);
     const asked = planTuning(input({ sample: null, options: { range: { low: 32768, high: 65535 } } }));
