@@ -10,7 +10,7 @@ import type { DarwinTuningFacts } from './darwin-facts.js';
 import type { Win32TuningFacts } from './win32-facts.js';
 
 /** The parts of a Sample the planner reads. */
-export type PlanSample = Pick<Sample, 'severity' | 'diagnoses' | 'destinations' | 'worst' | 'global' | 'rates'>;
+export type PlanSample = Pick<Sample, 'severity' | 'severityReason' | 'diagnoses' | 'destinations' | 'worst' | 'global' | 'rates'>;
 
 /** What the user asked for on top of (or instead of) what the diagnosis suggests. */
 export interface PlanOptions {

@@ -43,6 +43,7 @@ export function churnSample(over: Partial<PlanSample> = {}): PlanSample {
   const d = destination({ 'TIME-WAIT': 24000, ESTABLISHED: 100 });
   return {
     severity: 'critical',
+    severityReason: 'the worst destination uses 85 % of usable ports',
     diagnoses: [diagnosis('time-wait-churn')],
     destinations: [d],
     worst: d,

@@ -64,7 +64,7 @@ describe('the tuning plan for a machine', () => {
 
   it('proposes nothing on a sample that cannot tell, and does not call it calm', () => {
     const reason = 'No socket source could be read (see the sources for why), so nothing can be said about port use.';
-    const p = planTuning(input({ sample: { ...okSample(), severity: 'unknown', severityReason: reason, socketTableRead: false, worst: null, destinations: [], destinationCount: 0 } }));
+    const p = planTuning(input({ sample: { ...okSample(), severity: 'unknown', severityReason: reason, worst: null, destinations: [] } }));
     expect(p.kernel).toEqual([]);
     expect(p.summary).toBe(`Nothing is proposed: this sample cannot tell whether a destination is under pressure. ${reason}`);
   });
