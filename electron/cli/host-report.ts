@@ -3,6 +3,7 @@
 // consumer of `check --json` keeps working) with a `host` member listing every namespace.
 import { namespaceLabel, worstNamespace, type HostSample, type NamespaceIdentity, type NamespaceSample, type NamespaceStatus, type UnseenProcesses } from '../common/host-sample.js';
 import type { DestinationUsage, PortRange, Sample, SeverityOrUnknown } from '../common/model.js';
+import { withSocketTable } from '../common/model.js';
 import { describeFailure, type ConnectFailure } from '../common/connect-failures.js';
 import { cell, formatPercent, hostPort } from './format.js';
 import { span, wrapLines, type Line } from './paint.js';
@@ -38,7 +39,7 @@ export function summarizeNamespace(n: NamespaceSample): NamespaceSummary {
     severity: s?.severity ?? 'unknown',
     severityReason: s?.severityReason ?? n.error ?? '',
     portRange: s?.kernel.portRange ?? null,
-    totalSockets: s && s.socketTableRead !== false ? s.totalSockets : null,
+    totalSockets: withSocketTable(s)?.totalSockets ?? null,
     worst: s?.worst ?? null,
     ...(s?.connectFailures ? { connectFailures: s.connectFailures } : {}),
   };
@@ -83,7 +84,7 @@ export function hostReportLines(host: HostSample, width: ReportWidth = 80): Line
     const range = s?.kernel.portRange ? `${s.kernel.portRange.low}-${s.kernel.portRange.high}` : '—';
     const w = s?.worst;
     out.push(
-      `  ${cell(s ? s.severity.toUpperCase() : n.status.toUpperCase(), 9)} ${cell(range, 11)} ${cell(s && s.socketTableRead !== false ? String(s.totalSockets) : '—', 7)} ${cell(w ? hostPort(w.remoteAddress, w.remotePort) : '—', 22)} ${cell(w ? formatPercent(w.utilization) : '—', 5)} ${printable(namespaceLabel(n.identity))}`,
+      `  ${cell(s ? s.severity.toUpperCase() : n.status.toUpperCase(), 9)} ${cell(range, 11)} ${cell(String(withSocketTable(s)?.totalSockets ?? '—'), 7)} ${cell(w ? hostPort(w.remoteAddress, w.remotePort) : '—', 22)} ${cell(w ? formatPercent(w.utilization) : '—', 5)} ${printable(namespaceLabel(n.identity))}`,
     );
     const who = describeResidents(n.identity);
     if (who) out.push(`      ${who}`);

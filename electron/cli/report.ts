@@ -1,6 +1,7 @@
 // The human-readable report of `portwatch check`: the headline first, then the evidence. Fits 80 columns
 // (long lines wrap, the destinations table takes two lines a row); `--wide` keeps every line whole.
 import type { DestinationUsage, Sample } from '../common/model.js';
+import { socketsUnknown } from '../common/model.js';
 import { ALL_TCP_STATES } from '../common/tcp-state.js';
 import { cell, formatDuration, formatNumber, formatPercent, formatRate, hostPort } from './format.js';
 import { formatCountOf } from '../common/format.js';
@@ -24,7 +25,7 @@ export function severityLine(s: Sample): Line {
 export function shortLine(s: Sample): Line {
   const w = s.worst;
   const out: Line = [span(s.severity.toUpperCase(), s.severity)];
-  if (!w) return [...out, span(s.socketTableRead === false ? ' · sockets unknown (no socket source could be read)' : ' · no outbound connection in the ephemeral range')];
+  if (!w) return [...out, span(socketsUnknown(s) ? ' · sockets unknown (no socket source could be read)' : ' · no outbound connection in the ephemeral range')];
   out.push(span(` · ${hostPort(w.remoteAddress, w.remotePort)} · use `), span(formatPercent(w.utilization), 'number'), span(` (${formatNumber(w.blocking)}/${formatNumber(w.capacity)})`));
   const tte = w.utilization >= 1 ? 'no port left' : s.timeToExhaustionSec !== null ? `${formatDuration(s.timeToExhaustionSec)} left` : 'not running out';
   out.push(span(` · ${tte}`));
@@ -75,7 +76,7 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
   }
   const k = s.kernel;
   const c = s.capacity;
-  const tableUnread = s.socketTableRead === false;
+  const tableUnread = socketsUnknown(s);
   if (k.portRange) {
     // Without the socket table the listeners are unknown: the range less reserved ports is only a ceiling.
     out.push([

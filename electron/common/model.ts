@@ -230,6 +230,16 @@ export interface Sample {
   cost: { wallMs: number; cpuMs: number };
 }
 
+/** Whether a sample's sockets are unknown (no socket table read); older samples without the field had one. */
+export function socketsUnknown(s: Pick<Sample, 'socketTableRead'>): boolean {
+  return s.socketTableRead === false;
+}
+
+/** The sample when its socket table was read, else null: the figures that rest on the table are then unknown. */
+export function withSocketTable(s: Sample | null | undefined): Sample | null {
+  return s && !socketsUnknown(s) ? s : null;
+}
+
 /** The cheap 1 Hz reading between full samples (O(1) kernel counters only). */
 export interface TickSample {
   time: number;

@@ -4,7 +4,7 @@
 // plus "other"), and portwatch_build_info says which build answers. Other modules add families through
 // PortwatchMetrics.registry.
 import type { DestinationUsage, Sample, TickSample } from '../common/model.js';
-import { SEVERITY_ORDER } from '../common/model.js';
+import { SEVERITY_ORDER, withSocketTable } from '../common/model.js';
 import { ALL_TCP_STATES } from '../common/tcp-state.js';
 import { MetricsRegistry, type MetricSeries } from './metrics-registry.js';
 import { addConnectFailureFamilies, ConnectFailureTotals } from './connect-failure-metrics.js';
@@ -74,7 +74,7 @@ type Ctx = MetricsContext;
 const one = (value: number | null | undefined): MetricSeries[] => [{ value }];
 const fromSample = (f: (s: Sample) => number | null | undefined) => (c: Ctx) => one(c.sample ? f(c.sample) : null);
 /** A sample whose socket table was read: without one its socket figures are unknown, left out rather than 0. */
-const withTable = (c: Ctx): Sample | null => (c.sample && c.sample.socketTableRead !== false ? c.sample : null);
+const withTable = (c: Ctx): Sample | null => withSocketTable(c.sample);
 const fromTable = (f: (s: Sample) => number | null | undefined) => (c: Ctx) => {
   const s = withTable(c);
   return one(s ? f(s) : null);

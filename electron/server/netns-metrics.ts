@@ -2,7 +2,7 @@
 // for the worst METRICS_TOP_NAMESPACES (worst first, as HostSample orders them) labelled netns, pod,
 // namespace and container, and the rest folded into netns="other" (sockets summed, the worst
 // utilisation and level kept), so the label cardinality stays bounded however many pods a node runs.
-import { SEVERITY_ORDER } from '../common/model.js';
+import { SEVERITY_ORDER, withSocketTable } from '../common/model.js';
 import type { HostSample, NamespaceSample } from '../common/host-sample.js';
 import type { MetricSeries, MetricsRegistry } from './metrics-registry.js';
 
@@ -28,7 +28,7 @@ export function namespaceLabels(n: NamespaceSample): Labels {
 }
 
 /** The namespace's sample when its socket table was read: without one, its socket figures are unknown, not 0. */
-const withTable = (n: NamespaceSample) => (n.sample && n.sample.socketTableRead !== false ? n.sample : null);
+const withTable = (n: NamespaceSample) => withSocketTable(n.sample);
 const utilizationOf = (n: NamespaceSample): number | null => {
   const s = withTable(n);
   return s ? Math.max(s.worst?.utilization ?? 0, s.global.utilization) : null;
