@@ -91,9 +91,13 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
   out.push([
     span('New connections '),
     span(formatRate(s.rates.newConnectionsPerSec), 'number'),
-    span(` · sustainable per destination ${formatRate(s.rates.sustainablePerDestinationPerSec)} (hold ${s.rates.holdSec} s) · headroom ${formatRate(s.rates.headroomPerSec)}`),
+    span(` · sustainable per destination ${tableUnread ? 'at most ' : ''}${formatRate(s.rates.sustainablePerDestinationPerSec)} (hold ${s.rates.holdSec} s) · headroom ${formatRate(s.rates.headroomPerSec)}`),
   ]);
-  out.push([span('Time to exhaustion: '), span(formatDuration(s.timeToExhaustionSec), s.timeToExhaustionSec !== null ? 'warning' : 'number')]);
+  out.push(
+    tableUnread
+      ? [span('Time to exhaustion: unknown (it rests on the socket table)')]
+      : [span('Time to exhaustion: '), span(formatDuration(s.timeToExhaustionSec), s.timeToExhaustionSec !== null ? 'warning' : 'number')],
+  );
   if (s.global.exclusivelyHeld > 0 || s.global.bindBeforeConnectEvidence) {
     out.push([
       span(`Global pressure: ${formatNumber(s.global.exclusivelyHeld)} ports held exclusively (${formatPercent(s.global.utilization)})${s.global.bindBeforeConnectEvidence ? ' — some by inference: bind() before connect()' : ''}`),

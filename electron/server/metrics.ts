@@ -104,8 +104,9 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
   g('portwatch_port_range_high', 'High end of the ephemeral port range.', fromSample((s) => s.kernel.portRange?.high));
   g('portwatch_port_range_ports', 'Ports in the ephemeral range.', fromSample((s) => s.capacity.rangeSize));
   g('portwatch_reserved_ports', 'Reserved ports inside the range.', fromSample((s) => s.capacity.reserved));
-  g('portwatch_ports_held_by_listeners', 'Ports inside the range held by listeners or bound-only sockets.', fromSample((s) => s.capacity.heldByListeners));
-  g('portwatch_usable_ports', 'Usable capacity: range minus reserved minus held ports.', fromSample((s) => s.capacity.usable));
+  g('portwatch_ports_held_by_listeners', 'Ports inside the range held by listeners or bound-only sockets.', fromTable((s) => s.capacity.heldByListeners));
+  // Usable capacity subtracts the listeners, which only the socket table shows: without it, left out.
+  g('portwatch_usable_ports', 'Usable capacity: range minus reserved minus held ports.', fromTable((s) => s.capacity.usable));
   g('portwatch_time_wait_seconds', 'How long TIME-WAIT holds a 4-tuple on this platform.', fromSample((s) => s.kernel.timeWaitSec));
   g('portwatch_tcp_tw_reuse', 'tcp_tw_reuse: 0 off, 1 on, 2 loopback only.', fromSample((s) => s.kernel.twReuse));
 
@@ -173,8 +174,8 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
   kernelCounter('portwatch_kernel_listen_drops_total', 'TcpExt ListenDrops since boot.', (s) => s.counters.listenDrops);
 
   g('portwatch_hold_seconds', 'Seconds a closed connection holds its port toward the same destination.', fromSample((s) => s.rates.holdSec));
-  g('portwatch_sustainable_connections_per_second', 'Estimate: new connections per second one destination can sustain (usable ports over hold time).', fromSample((s) => s.rates.sustainablePerDestinationPerSec));
-  g('portwatch_headroom_connections_per_second', 'Estimate: sustainable rate minus the worst destination rate.', fromSample((s) => s.rates.headroomPerSec));
+  g('portwatch_sustainable_connections_per_second', 'Estimate: new connections per second one destination can sustain (usable ports over hold time).', fromTable((s) => s.rates.sustainablePerDestinationPerSec));
+  g('portwatch_headroom_connections_per_second', 'Estimate: sustainable rate minus the worst destination rate.', fromTable((s) => s.rates.headroomPerSec));
   g('portwatch_time_to_exhaustion_seconds', 'Seconds until the soonest destination runs out, when the trend says it will.', fromSample((s) => s.timeToExhaustionSec));
 
   g('portwatch_severity', 'Current severity (1 for the level in force, 0 for the others).', (c) => (c.sample ? SEVERITY_ORDER.map((level) => ({ labels: { level }, value: level === c.sample!.severity ? 1 : 0 })) : []), ['level']);

@@ -64,6 +64,7 @@ describe('check report width', () => {
       severityReason: 'No socket source could be read (see the sources for why), so nothing can be said about port use.',
       socketTableRead: false,
       totalSockets: 0,
+      rates: { newConnectionsPerSec: 5, holdSec: 60, sustainablePerDestinationPerSec: 28232 / 60, headroomPerSec: null },
       worst: null,
       destinations: [],
       destinationCount: 0,
@@ -72,6 +73,8 @@ describe('check report width', () => {
     });
     const text = plainText(reportLines(unread, null));
     expect(text).toContain('− held by listeners unknown = usable at most 28,232');
+    expect(text).toMatch(/sustainable per destination at most \S+\/s \(hold \d+ s\) · headroom —/);
+    expect(text).toContain('Time to exhaustion: unknown (it rests on the socket table)');
     expect(text).toContain('Sockets: unknown. No socket source could be read (see the sources below), so nothing is known of destinations, states or processes.');
     expect(text).not.toContain('No outbound connection');
     expect(text).not.toContain('States (');

@@ -90,6 +90,10 @@ describe('ProcessesTable', () => {
     expect(rowsText(el)).toEqual(['b', 'a']);
     expect(el.textContent).toContain('owned the connection while it was established');
   });
+  it('says the processes are unknown, not absent, when no socket table was read', () => {
+    expect(render(ProcessesTable, { processes: [], filter: '', unread: true }).querySelector('tbody')!.textContent).toBe('Unknown: no socket table could be read (see the sources).');
+    expect(render(ProcessesTable, { processes: [], filter: '' }).querySelector('tbody')!.textContent).toBe('No process owns an outbound socket from the range.');
+  });
 });
 
 describe('RangeUse', () => {
@@ -168,7 +172,12 @@ describe('Diagnoses', () => {
     expect(text).toContain('15000 65000');
   });
   it('says when there is nothing to report', () => {
-    expect(render(Diagnoses, { diagnoses: [] }).textContent).toContain('Nothing to report');
+    expect(render(Diagnoses, { diagnoses: [] }).textContent).toContain('Nothing to report: no pattern of trouble in the latest sample.');
+  });
+  it('says what was judged when no socket table was read', () => {
+    const text = render(Diagnoses, { diagnoses: [], unread: true }).textContent!;
+    expect(text).toContain('Nothing to report from the kernel settings and counters. The patterns in sockets are unknown: no socket table could be read (see the sources).');
+    expect(text).not.toContain('no pattern of trouble in the latest sample');
   });
 });
 
@@ -249,5 +258,7 @@ describe('the wizard\'s first step', () => {
     expect(el.querySelector('[data-testid="wizard-usable"]')!.textContent).toBe('at most 28,232');
     expect(el.textContent).toContain('− the ports (unknown without the socket table) held by listening or bound sockets');
     expect(el.textContent).not.toContain('No outgoing connection');
+    expect(el.textContent).toContain('None in the kernel settings and counters; the patterns in sockets are unknown without the socket table.');
+    expect(el.textContent).not.toContain('No pattern of trouble in this sample.');
   });
 });

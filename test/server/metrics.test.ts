@@ -30,12 +30,14 @@ describe('renderMetrics', () => {
   it('leaves out the socket figures of a sample without a socket table, rather than exporting 0', () => {
     const unread = makeSample(1, 0, { severity: 'unknown', socketTableRead: false, worst: null, destinations: [], destinationCount: 0, processes: [] });
     const m = parseExposition(renderMetrics(unread, null, 1));
-    for (const name of ['portwatch_utilization_ratio', 'portwatch_worst_destination_in_use', 'portwatch_worst_destination_blocking_ports', 'portwatch_worst_destination_utilization_ratio', 'portwatch_destinations', 'portwatch_global_exclusively_held_ports', 'portwatch_global_utilization_ratio']) {
+    for (const name of ['portwatch_utilization_ratio', 'portwatch_worst_destination_in_use', 'portwatch_worst_destination_blocking_ports', 'portwatch_worst_destination_utilization_ratio', 'portwatch_destinations', 'portwatch_global_exclusively_held_ports', 'portwatch_global_utilization_ratio', 'portwatch_ports_held_by_listeners', 'portwatch_usable_ports', 'portwatch_sustainable_connections_per_second', 'portwatch_headroom_connections_per_second']) {
       expect(m.has(name), name).toBe(false);
     }
     expect([...m.keys()].filter((k) => k.startsWith('portwatch_sockets{'))).toEqual([]);
     // What was read is still there, and the severity says unknown.
     expect(m.get('portwatch_port_range_ports')).toBe(28232);
+    expect(m.get('portwatch_reserved_ports')).toBe(0);
+    expect(m.get('portwatch_hold_seconds')).toBe(60);
     expect(m.get('portwatch_severity_level')).toBe(0);
     // A table read with nothing in it is zero, not unknown.
     expect(parseExposition(renderMetrics(makeSample(1, 0, { worst: null, destinations: [] }), null, 1)).get('portwatch_utilization_ratio')).toBe(0);

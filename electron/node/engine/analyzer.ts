@@ -271,7 +271,9 @@ export class Analyzer {
     const holdSec = worst ? details[0]!.holdSec : holdSeconds(kernel, twReuseApplies(kernel, false));
     const fresh = global?.newDestination.best ?? capacity?.usable ?? null;
     const sustainable = capacity && fresh !== null ? (worst ? worst.capacity : fresh) / holdSec : null;
-    const headroom = sustainable === null ? null : worst ? (worst.newPerSec === null ? null : sustainable - worst.newPerSec) : sustainable;
+    // Headroom is the sustainable rate less the worst destination's: without the socket table that
+    // destination is unknown, so the headroom is too (the sustainable rate is then a ceiling).
+    const headroom = sustainable === null || !a.table ? null : worst ? (worst.newPerSec === null ? null : sustainable - worst.newPerSec) : sustainable;
 
     return {
       severity,

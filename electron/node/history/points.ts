@@ -1,7 +1,7 @@
 // How a sample or a tick becomes one history point: one extractor per field of history-frame.ts, keyed by the
 // field's name, so a field added there without an extractor here (or the other way round) does not compile.
 import type { Sample, SeverityOrUnknown, TickSample } from '../../common/model.js';
-import { SEVERITY_ORDER } from '../../common/model.js';
+import { SEVERITY_ORDER, socketsUnknown } from '../../common/model.js';
 import { ALL_TCP_STATES, type TcpStateName } from '../../common/tcp-state.js';
 import { extractValues, type FieldExtractors, type HistoryPoint } from '../../common/history-frame.js';
 
@@ -11,22 +11,15 @@ export function severityLevel(s: SeverityOrUnknown): number {
 }
 
 /**
- * True when the sample could not read the socket table: its counts are not zeros but unknown, so history
- * records a gap. (The engine reports that as severity "unknown" with no socket at all.)
+ * Where each sample-track field comes from (states not seen count 0; no worst destination: 0). Use is a
+ * share of usable ports: when the range could not be read there is none, so it is unknown, not 0.
  */
-export function socketReadingMissing(s: Sample): boolean {
-  if (s.severity !== 'unknown' || s.totalSockets !== 0) return false;
-  const bad = s.sources.filter((x) => x.status === 'failed' || x.status === 'timeout');
-  return bad.length > 0 || s.sources.length === 0;
-}
-
-/** Where each sample-track field comes from (states not seen count 0; no worst destination: 0). */
 export const SAMPLE_EXTRACTORS: FieldExtractors<'sample', Sample> = {
   ...tcpStateExtractors(),
   totalSockets: (s) => s.totalSockets,
-  worstUtilization: (s) => (s.worst ? s.worst.utilization : 0),
-  globalUtilization: (s) => s.global.utilization,
-  worstBlocking: (s) => (s.worst ? s.worst.blocking : 0),
+  worstUtilization: (s) => (s.capacity.usable === null ? null : s.worst ? s.worst.utilization : 0),
+  globalUtilization: (s) => (s.capacity.usable === null ? null : s.global.utilization),
+  worstBlocking: (s) => (s.capacity.usable === null ? null : s.worst ? s.worst.blocking : 0),
   usable: (s) => s.capacity.usable,
   severity: (s) => severityLevel(s.severity),
   newPerSec: (s) => s.rates.newConnectionsPerSec,
@@ -43,9 +36,9 @@ function tcpStateExtractors(): Record<TcpStateName, (s: Sample) => number> {
   return Object.fromEntries(ALL_TCP_STATES.map((name) => [name, (s: Sample) => s.states[name] ?? 0])) as Record<TcpStateName, (s: Sample) => number>;
 }
 
-/** The sample-track point of a sample (a gap marker when its socket reading failed). */
+/** The sample-track point of a sample: a gap marker when no socket table was read (its counts are unknown, not 0). */
 export function samplePoint(s: Sample): HistoryPoint {
-  if (socketReadingMissing(s)) return { time: s.time, gap: true, values: [] };
+  if (socketsUnknown(s)) return { time: s.time, gap: true, values: [] };
   return { time: s.time, gap: false, values: extractValues('sample', SAMPLE_EXTRACTORS, s) };
 }
 

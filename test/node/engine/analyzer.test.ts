@@ -124,6 +124,12 @@ describe('Analyzer: unknown', () => {
     // Empty because unknown, and said so: a table read with no socket in it is another thing.
     expect(none.socketTableRead).toBe(false);
     expect(bad.socketTableRead).toBe(true);
+    // The sustainable rate is a ceiling then (listeners unknown); the headroom, which subtracts the worst
+    // destination's rate, is unknown, where with a table read and no destination it is the whole rate.
+    expect(none.rates.sustainablePerDestinationPerSec).toBeCloseTo(28232 / 60, 6);
+    expect(none.rates.headroomPerSec).toBeNull();
+    const empty = new Analyzer().analyze(snapshotOf([]), cost);
+    expect(empty.rates.headroomPerSec).toBeCloseTo(28232 / 60, 6);
   });
 });
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryStore, DEFAULT_HISTORY_LIMITS } from '../../../electron/node/history/history-store.js';
-import { samplePoint } from '../../../electron/node/history/points.js';
 import { fieldIndex } from '../../../electron/common/history-frame.js';
-import { makeSample } from '../service/make-sample.js';
 
 const T0 = 1_700_000_000_000;
 const tick = (time: number, rate: number) => ({ time, gap: false, values: [rate, 10, 0] });
@@ -33,19 +31,6 @@ describe('HistoryStore', () => {
     const f = h.frame('tick', 300_000, 300, T0 + 60_000);
     expect(f.gaps.reduce((a, b) => a + b, 0)).toBe(1);
     expect(f.first[0]!.filter((v) => v === 0)).toEqual([]);
-  });
-
-  it('records a failed socket reading as a gap', () => {
-    const ok = makeSample(T0, 10);
-    const failed = makeSample(T0 + 1000, 0, {
-      severity: 'unknown',
-      totalSockets: 0,
-      worst: null,
-      destinations: [],
-      sources: [{ name: 'sockets', status: 'failed', error: 'netlink: EPERM', durationMs: 1 }],
-    });
-    expect(samplePoint(ok).gap).toBe(false);
-    expect(samplePoint(failed).gap).toBe(true);
   });
 
   it('answers windows older than the raw ring from minute roll-ups, spikes included', () => {

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLE_EXTRACTORS, TICK_EXTRACTORS, samplePoint, tickPoint } from '../../../electron/node/history/points.js';
 import { SAMPLE_FIELDS, TICK_FIELDS, fieldIndex, type SampleField } from '../../../electron/common/history-frame.js';
 import { makeSample, stateCounts } from '../service/make-sample.js';
+import { Analyzer } from '../../../electron/node/engine/analyzer.js';
+import { linuxKernel, outbound, snapshotOf } from '../engine/engine-fixtures.js';
+
+const COST = { wallMs: 1, cpuMs: 1 };
 
 const T0 = 1_700_000_000_000;
 
@@ -29,6 +33,21 @@ describe('history points', () => {
     expect(at('usable')).toBe(28_000);
     expect(at('severity')).toBe(1);
     expect(at('newPerSec')).toBe(42);
+  });
+
+  it('records a failed socket reading as a gap, and an unread range as unknown use, as the analyzer reports them', () => {
+    const a = new Analyzer();
+    const ok = a.analyze(snapshotOf(outbound(10, { remote: '10.0.0.2', port: 80 }), { time: T0 }), COST);
+    const failed = a.analyze(snapshotOf(null, { time: T0 + 1000 }), COST);
+    expect(samplePoint(ok).gap).toBe(false);
+    expect(samplePoint(failed).gap).toBe(true);
+    // Severity unknown for want of the range, yet the table was read: its counts are facts, its use unknown.
+    const noRange = a.analyze(snapshotOf(outbound(3, { remote: '10.0.0.2', port: 80 }), { time: T0 + 2000, kernel: linuxKernel({ portRange: null }) }), COST);
+    expect(noRange.severity).toBe('unknown');
+    const p = samplePoint(noRange);
+    expect(p.gap).toBe(false);
+    expect(p.values[fieldIndex('sample', 'totalSockets')]).toBe(3);
+    for (const f of ['worstUtilization', 'globalUtilization', 'worstBlocking', 'usable'] as const) expect(p.values[fieldIndex('sample', f)], f).toBeNull();
   });
 
   it('puts every tick value at the index of its field, unknown sockstat as null', () => {
