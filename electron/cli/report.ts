@@ -1,7 +1,7 @@
 // The human-readable report of `portwatch check`: the headline first, then the evidence. Fits 80 columns
 // (long lines wrap, the destinations table takes two lines a row); `--wide` keeps every line whole.
 import type { DestinationUsage, Sample } from '../common/model.js';
-import { socketsUnknown } from '../common/model.js';
+import { outboundUnknownReason, rangeUnknown, socketsUnknown } from '../common/model.js';
 import { ALL_TCP_STATES } from '../common/tcp-state.js';
 import { cell, formatDuration, formatNumber, formatPercent, formatRate, hostPort } from './format.js';
 import { formatCountOf } from '../common/format.js';
@@ -25,7 +25,10 @@ export function severityLine(s: Sample): Line {
 export function shortLine(s: Sample): Line {
   const w = s.worst;
   const out: Line = [span(s.severity.toUpperCase(), s.severity)];
-  if (!w) return [...out, span(socketsUnknown(s) ? ' · sockets unknown (no socket source could be read)' : ' · no outbound connection in the ephemeral range')];
+  if (!w) {
+    const why = socketsUnknown(s) ? 'sockets unknown (no socket source could be read)' : outboundUnknownReason(s) ? 'outbound connections unknown (the ephemeral port range is unknown)' : 'no outbound connection in the ephemeral range';
+    return [...out, span(` · ${why}`)];
+  }
   out.push(span(` · ${hostPort(w.remoteAddress, w.remotePort)} · use `), span(formatPercent(w.utilization), 'number'), span(` (${formatNumber(w.blocking)}/${formatNumber(w.capacity)})`));
   const tte = w.utilization >= 1 ? 'no port left' : s.timeToExhaustionSec !== null ? `${formatDuration(s.timeToExhaustionSec)} left` : 'not running out';
   out.push(span(` · ${tte}`));
@@ -77,12 +80,15 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
   const k = s.kernel;
   const c = s.capacity;
   const tableUnread = socketsUnknown(s);
-  if (k.portRange) {
+  const outboundUnknown = outboundUnknownReason(s) !== null;
+  if (k.portRange && !rangeUnknown(s)) {
     // Without the socket table the listeners are unknown: the range less reserved ports is only a ceiling.
     out.push([
       span(`Ephemeral range ${k.portRange.low}–${k.portRange.high} (${formatNumber(c.rangeSize)} ports) − reserved ${formatNumber(c.reserved)} − held by listeners ${tableUnread ? 'unknown = usable at most ' : `${formatNumber(c.heldByListeners)} = usable `}`),
       n(c.usable),
     ]);
+  } else if (k.portRange) {
+    out.push([span(`Ephemeral range ${k.portRange.low}–${k.portRange.high}: not a valid range, so capacity is unknown`)]);
   } else {
     out.push([span('Ephemeral range: unknown (the range could not be read)')]);
   }
@@ -94,8 +100,8 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
     span(` · sustainable per destination ${tableUnread ? 'at most ' : ''}${formatRate(s.rates.sustainablePerDestinationPerSec)} (hold ${s.rates.holdSec} s) · headroom ${formatRate(s.rates.headroomPerSec)}`),
   ]);
   out.push(
-    tableUnread
-      ? [span('Time to exhaustion: unknown (it rests on the socket table)')]
+    outboundUnknown
+      ? [span(`Time to exhaustion: unknown (it rests on the ${tableUnread ? 'socket table' : 'ephemeral port range'})`)]
       : [span('Time to exhaustion: '), span(formatDuration(s.timeToExhaustionSec), s.timeToExhaustionSec !== null ? 'warning' : 'number')],
   );
   if (s.global.exclusivelyHeld > 0 || s.global.bindBeforeConnectEvidence) {
@@ -107,6 +113,8 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
   out.push([]);
   if (tableUnread) {
     out.push([span('Sockets: unknown. No socket source could be read (see the sources below), so nothing is known of destinations, states or processes.')]);
+  } else if (outboundUnknown) {
+    out.push([span('Outbound connections: unknown. The ephemeral port range is unknown, and an outbound connection is one whose local port is inside it.')]);
   } else if (s.destinations.length === 0) {
     out.push([span('No outbound connection uses the ephemeral range.')]);
   } else {

@@ -171,9 +171,9 @@ export interface Sample {
   capacity: {
     /** Ports in the range (high - low + 1), or null when the range is unknown. */
     rangeSize: number | null;
-    /** Reserved ports inside the range. */
+    /** Reserved ports inside the range (0 when the range is unknown: see rangeUnknown). */
     reserved: number;
-    /** Ports inside the range held by listeners or bound-only sockets. */
+    /** Ports inside the range held by listeners or bound-only sockets (0 when the range or the table is unknown). */
     heldByListeners: number;
     /** rangeSize - reserved - heldByListeners. */
     usable: number | null;
@@ -238,6 +238,27 @@ export function socketsUnknown(s: Pick<Sample, 'socketTableRead'>): boolean {
 /** The sample when its socket table was read, else null: the figures that rest on the table are then unknown. */
 export function withSocketTable(s: Sample | null | undefined): Sample | null {
   return s && !socketsUnknown(s) ? s : null;
+}
+
+/** Whether a sample's ephemeral range is unknown (unreadable or invalid): capacity and what is in it are then unknown. */
+export function rangeUnknown(s: Pick<Sample, 'capacity'>): boolean {
+  return s.capacity.rangeSize === null;
+}
+
+/**
+ * Why a sample's outbound picture (destinations and their processes, use, held ports, time to exhaustion,
+ * headroom) is unknown, or null when it is known. It needs the socket table and the range both, since an
+ * outbound socket is one whose local port is inside the range. A clause: "Unknown: " + it reads as a sentence.
+ */
+export function outboundUnknownReason(s: Pick<Sample, 'socketTableRead' | 'capacity'>): string | null {
+  if (socketsUnknown(s)) return 'no socket table could be read (see the sources)';
+  if (rangeUnknown(s)) return 'the ephemeral port range is unknown, and outbound means a local port inside it';
+  return null;
+}
+
+/** The sample when its outbound picture is known (socket table and range read), else null. */
+export function withOutbound(s: Sample | null | undefined): Sample | null {
+  return s && outboundUnknownReason(s) === null ? s : null;
 }
 
 /** The cheap 1 Hz reading between full samples (O(1) kernel counters only). */

@@ -1,4 +1,4 @@
-// Port-range arithmetic shared by the engine's parsers and the privileged helper. Pure.
+// Port-range arithmetic shared by the engine's parsers, the privileged helper and the dashboard. Pure.
 import type { PortRange } from './model.js';
 
 /** Sorts ranges and merges overlapping or adjacent ones. */
@@ -11,4 +11,12 @@ export function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
     else out.push({ low: r.low, high: r.high });
   }
   return out;
+}
+
+/** Why a range cannot be used, or null when it is a valid range. */
+export function invalidRangeReason(range: PortRange): string | null {
+  const ok = (p: number) => Number.isInteger(p) && p >= 1 && p <= 65535;
+  if (!ok(range.low) || !ok(range.high)) return `the ephemeral port range ${range.low}–${range.high} is not a pair of ports`;
+  if (range.low > range.high) return `the ephemeral port range ${range.low}–${range.high} ends below its start`;
+  return null;
 }

@@ -4,7 +4,7 @@
 // plus "other"), and portwatch_build_info says which build answers. Other modules add families through
 // PortwatchMetrics.registry.
 import type { DestinationUsage, Sample, TickSample } from '../common/model.js';
-import { SEVERITY_ORDER, withSocketTable } from '../common/model.js';
+import { SEVERITY_ORDER, rangeUnknown, withOutbound, withSocketTable } from '../common/model.js';
 import { ALL_TCP_STATES } from '../common/tcp-state.js';
 import { MetricsRegistry, type MetricSeries } from './metrics-registry.js';
 import { addConnectFailureFamilies, ConnectFailureTotals } from './connect-failure-metrics.js';
@@ -75,8 +75,9 @@ const one = (value: number | null | undefined): MetricSeries[] => [{ value }];
 const fromSample = (f: (s: Sample) => number | null | undefined) => (c: Ctx) => one(c.sample ? f(c.sample) : null);
 /** A sample whose socket table was read: without one its socket figures are unknown, left out rather than 0. */
 const withTable = (c: Ctx): Sample | null => withSocketTable(c.sample);
-const fromTable = (f: (s: Sample) => number | null | undefined) => (c: Ctx) => {
-  const s = withTable(c);
+/** A sample whose outbound picture is known (the table and the range read): use, destinations, held ports. */
+const fromOutbound = (f: (s: Sample) => number | null | undefined) => (c: Ctx) => {
+  const s = withOutbound(c.sample);
   return one(s ? f(s) : null);
 };
 
@@ -103,10 +104,10 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
   g('portwatch_port_range_low', 'Low end of the ephemeral port range.', fromSample((s) => s.kernel.portRange?.low));
   g('portwatch_port_range_high', 'High end of the ephemeral port range.', fromSample((s) => s.kernel.portRange?.high));
   g('portwatch_port_range_ports', 'Ports in the ephemeral range.', fromSample((s) => s.capacity.rangeSize));
-  g('portwatch_reserved_ports', 'Reserved ports inside the range.', fromSample((s) => s.capacity.reserved));
-  g('portwatch_ports_held_by_listeners', 'Ports inside the range held by listeners or bound-only sockets.', fromTable((s) => s.capacity.heldByListeners));
+  g('portwatch_reserved_ports', 'Reserved ports inside the range.', fromSample((s) => (rangeUnknown(s) ? null : s.capacity.reserved)));
+  g('portwatch_ports_held_by_listeners', 'Ports inside the range held by listeners or bound-only sockets.', fromOutbound((s) => s.capacity.heldByListeners));
   // Usable capacity subtracts the listeners, which only the socket table shows: without it, left out.
-  g('portwatch_usable_ports', 'Usable capacity: range minus reserved minus held ports.', fromTable((s) => s.capacity.usable));
+  g('portwatch_usable_ports', 'Usable capacity: range minus reserved minus held ports.', fromOutbound((s) => s.capacity.usable));
   g('portwatch_time_wait_seconds', 'How long TIME-WAIT holds a 4-tuple on this platform.', fromSample((s) => s.kernel.timeWaitSec));
   g('portwatch_tcp_tw_reuse', 'tcp_tw_reuse: 0 off, 1 on, 2 loopback only.', fromSample((s) => s.kernel.twReuse));
 
@@ -118,14 +119,14 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
   g(
     'portwatch_utilization_ratio',
     'The higher of the worst destination utilization and the global utilization: what the severity rests on (0..1).',
-    fromTable((s) => Math.max(s.worst?.utilization ?? 0, s.global.utilization)),
+    fromOutbound((s) => Math.max(s.worst?.utilization ?? 0, s.global.utilization)),
   );
-  g('portwatch_worst_destination_in_use', 'Sockets toward the worst destination with a local port in the range.', fromTable((s) => s.worst?.inUse ?? 0));
-  g('portwatch_worst_destination_blocking_ports', 'Ports blocked toward the worst destination.', fromTable((s) => s.worst?.blocking ?? 0));
-  g('portwatch_worst_destination_utilization_ratio', 'Blocked ports over usable capacity toward the worst destination (0..1).', fromTable((s) => s.worst?.utilization ?? 0));
-  g('portwatch_destinations', 'Destinations with at least one socket from the range.', fromTable((s) => s.destinationCount));
-  g('portwatch_global_exclusively_held_ports', 'Ports no connect() can take (listeners, bound-only, bind()-before-connect).', fromTable((s) => s.global.exclusivelyHeld));
-  g('portwatch_global_utilization_ratio', 'Exclusively held ports over the range less reserved ports (0..1).', fromTable((s) => s.global.utilization));
+  g('portwatch_worst_destination_in_use', 'Sockets toward the worst destination with a local port in the range.', fromOutbound((s) => s.worst?.inUse ?? 0));
+  g('portwatch_worst_destination_blocking_ports', 'Ports blocked toward the worst destination.', fromOutbound((s) => s.worst?.blocking ?? 0));
+  g('portwatch_worst_destination_utilization_ratio', 'Blocked ports over usable capacity toward the worst destination (0..1).', fromOutbound((s) => s.worst?.utilization ?? 0));
+  g('portwatch_destinations', 'Destinations with at least one socket from the range.', fromOutbound((s) => s.destinationCount));
+  g('portwatch_global_exclusively_held_ports', 'Ports no connect() can take (listeners, bound-only, bind()-before-connect).', fromOutbound((s) => s.global.exclusivelyHeld));
+  g('portwatch_global_utilization_ratio', 'Exclusively held ports over the range less reserved ports (0..1).', fromOutbound((s) => s.global.utilization));
 
   const top = (s: Sample) => s.destinations.slice(0, METRICS_TOP_DESTINATIONS);
   // "other" sums the destinations past the top N; only when the sample lists every destination, since a sum
@@ -174,8 +175,8 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
   kernelCounter('portwatch_kernel_listen_drops_total', 'TcpExt ListenDrops since boot.', (s) => s.counters.listenDrops);
 
   g('portwatch_hold_seconds', 'Seconds a closed connection holds its port toward the same destination.', fromSample((s) => s.rates.holdSec));
-  g('portwatch_sustainable_connections_per_second', 'Estimate: new connections per second one destination can sustain (usable ports over hold time).', fromTable((s) => s.rates.sustainablePerDestinationPerSec));
-  g('portwatch_headroom_connections_per_second', 'Estimate: sustainable rate minus the worst destination rate.', fromTable((s) => s.rates.headroomPerSec));
+  g('portwatch_sustainable_connections_per_second', 'Estimate: new connections per second one destination can sustain (usable ports over hold time).', fromOutbound((s) => s.rates.sustainablePerDestinationPerSec));
+  g('portwatch_headroom_connections_per_second', 'Estimate: sustainable rate minus the worst destination rate.', fromOutbound((s) => s.rates.headroomPerSec));
   g('portwatch_time_to_exhaustion_seconds', 'Seconds until the soonest destination runs out, when the trend says it will.', fromSample((s) => s.timeToExhaustionSec));
 
   g('portwatch_severity', 'Current severity (1 for the level in force, 0 for the others).', (c) => (c.sample ? SEVERITY_ORDER.map((level) => ({ labels: { level }, value: level === c.sample!.severity ? 1 : 0 })) : []), ['level']);

@@ -2,7 +2,7 @@
 // for the worst METRICS_TOP_NAMESPACES (worst first, as HostSample orders them) labelled netns, pod,
 // namespace and container, and the rest folded into netns="other" (sockets summed, the worst
 // utilisation and level kept), so the label cardinality stays bounded however many pods a node runs.
-import { SEVERITY_ORDER, withSocketTable } from '../common/model.js';
+import { SEVERITY_ORDER, withOutbound, withSocketTable } from '../common/model.js';
 import type { HostSample, NamespaceSample } from '../common/host-sample.js';
 import type { MetricSeries, MetricsRegistry } from './metrics-registry.js';
 
@@ -29,8 +29,9 @@ export function namespaceLabels(n: NamespaceSample): Labels {
 
 /** The namespace's sample when its socket table was read: without one, its socket figures are unknown, not 0. */
 const withTable = (n: NamespaceSample) => withSocketTable(n.sample);
+// Use needs the range too: without it no socket is known to be outbound.
 const utilizationOf = (n: NamespaceSample): number | null => {
-  const s = withTable(n);
+  const s = withOutbound(n.sample);
   return s ? Math.max(s.worst?.utilization ?? 0, s.global.utilization) : null;
 };
 const levelOf = (n: NamespaceSample): number => SEVERITY_ORDER.indexOf(n.sample?.severity ?? 'unknown');

@@ -1,6 +1,6 @@
-// The four figures of the headroom panel as text. Without the socket table the trend and the worst
-// destination are unknown, and the listeners too, so the sustainable rate is only a ceiling.
-import { socketsUnknown, type Sample } from '../../electron/common/model.js';
+// The four figures of the headroom panel as text. Without the socket table or the range the trend and the
+// worst destination are unknown; without the table the listeners are too, so the sustainable rate is a ceiling.
+import { outboundUnknownReason, socketsUnknown, type Sample } from '../../electron/common/model.js';
 import { duration, rate } from './format.js';
 
 export interface HeadroomFigures {
@@ -15,14 +15,14 @@ export interface HeadroomFigures {
 
 export function headroomFigures(sample: Sample | null): HeadroomFigures {
   if (!sample) return { timeToExhaustion: '—', heading: false, sustainable: '—', headroom: '—', overRate: false };
-  const unread = socketsUnknown(sample);
+  const unread = outboundUnknownReason(sample) !== null;
   const tte = sample.timeToExhaustionSec;
   const sustainable = sample.rates.sustainablePerDestinationPerSec;
   const headroom = sample.rates.headroomPerSec;
   return {
     timeToExhaustion: unread ? 'unknown' : tte === null ? 'not heading there' : duration(tte),
     heading: !unread && tte !== null,
-    sustainable: unread && sustainable !== null ? `at most ${rate(sustainable)}` : rate(sustainable),
+    sustainable: socketsUnknown(sample) && sustainable !== null ? `at most ${rate(sustainable)}` : rate(sustainable),
     headroom: unread ? '—' : rate(headroom),
     overRate: !unread && headroom !== null && headroom < 0,
   };

@@ -2,6 +2,7 @@
 // domain facts (docs/domain.md). Pure: settings in, rows out.
 import type { KernelSettings, PlatformName, PortRange } from '../../electron/common/model.js';
 import { int } from './format.js';
+import { invalidRangeReason } from '../../electron/common/port-ranges.js';
 
 /** One line of the kernel settings panel. */
 export interface KernelRow {
@@ -23,14 +24,24 @@ const TW_REUSE: Record<0 | 1 | 2, string> = {
 export function kernelRows(k: KernelSettings, platform: PlatformName): KernelRow[] {
   const rows: KernelRow[] = [];
   const linux = platform === 'linux';
-  if (k.portRange) {
+  const rangeKey = linux ? 'net.ipv4.ip_local_port_range' : platform === 'darwin' ? 'net.inet.ip.portrange.first/last' : 'dynamic port range';
+  // Every platform has a range: when it is missing it could not be read, and that is said, not left out.
+  const bad = k.portRange ? invalidRangeReason(k.portRange) : null;
+  if (k.portRange && !bad) {
     const size = k.portRange.high - k.portRange.low + 1;
     rows.push({
-      key: linux ? 'net.ipv4.ip_local_port_range' : platform === 'darwin' ? 'net.inet.ip.portrange.first/last' : 'dynamic port range',
+      key: rangeKey,
       label: 'Ephemeral port range',
       value: `${k.portRange.low}–${k.portRange.high} (${int(size)} ports)`,
       meaning:
         'connect() picks its local port here. Only the whole 4-tuple must be unique, so the limit applies per destination (source IP, destination IP, destination port); a program that bind()s before connect() takes ports from everyone.',
+    });
+  } else {
+    rows.push({
+      key: rangeKey,
+      label: 'Ephemeral port range',
+      value: k.portRange ? `${k.portRange.low}–${k.portRange.high}` : 'unknown',
+      meaning: `${bad ? `Not a valid range: ${bad}` : 'It could not be read (see the sources)'}, so the capacity is unknown.`,
     });
   }
   if (k.reservedPorts) {

@@ -7,6 +7,8 @@ import { reportLines, renderReport, shortLine } from '../../electron/cli/report.
 import { colorWanted, fitWidth, outputColumns, plainText, wrapLine, span } from '../../electron/cli/paint.js';
 import { fitScreen } from '../../electron/cli/watch-screen.js';
 import { makeDestination, makeSample } from '../node/service/make-sample.js';
+import { Analyzer } from '../../electron/node/engine/analyzer.js';
+import { linuxKernel, outbound, snapshotOf } from '../node/engine/engine-fixtures.js';
 
 const longSample = () => {
   const worst = makeDestination(22_000, 28_232, {
@@ -80,6 +82,22 @@ describe('check report width', () => {
     expect(text).not.toContain('States (');
     expect(text).toContain('sockets failed (netlink: permission denied)');
     expect(plainText([shortLine(unread)])).toBe('UNKNOWN · sockets unknown (no socket source could be read)\n');
+  });
+
+  it('says the outbound connections are unknown when the range is, never "no outbound connection", yet gives the states', () => {
+    const analyze = (portRange: { low: number; high: number } | null) =>
+      new Analyzer().analyze(snapshotOf(outbound(3, { remote: '10.0.0.2', port: 80 }), { kernel: linuxKernel({ portRange }) }), { wallMs: 1, cpuMs: 1 });
+    const noRange = analyze(null);
+    const text = plainText(reportLines(noRange, null));
+    expect(text).toContain('Ephemeral range: unknown (the range could not be read)');
+    expect(text).toContain('Outbound connections: unknown. The ephemeral port range is unknown, and an outbound connection is one whose local port is inside it.');
+    expect(text).toContain('Time to exhaustion: unknown (it rests on the ephemeral port range)');
+    expect(text).toContain('States (3 sockets): ESTABLISHED 3');
+    expect(text).not.toContain('No outbound connection');
+    expect(plainText([shortLine(noRange)])).toBe('UNKNOWN · outbound connections unknown (the ephemeral port range is unknown)\n');
+    const invalid = plainText(reportLines(analyze({ low: 5000, high: 4000 }), null));
+    expect(invalid).toContain('Ephemeral range 5000–4000: not a valid range, so capacity is unknown');
+    expect(invalid).not.toContain('reserved 0');
   });
 
   it('says only that nothing was read, and why, for a host that did not answer', () => {

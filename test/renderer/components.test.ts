@@ -14,6 +14,14 @@ import NamespacePicker from '../../renderer/src/components/NamespacePicker.svelt
 import StepDiagnosis from '../../renderer/src/wizard/StepDiagnosis.svelte';
 import type { HostSample } from '../../electron/common/host-sample.js';
 import { makeDestination, makeSample } from '../node/service/make-sample.js';
+import { Analyzer } from '../../electron/node/engine/analyzer.js';
+import { linuxKernel, outbound, snapshotOf } from '../node/engine/engine-fixtures.js';
+import { outboundUnknownReason } from '../../electron/common/model.js';
+
+/** What the engine makes of three outbound sockets when the range could not be read, or is not a range. */
+const rangeUnknownSample = (portRange: { low: number; high: number } | null = null) =>
+  new Analyzer().analyze(snapshotOf(outbound(3, { remote: '10.0.0.2', port: 80 }), { kernel: linuxKernel({ portRange }) }), { wallMs: 1, cpuMs: 1 });
+const NO_RANGE = 'the ephemeral port range is unknown, and outbound means a local port inside it';
 
 let mounted: Record<string, unknown>[] = [];
 function render<P extends Record<string, unknown>>(component: unknown, props: P): HTMLElement {
@@ -69,7 +77,8 @@ describe('DestinationsTable', () => {
     expect(el.querySelector('tbody')!.textContent).toContain('No destination matches the filter.');
   });
   it('says the destinations are unknown, not absent, when no socket table was read', () => {
-    expect(render(DestinationsTable, { destinations: [], total: 0, filter: '', unread: true }).querySelector('tbody')!.textContent).toBe('Unknown: no socket table could be read (see the sources).');
+    expect(render(DestinationsTable, { destinations: [], total: 0, filter: '', unknownWhy: 'no socket table could be read (see the sources)' }).querySelector('tbody')!.textContent).toBe('Unknown: no socket table could be read (see the sources).');
+    expect(render(DestinationsTable, { destinations: [], total: 0, filter: '', unknownWhy: outboundUnknownReason(rangeUnknownSample()) }).querySelector('tbody')!.textContent).toBe(`Unknown: ${NO_RANGE}.`);
     expect(render(DestinationsTable, { destinations: [], total: 0, filter: '' }).querySelector('tbody')!.textContent).toBe('No outbound connection from the ephemeral range.');
   });
 });
@@ -91,7 +100,8 @@ describe('ProcessesTable', () => {
     expect(el.textContent).toContain('owned the connection while it was established');
   });
   it('says the processes are unknown, not absent, when no socket table was read', () => {
-    expect(render(ProcessesTable, { processes: [], filter: '', unread: true }).querySelector('tbody')!.textContent).toBe('Unknown: no socket table could be read (see the sources).');
+    expect(render(ProcessesTable, { processes: [], filter: '', unknownWhy: 'no socket table could be read (see the sources)' }).querySelector('tbody')!.textContent).toBe('Unknown: no socket table could be read (see the sources).');
+    expect(render(ProcessesTable, { processes: [], filter: '', unknownWhy: outboundUnknownReason(rangeUnknownSample()) }).querySelector('tbody')!.textContent).toBe(`Unknown: ${NO_RANGE}.`);
     expect(render(ProcessesTable, { processes: [], filter: '' }).querySelector('tbody')!.textContent).toBe('No process owns an outbound socket from the range.');
   });
 });
@@ -112,6 +122,16 @@ describe('RangeUse', () => {
     expect(el.textContent).not.toContain('0.0 %');
     expect(el.textContent).toContain('Usable capacity at most 28,232');
     expect(el.textContent).toContain('held by listeners (unknown without the socket table)');
+  });
+  it('shows no percentage and no capacity when the range is unknown, though the sockets were read', () => {
+    const sample = rangeUnknownSample();
+    expect(sample.socketTableRead).toBe(true);
+    const el = render(RangeUse, { sample });
+    expect(el.querySelector('[data-testid="sockets-unknown"]')!.textContent).toBe(`unknown: ${NO_RANGE}`);
+    expect(el.querySelector('[data-testid="worst-percent"]')!.textContent).toBe('—');
+    expect(el.textContent).not.toContain('0.0 %');
+    expect(el.textContent).not.toContain('reserved 0');
+    expect(el.textContent).toContain('Usable capacity unknown: the ephemeral port range is unknown (see the severity).');
   });
   it('counts distinct ports in use, one in the singular', () => {
     expect(render(RangeUse, { sample: makeSample(1, 25_000) }).textContent).toContain('25,000 distinct ports in use');
@@ -175,7 +195,7 @@ describe('Diagnoses', () => {
     expect(render(Diagnoses, { diagnoses: [] }).textContent).toContain('Nothing to report: no pattern of trouble in the latest sample.');
   });
   it('says what was judged when no socket table was read', () => {
-    const text = render(Diagnoses, { diagnoses: [], unread: true }).textContent!;
+    const text = render(Diagnoses, { diagnoses: [], unknownWhy: 'no socket table could be read (see the sources)' }).textContent!;
     expect(text).toContain('Nothing to report from the kernel settings and counters. The patterns in sockets are unknown: no socket table could be read (see the sources).');
     expect(text).not.toContain('no pattern of trouble in the latest sample');
   });
@@ -254,11 +274,20 @@ describe('NamespacePicker', () => {
 describe('the wizard\'s first step', () => {
   it('says the connections are unknown, and the usable ports a ceiling, when no socket table was read', () => {
     const el = render(StepDiagnosis, { sample: makeSample(1, 0, { severity: 'unknown', socketTableRead: false, worst: null, destinations: [], destinationCount: 0 }), plan: null });
-    expect(el.querySelector('[data-testid="wizard-sockets-unknown"]')!.textContent).toBe('Unknown: no socket table could be read, so nothing is known of the connections.');
+    expect(el.querySelector('[data-testid="wizard-sockets-unknown"]')!.textContent).toBe('Unknown: no socket table could be read (see the sources).');
     expect(el.querySelector('[data-testid="wizard-usable"]')!.textContent).toBe('at most 28,232');
     expect(el.textContent).toContain('− the ports (unknown without the socket table) held by listening or bound sockets');
     expect(el.textContent).not.toContain('No outgoing connection');
-    expect(el.textContent).toContain('None in the kernel settings and counters; the patterns in sockets are unknown without the socket table.');
+    expect(el.textContent).toContain('None in the kernel settings and counters; the patterns in sockets are unknown: no socket table could be read (see the sources).');
     expect(el.textContent).not.toContain('No pattern of trouble in this sample.');
+  });
+  it('says the capacity and the connections are unknown when the range is unknown or not a range', () => {
+    const unreadable = render(StepDiagnosis, { sample: rangeUnknownSample(), plan: null });
+    expect(unreadable.querySelector('[data-testid="wizard-sockets-unknown"]')!.textContent).toBe(`Unknown: ${NO_RANGE}.`);
+    expect(unreadable.querySelector('[data-testid="wizard-usable"]')!.textContent).toBe('unknown');
+    expect(unreadable.textContent).toContain('The ephemeral port range could not be read, so the capacity is unknown.');
+    expect(unreadable.textContent).not.toContain('0 reserved');
+    const invalid = render(StepDiagnosis, { sample: rangeUnknownSample({ low: 5000, high: 4000 }), plan: null });
+    expect(invalid.textContent).toContain('The ephemeral port range 5000–4000 is not a valid range, so the capacity is unknown.');
   });
 });

@@ -28,6 +28,14 @@ describe('kernelRows', () => {
     expect(mac.map((r) => r.label)).toEqual(['Ephemeral port range', 'TIME-WAIT duration']);
     expect(mac[1]!.value).toBe('30 s');
   });
+  it('says the range is unknown, or not a range, rather than leaving it out', () => {
+    const unread = kernelRows({ ...k, portRange: null }, 'linux')[0]!;
+    expect(unread).toMatchObject({ key: 'net.ipv4.ip_local_port_range', value: 'unknown', meaning: 'It could not be read (see the sources), so the capacity is unknown.' });
+    const invalid = kernelRows({ ...k, portRange: { low: 5000, high: 4000 } }, 'linux')[0]!;
+    expect(invalid.value).toBe('5000–4000');
+    expect(invalid.meaning).toBe('Not a valid range: the ephemeral port range 5000–4000 ends below its start, so the capacity is unknown.');
+    expect(kernelRows({ ...k, portRange: null }, 'win32')[0]!.key).toBe('dynamic port range');
+  });
   it('mentions no removed or harmful knob', () => {
     for (const r of rows) expect(r.meaning).not.toMatch(/tw_recycle/);
   });

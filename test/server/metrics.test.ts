@@ -3,6 +3,8 @@ import { METRICS_TOP_DESTINATIONS, METRICS_TOP_PROCESSES, PortwatchMetrics, rend
 import type { Diagnosis } from '../../electron/common/model.js';
 import { makeDestination, makeSample, makeTick } from '../node/service/make-sample.js';
 import { parseExposition, parseFamilies } from './exposition.js';
+import { Analyzer } from '../../electron/node/engine/analyzer.js';
+import { linuxKernel, outbound, snapshotOf } from '../node/engine/engine-fixtures.js';
 
 describe('renderMetrics', () => {
   const s = makeSample(1_700_000_000_000, 1234, { severity: 'warning' });
@@ -41,6 +43,16 @@ describe('renderMetrics', () => {
     expect(m.get('portwatch_severity_level')).toBe(0);
     // A table read with nothing in it is zero, not unknown.
     expect(parseExposition(renderMetrics(makeSample(1, 0, { worst: null, destinations: [] }), null, 1)).get('portwatch_utilization_ratio')).toBe(0);
+  });
+
+  it('leaves out what rests on the range when the range is unknown, and keeps the socket states', () => {
+    const noRange = new Analyzer().analyze(snapshotOf(outbound(3, { remote: '10.0.0.2', port: 80 }), { kernel: linuxKernel({ portRange: null }) }), { wallMs: 1, cpuMs: 1 });
+    const m = parseExposition(renderMetrics(noRange, null, 1));
+    for (const name of ['portwatch_port_range_ports', 'portwatch_reserved_ports', 'portwatch_ports_held_by_listeners', 'portwatch_usable_ports', 'portwatch_utilization_ratio', 'portwatch_worst_destination_in_use', 'portwatch_destinations', 'portwatch_global_exclusively_held_ports', 'portwatch_global_utilization_ratio', 'portwatch_sustainable_connections_per_second', 'portwatch_headroom_connections_per_second']) {
+      expect(m.has(name), name).toBe(false);
+    }
+    expect(m.get('portwatch_sockets{state="ESTABLISHED"}')).toBe(3);
+    expect(m.get('portwatch_severity_level')).toBe(0);
   });
 
   it('follows the naming conventions: counters end in _total and only counters do, no rate gauges, base units', () => {

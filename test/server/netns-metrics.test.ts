@@ -4,6 +4,8 @@ import { MetricsRegistry } from '../../electron/server/metrics-registry.js';
 import { addNamespaceFamilies } from '../../electron/server/netns-metrics.js';
 import { makeSample } from '../node/service/make-sample.js';
 import { parseExposition } from './exposition.js';
+import { Analyzer } from '../../electron/node/engine/analyzer.js';
+import { linuxKernel, outbound, snapshotOf } from '../node/engine/engine-fixtures.js';
 
 const T0 = 1_700_000_000_000;
 const identity = (inode: number, names: string[]): NamespaceIdentity => ({
@@ -27,5 +29,16 @@ describe('per-namespace metrics', () => {
     expect(series('portwatch_netns_utilization_ratio', 'net:[4026532302]')).toEqual([]);
     expect(series('portwatch_netns_level', 'net:[4026532302]')).toEqual([0]);
     expect(series('portwatch_netns_port_range_ports', 'net:[4026532302]')).toEqual([28232]);
+  });
+
+  it('leave out the use of a namespace whose range is unknown, and keep its socket count', () => {
+    const sample = new Analyzer().analyze(snapshotOf(outbound(3, { remote: '10.0.0.2', port: 80 }), { kernel: linuxKernel({ portRange: null }) }), { wallMs: 1, cpuMs: 1 });
+    const noRange: NamespaceSample = { identity: identity(4026532303, ['no-range']), status: 'ok', sample };
+    const host: HostSample = { schema: 1, time: T0, hostname: 'n', scope: 'host', namespaces: [noRange], vanished: 0, worst: noRange.identity.id, severity: 'unknown', cost: { wallMs: 1, cpuMs: 1 } };
+    const m = parseExposition(addNamespaceFamilies(new MetricsRegistry<null>(), () => host).render(null));
+    const series = (family: string) => [...m].filter(([k]) => k.startsWith(`${family}{netns="net:[4026532303]"`)).map(([, v]) => v);
+    expect(series('portwatch_netns_sockets')).toEqual([3]);
+    expect(series('portwatch_netns_utilization_ratio')).toEqual([]);
+    expect(series('portwatch_netns_port_range_ports')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // How many ports of the ephemeral range a plain connect() can actually pick (docs/domain.md, the usable
 // capacity bullet under What "exhausted" means).
 import type { PortRange } from '../../common/model.js';
+export { invalidRangeReason } from '../../common/port-ranges.js';
 
 /** Usable capacity of the range, all counts in ports. */
 export interface Capacity {
@@ -13,13 +14,6 @@ export interface Capacity {
   usable: number;
 }
 
-/** Why a range cannot be used, or null when it is a valid range. */
-export function invalidRangeReason(range: PortRange): string | null {
-  const ok = (p: number) => Number.isInteger(p) && p >= 1 && p <= 65535;
-  if (!ok(range.low) || !ok(range.high)) return `the ephemeral port range ${range.low}–${range.high} is not a pair of ports`;
-  if (range.low > range.high) return `the ephemeral port range ${range.low}–${range.high} ends below its start`;
-  return null;
-}
 
 /** Reserved ranges sorted, clipped to ports 0..65535 and merged where they overlap or touch. */
 export function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
