@@ -269,6 +269,14 @@ describe('NamespacePicker', () => {
     const all = render(NamespacePicker, { host: host(), choice: null, onChoose: () => {} });
     expect(all.querySelector('[data-testid="netns-unseen"]')).toBeNull();
   });
+  it('says a namespace\'s use is unknown, and why, rather than 0 %', () => {
+    const identity = { id: 'net:[4026532301]', inode: 4026532301, names: ['x'], self: false, host: false, processes: [], processCount: 0, containers: [], pod: null };
+    const el = render(NamespacePicker, { host: host({ namespaces: [{ identity, status: 'ok', sample: rangeUnknownSample() }] }), choice: null, onChoose: () => {} });
+    const row = el.querySelector('tr[data-netns="net:[4026532301]"]')!;
+    expect(row.querySelector('td.use')!.textContent!.trim()).toBe(`unknown: ${NO_RANGE}`);
+    expect(row.querySelector('td.num')!.textContent).toBe('3');
+    expect(row.textContent).not.toContain('0.0 %');
+  });
 });
 
 describe('the wizard\'s first step', () => {

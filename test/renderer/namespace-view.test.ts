@@ -3,6 +3,8 @@ import type { HostSample, NamespaceIdentity, NamespaceSample } from '../../elect
 import type { Sample, Severity } from '../../electron/common/model.js';
 import { ALL_NAMESPACES, namespaceLabels, namespaceRows, scopedDestinations, scopedProcesses, scopedSample } from '../../renderer/src/state/namespace-view.js';
 import { makeSample } from '../node/service/make-sample.js';
+import { Analyzer } from '../../electron/node/engine/analyzer.js';
+import { linuxKernel, outbound, snapshotOf } from '../node/engine/engine-fixtures.js';
 
 const T0 = 1_700_000_000_000;
 const identity = (inode: number, over: Partial<NamespaceIdentity> = {}): NamespaceIdentity => ({
@@ -49,6 +51,20 @@ describe('the namespace view', () => {
     expect(rows[0]).toMatchObject({ processes: 'envoy (7)', own: false, sockets: host().namespaces[0]!.sample!.totalSockets });
     expect(rows[2]).toMatchObject({ status: 'timeout', error: 'no answer within 5000 ms', use: null, sockets: null });
     expect(namespaceLabels(host()).get(POD.id)).toBe('pod shop/checkout');
+  });
+
+  it('gives no socket count or use where they are unknown, and says why, rather than 0', () => {
+    const h = host();
+    const unread = makeSample(T0, 0, { severity: 'unknown', socketTableRead: false, totalSockets: 0, worst: null, destinations: [], destinationCount: 0 });
+    const noRange = new Analyzer().analyze(snapshotOf(outbound(3, { remote: '10.0.0.2', port: 80 }), { kernel: linuxKernel({ portRange: null }) }), { wallMs: 1, cpuMs: 1 });
+    h.namespaces = [
+      { identity: POD, status: 'ok', sample: unread },
+      { identity: OWN, status: 'ok', sample: noRange },
+    ];
+    const [a, b] = namespaceRows(h);
+    expect(a).toMatchObject({ sockets: null, use: null, useUnknown: 'no socket table could be read (see the sources)' });
+    expect(b).toMatchObject({ sockets: 3, use: null, useUnknown: 'the ephemeral port range is unknown, and outbound means a local port inside it' });
+    expect(namespaceRows(host())[0]).toMatchObject({ useUnknown: null });
   });
 
   it('shows the monitor\'s own sample without a host sample, the worst namespace\'s for "all", the chosen one\'s otherwise', () => {

@@ -3,7 +3,7 @@
 // namespace column) or one namespace (every panel scoped to its Sample). Without a HostSample (the
 // monitor watches only its own namespace) everything is the monitor's own sample, as before.
 import { namespaceLabel, type HostSample, type NamespaceStatus } from '../../../electron/common/host-sample.js';
-import type { DestinationUsage, ProcessUsage, Sample, SeverityOrUnknown } from '../../../electron/common/model.js';
+import { outboundUnknownReason, withOutbound, withSocketTable, type DestinationUsage, type ProcessUsage, type Sample, type SeverityOrUnknown } from '../../../electron/common/model.js';
 import { endpoint } from '../format.js';
 
 /** "all", or the id of one namespace ("net:[4026532301]"). */
@@ -19,9 +19,12 @@ export interface NamespaceRow {
   status: NamespaceStatus;
   error: string | null;
   portRange: string | null;
+  /** Null when not read, or when its socket table could not be read. */
   sockets: number | null;
-  /** Use of the worst destination (or of the whole range when fuller), 0–1. */
+  /** Use of the worst destination (or of the whole range when fuller), 0–1; null when unknown. */
   use: number | null;
+  /** Why the use is unknown though the namespace was sampled (outboundUnknownReason), or null. */
+  useUnknown: string | null;
   worst: string | null;
   processes: string;
   own: boolean;
@@ -37,6 +40,7 @@ export function namespaceRows(host: HostSample): NamespaceRow[] {
   return host.namespaces.map((n) => {
     const s = n.sample;
     const worst = s?.worst ?? null;
+    const known = withOutbound(s);
     return {
       id: n.identity.id,
       label: namespaceLabel(n.identity),
@@ -44,8 +48,9 @@ export function namespaceRows(host: HostSample): NamespaceRow[] {
       status: n.status,
       error: n.error ?? null,
       portRange: s?.kernel.portRange ? `${s.kernel.portRange.low}–${s.kernel.portRange.high}` : null,
-      sockets: s?.totalSockets ?? null,
-      use: s ? Math.max(worst?.utilization ?? 0, s.global.utilization) : null,
+      sockets: withSocketTable(s)?.totalSockets ?? null,
+      use: known ? Math.max(worst?.utilization ?? 0, known.global.utilization) : null,
+      useUnknown: s ? outboundUnknownReason(s) : null,
       worst: worst ? endpoint(worst.remoteAddress, worst.remotePort) : null,
       processes: n.identity.processes
         .slice(0, 3)
