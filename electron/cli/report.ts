@@ -26,7 +26,7 @@ export function shortLine(s: Sample): Line {
   const w = s.worst;
   const out: Line = [span(s.severity.toUpperCase(), s.severity)];
   if (!w) {
-    const why = socketsUnknown(s) ? 'sockets unknown (no socket source could be read)' : outboundUnknownReason(s) ? 'outbound connections unknown (the ephemeral port range is unknown)' : 'no outbound connection in the ephemeral range';
+    const why = socketsUnknown(s) ? 'sockets unknown (no socket source could be read)' : rangeUnknown(s) ? 'outbound connections unknown (the ephemeral port range is unknown)' : 'no outbound connection in the ephemeral range';
     return [...out, span(` · ${why}`)];
   }
   out.push(span(` · ${hostPort(w.remoteAddress, w.remotePort)} · use `), span(formatPercent(w.utilization), 'number'), span(` (${formatNumber(w.blocking)}/${formatNumber(w.capacity)})`));
