@@ -196,7 +196,7 @@ describe('Diagnoses', () => {
   });
   it('says what was judged when no socket table was read', () => {
     const text = render(Diagnoses, { diagnoses: [], unknownWhy: 'no socket table could be read (see the sources)' }).textContent!;
-    expect(text).toContain('Nothing to report from the kernel settings and counters. The patterns in sockets are unknown: no socket table could be read (see the sources).');
+    expect(text).toContain('Nothing to report from what could be read. The patterns in sockets are unknown: no socket table could be read (see the sources).');
     expect(text).not.toContain('no pattern of trouble in the latest sample');
   });
 });
@@ -286,7 +286,7 @@ describe('the wizard\'s first step', () => {
     expect(el.querySelector('[data-testid="wizard-usable"]')!.textContent).toBe('at most 28,232');
     expect(el.textContent).toContain('− the ports (unknown without the socket table) held by listening or bound sockets');
     expect(el.textContent).not.toContain('No outgoing connection');
-    expect(el.textContent).toContain('None in the kernel settings and counters; the patterns in sockets are unknown: no socket table could be read (see the sources).');
+    expect(el.textContent).toContain('None in what could be read; the patterns in sockets are unknown: no socket table could be read (see the sources).');
     expect(el.textContent).not.toContain('No pattern of trouble in this sample.');
   });
   it('says the capacity and the connections are unknown when the range is unknown or not a range', () => {
