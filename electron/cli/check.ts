@@ -2,7 +2,7 @@
 // keeps sampling and refreshes the report in place. What only one mode needs (bundles, SSH, every
 // namespace, the watch screen, --since) is imported when that mode runs: a plain check starts faster.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Sample } from '../common/model.js';
+import { outboundUnknownReason, type Sample } from '../common/model.js';
 import { DEFAULT_ANALYSIS_CONFIG, parseAnalysisConfig, type AnalysisConfig } from '../common/config.js';
 import { Analyzer } from '../node/engine/analyzer.js';
 import { createBackend } from '../node/platform/index.js';
@@ -159,7 +159,8 @@ export async function runCheck(args: string[], rawIo: Io, signal?: AbortSignal):
   }
   emit(sample);
   if (v.json) io.stdout.write('\n');
-  else if (!v.short && sample.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) writeLines(io.stdout, wrapLines([[span(trendNote(interval))]], width(termCols())), color);
+  // A longer check would not help when what the trend rests on is unknown: the report says so instead.
+  else if (!v.short && sample.timeToExhaustionSec === null && outboundUnknownReason(sample) === null && interval < MIN_TREND_INTERVAL_SEC) writeLines(io.stdout, wrapLines([[span(trendNote(interval))]], width(termCols())), color);
   return severityExitCode(sample.severity);
 }
 
@@ -326,7 +327,7 @@ async function checkHost(sampler: HostSampler, io: Io, json: boolean, interval: 
   if (short && worst) writeLines(io.stdout, [shortLine(cleanTerminalFields(worst))], human.color);
   else emitHost(host, io, json, human);
   if (json) io.stdout.write('\n');
-  else if (!short && worst && worst.timeToExhaustionSec === null && interval < MIN_TREND_INTERVAL_SEC) writeLines(io.stdout, wrapLines([[span(trendNote(interval))]], human.width(human.cols())), human.color);
+  else if (!short && worst && worst.timeToExhaustionSec === null && outboundUnknownReason(worst) === null && interval < MIN_TREND_INTERVAL_SEC) writeLines(io.stdout, wrapLines([[span(trendNote(interval))]], human.width(human.cols())), human.color);
   return severityExitCode(host.severity);
 }
 

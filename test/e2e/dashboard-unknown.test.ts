@@ -5,7 +5,6 @@
 // socket states (read over netlink) are still shown. With the sock_diag addon missing as well (a broken
 // install), the socket table itself cannot be read: /proc/net/tcp is gone too. /metrics leaves out what
 // rests on what was not read. axe-core finds nothing on either page.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace, type NsProcess } from '../netns/netns.js';
 import { CLI_ENTRY, REPO_ROOT } from '../netns/portwatch-cli.js';
 import { connectHold, startServer } from '../netns/workloads.js';
+import { ADDON_DIRS, underProcSubsetPid } from '../netns/hardened-proc.js';
 import { parseExposition } from '../server/exposition.js';
 import { axeEverywhere } from './axe.js';
 import { browserUnavailable, ensureRendererBuilt, fetchInNamespace, launchChromiumIn } from './serve-in-netns.js';
@@ -21,16 +21,12 @@ const missingBrowser = browserUnavailable();
 if (missingBrowser && process.env.CI === 'true') throw new Error(`end-to-end tests cannot run: ${missingBrowser}`);
 const suite = missingBrowser ? describe.skip : describeNetns;
 
-// In a private mount namespace: procfs as systemd's ProcSubset=pid mounts it, then a tmpfs over each
-// directory named after "--" (to hide the addon), then serve itself in place.
-const HARDEN = 'mount -t proc -o subset=pid proc /proc; while [ "$1" != "--" ]; do mount -t tmpfs pw-hidden "$1"; shift; done; shift; exec "$@"';
-const ADDON_DIRS = ['build/Release', 'prebuilds'].map((d) => join(REPO_ROOT, d)).filter((d) => existsSync(d));
 const NO_RANGE = 'the ephemeral port range is unknown, and outbound means a local port inside it';
 const NO_TABLE = 'no socket table could be read (see the sources)';
 
 async function startHardenedServe(ns: Namespace, hide: readonly string[]): Promise<{ serve: NsProcess; url: string }> {
   const argv = [process.execPath, '--import', 'tsx', CLI_ENTRY, 'serve', '--port', '0', '--metrics-public', '--no-failure-tracer'];
-  const serve = ns.spawn(['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-ec', HARDEN, 'sh', ...hide, '--', ...argv], { cwd: REPO_ROOT });
+  const serve = ns.spawn(underProcSubsetPid(argv, hide), { cwd: REPO_ROOT });
   const line = await serve.waitForLine(/Portwatch dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=/, 30_000).catch((err: unknown) => {
     throw new Error(`${String(err)}\nserve: ${serve.stderr.slice(-800)}`);
   });

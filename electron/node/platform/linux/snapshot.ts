@@ -13,6 +13,7 @@ import {
 } from '../parse/procfs.js';
 import type { RawSnapshot, RawSource, Snapshot } from '../types.js';
 import { parseSocketSources } from './sockets.js';
+import { LINUX_SYSCTLS } from './file-sources.js';
 
 /** Linux keeps a closed connection's 4-tuple for TCP_TIMEWAIT_LEN, a compile-time 60 s. */
 export const LINUX_TIME_WAIT_SEC = 60;
@@ -39,6 +40,7 @@ export function parseLinuxSnapshot(raw: RawSnapshot): Snapshot {
     if (r.value === null) statuses.get(name)!.status = 'failed';
     return r.value;
   }
+  unprovenAbsences(statuses);
   const int = (name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | null =>
     parse(name, (t, f) => parseSysctlInt(t, f, min, max));
 
@@ -84,3 +86,19 @@ export function parseLinuxSnapshot(raw: RawSnapshot): Snapshot {
 }
 
 const SOCKET_SOURCE = /^(tcp-diag-|proc-net-tcp|socket-owners)/;
+
+/**
+ * An optional sysctl's absence says "not on this kernel" only when the sysctls every Linux has were
+ * there. When none of them was read (no /proc/sys at all, as under systemd's ProcSubset=pid), the
+ * absence proves nothing: the source failed, like the others.
+ */
+function unprovenAbsences(statuses: Map<string, SourceStatus>): void {
+  const required = LINUX_SYSCTLS.filter((x) => !x.optional).map((x) => statuses.get(x.key));
+  if (required.some((st) => st === undefined || st.status === 'ok')) return;
+  for (const { key } of LINUX_SYSCTLS.filter((x) => x.optional)) {
+    const st = statuses.get(key);
+    if (st?.status !== 'unsupported') continue;
+    st.status = 'failed';
+    st.error = (st.error ?? key).replace(/: not present on this system$/, '') + ': not found, nor were the sysctls every Linux has, so this says nothing of the kernel';
+  }
+}

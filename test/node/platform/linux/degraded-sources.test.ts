@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, rmSync, openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLinuxBackend } from '../../../../electron/node/platform/linux/backend.js';
 import { parseLinuxSnapshot } from '../../../../electron/node/platform/linux/snapshot.js';
@@ -43,6 +44,23 @@ describe('a Linux sample with one source broken', () => {
     const st = s.sources.find((x) => x.name === name)!;
     expect(['failed', 'degraded']).toContain(st.status);
     expect(st.error).toMatch(new RegExp(name.replace(/\./g, '\\.')));
+  });
+
+  it('calls an optional sysctl missing "not present" only when the sysctls every Linux has were there', async () => {
+    const root = makeFakeProc();
+    roots.push(root);
+    const delay = fileSourcePaths(root).get('net.ipv4.tcp_tw_reuse_delay')!;
+    rmSync(delay, { force: true });
+    const alone = (await sampleWith(root)).sources.find((x) => x.name === 'net.ipv4.tcp_tw_reuse_delay')!;
+    expect(alone).toMatchObject({ status: 'unsupported', error: `${delay}: not present on this system` });
+    // No /proc/sys at all (systemd's ProcSubset=pid): the absence says nothing of the kernel.
+    rmSync(join(root, 'sys'), { recursive: true });
+    const s = await sampleWith(root);
+    for (const name of ['net.ipv4.tcp_tw_reuse_delay', 'net.netfilter.nf_conntrack_count', 'net.netfilter.nf_conntrack_max']) {
+      const st = s.sources.find((x) => x.name === name)!;
+      expect(st.status, name).toBe('failed');
+      expect(st.error, name).toMatch(/: not found, nor were the sysctls every Linux has, so this says nothing of the kernel$/);
+    }
   });
 
   it('reports a source that never answers as a timeout and still delivers the sample', async () => {
