@@ -106,7 +106,7 @@ export function addCoreFamilies(r: MetricsRegistry<Ctx>): MetricsRegistry<Ctx> {
   g('portwatch_port_range_ports', 'Ports in the ephemeral range.', fromSample((s) => s.capacity.rangeSize));
   g('portwatch_reserved_ports', 'Reserved ports inside the range.', fromSample((s) => (rangeUnknown(s) ? null : s.capacity.reserved)));
   g('portwatch_ports_held_by_listeners', 'Ports inside the range held by listeners or bound-only sockets.', fromOutbound((s) => s.capacity.heldByListeners));
-  // Usable capacity subtracts the listeners, which only the socket table shows: without it, left out.
+  // Usable capacity is the range less the listeners only the socket table shows: without either, left out.
   g('portwatch_usable_ports', 'Usable capacity: range minus reserved minus held ports.', fromOutbound((s) => s.capacity.usable));
   g('portwatch_time_wait_seconds', 'How long TIME-WAIT holds a 4-tuple on this platform.', fromSample((s) => s.kernel.timeWaitSec));
   g('portwatch_tcp_tw_reuse', 'tcp_tw_reuse: 0 off, 1 on, 2 loopback only.', fromSample((s) => s.kernel.twReuse));
