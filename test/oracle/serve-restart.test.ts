@@ -85,12 +85,26 @@ describeNetns('serve killed mid-episode and restarted on the same state director
 
     const b = await burst(ns, '127.0.0.1:8080', 120);
     expect(b.codes).toEqual({ EADDRNOTAVAIL: 70 }); // the kernel refused: a real exhaustion
-    // The episode starts with the first reading that sees the burst, which may catch it part way (49 of
-    // 50 ports), and follows its peak live: wait for the full range.
-    const before = await pollUntil(() => ask<Episode[]>(ns, serve, 'getEpisodes', {}), (l) => l.some((e) => e.end === null && e.peakUtilization === 1), 30_000, 'the episode at its peak');
+    // The episode starts with the first reading that sees the burst, which may catch it part way, and
+    // follows its peak live. The peak rests on TIME-WAIT timers read to 10 ms, so it is a lower bound: a
+    // burst that took 980–1000 ms (a loaded machine) proves 49 of the 50 ports, not 50. The exact peak is
+    // burst-loopback.test.ts's to prove; this test is about the restart, so it takes the peak once it has
+    // settled (unchanged over two seconds) at 49 or 50.
+    const ongoing = (l: Episode[]) => l.some((e) => e.end === null && e.peakUtilization >= 49 / 50);
+    await pollUntil(() => ask<Episode[]>(ns, serve, 'getEpisodes', {}), ongoing, 30_000, 'the episode at 49 or 50 of 50 ports');
+    let before = await ask<Episode[]>(ns, serve, 'getEpisodes', {});
+    // The peak only grows, to 1 at most: it settles within a few readings (bounded at ten).
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 2000));
+      const now = await ask<Episode[]>(ns, serve, 'getEpisodes', {});
+      const settled = now[0]?.peakUtilization === before[0]?.peakUtilization;
+      before = now;
+      if (settled) break;
+    }
     expect(before).toHaveLength(1);
     const episode = before[0]!;
-    expect(episode).toMatchObject({ end: null, worstDestination: '127.0.0.1:8080', peakUtilization: 1 });
+    expect(episode).toMatchObject({ end: null, worstDestination: '127.0.0.1:8080' });
+    expect(episode.peakUtilization).toBeGreaterThanOrEqual(49 / 50);
 
     serve.process.kill('SIGKILL');
     const killed = await serve.process.wait(10_000);
