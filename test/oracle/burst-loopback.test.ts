@@ -7,6 +7,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { checkJson } from '../netns/portwatch-cli.js';
 import { burst, churn, startServer } from '../netns/workloads.js';
+import { countWhere, ssSockets } from '../netns/ss.js';
 
 describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
   let ns: Namespace;
@@ -21,13 +22,34 @@ describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
   });
 
   it('reports the exhaustion that the burst caused and exits 2, although every port is free again', async () => {
-    await startServer(ns, ['127.0.0.1:8080']);
-    // 120 connects at once toward one destination with 50 ports that are held 1 s after each close.
-    const b = await burst(ns, '127.0.0.1:8080', 120);
-    // the kernel's word: it refused connects for want of a port
-    expect(b.codes).toEqual({ EADDRNOTAVAIL: 70 });
-    expect(b.ok).toBe(50);
-    await new Promise((r) => setTimeout(r, 2_000)); // the burst is over and every port reusable again
+    // The burst's only trace once it is over is its 50 client TIME-WAIT sockets. On a loaded machine a
+    // few may be gone before Portwatch reads (seen once in CI: 45 left, though the kernel had given out
+    // all 50 ports), and what left no trace no reader can count. So the pattern is built again, in a
+    // fresh namespace, until ss (the reference) sees all 50; at most three times. The assertion on
+    // Portwatch stays exact.
+    let attempt = 0;
+    const lost: number[] = [];
+    for (;;) {
+      attempt += 1;
+      if (attempt > 1) {
+        await ns.destroy();
+        ns = await createNamespace('ttburstlo');
+        await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40049');
+        await ns.sysctl('net.ipv4.tcp_tw_reuse', 2);
+        await ns.sysctl('net.ipv4.tcp_tw_reuse_delay', 1000);
+      }
+      await startServer(ns, ['127.0.0.1:8080']);
+      // 120 connects at once toward one destination with 50 ports that are held 1 s after each close.
+      const b = await burst(ns, '127.0.0.1:8080', 120);
+      // the kernel's word: it refused connects for want of a port
+      expect(b.codes).toEqual({ EADDRNOTAVAIL: 70 });
+      expect(b.ok).toBe(50);
+      await new Promise((r) => setTimeout(r, 2_000)); // the burst is over and every port reusable again
+      const traces = countWhere(await ssSockets(ns), { state: 'TIME-WAIT', remotePort: 8080 });
+      if (traces === 50) break;
+      lost.push(50 - traces);
+      if (attempt === 3) throw new Error(`the burst left fewer than 50 TIME-WAIT sockets three times (lost ${lost.join(', ')}): nothing for Portwatch to count`);
+    }
     const { sample, exitCode, stdout } = await checkJson(ns, ['--interval', '0']);
     expect(sample.worst?.blocking ?? 0).toBe(0); // what the table says of now
     expect(sample.recentExhaustion, stdout.slice(0, 2000)).toMatchObject({ exhausted: true, peak: 50, capacity: 50, reuse: true, holdSec: 1, basis: 'timers', remotePort: 8080 });
