@@ -9,13 +9,19 @@ import { checkJson } from '../netns/portwatch-cli.js';
 import { burst, churn, startServer } from '../netns/workloads.js';
 import { countWhere, ssSockets } from '../netns/ss.js';
 
+/** A namespace with a 50-port range whose TIME-WAIT ports loopback may reuse after 1 s. */
+async function burstNamespace(): Promise<Namespace> {
+  const ns = await createNamespace('ttburstlo');
+  await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40049');
+  await ns.sysctl('net.ipv4.tcp_tw_reuse', 2);
+  await ns.sysctl('net.ipv4.tcp_tw_reuse_delay', 1000);
+  return ns;
+}
+
 describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
   let ns: Namespace;
   beforeEach(async () => {
-    ns = await createNamespace('ttburstlo');
-    await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40049');
-    await ns.sysctl('net.ipv4.tcp_tw_reuse', 2);
-    await ns.sysctl('net.ipv4.tcp_tw_reuse_delay', 1000);
+    ns = await burstNamespace();
   });
   afterEach(async () => {
     await ns?.destroy();
@@ -33,10 +39,7 @@ describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
       attempt += 1;
       if (attempt > 1) {
         await ns.destroy();
-        ns = await createNamespace('ttburstlo');
-        await ns.sysctl('net.ipv4.ip_local_port_range', '40000 40049');
-        await ns.sysctl('net.ipv4.tcp_tw_reuse', 2);
-        await ns.sysctl('net.ipv4.tcp_tw_reuse_delay', 1000);
+        ns = await burstNamespace();
       }
       await startServer(ns, ['127.0.0.1:8080']);
       // 120 connects at once toward one destination with 50 ports that are held 1 s after each close.

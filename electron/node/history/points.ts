@@ -1,7 +1,7 @@
 // How a sample or a tick becomes one history point: one extractor per field of history-frame.ts, keyed by the
 // field's name, so a field added there without an extractor here (or the other way round) does not compile.
 import type { Sample, SeverityOrUnknown, TickSample } from '../../common/model.js';
-import { SEVERITY_ORDER, socketsUnknown } from '../../common/model.js';
+import { SEVERITY_ORDER, rangeUnknown, socketsUnknown } from '../../common/model.js';
 import { ALL_TCP_STATES, type TcpStateName } from '../../common/tcp-state.js';
 import { extractValues, type FieldExtractors, type HistoryPoint } from '../../common/history-frame.js';
 
@@ -17,9 +17,9 @@ export function severityLevel(s: SeverityOrUnknown): number {
 export const SAMPLE_EXTRACTORS: FieldExtractors<'sample', Sample> = {
   ...tcpStateExtractors(),
   totalSockets: (s) => s.totalSockets,
-  worstUtilization: (s) => (s.capacity.usable === null ? null : s.worst ? s.worst.utilization : 0),
-  globalUtilization: (s) => (s.capacity.usable === null ? null : s.global.utilization),
-  worstBlocking: (s) => (s.capacity.usable === null ? null : s.worst ? s.worst.blocking : 0),
+  worstUtilization: (s) => (rangeUnknown(s) ? null : s.worst ? s.worst.utilization : 0),
+  globalUtilization: (s) => (rangeUnknown(s) ? null : s.global.utilization),
+  worstBlocking: (s) => (rangeUnknown(s) ? null : s.worst ? s.worst.blocking : 0),
   usable: (s) => s.capacity.usable,
   severity: (s) => severityLevel(s.severity),
   newPerSec: (s) => s.rates.newConnectionsPerSec,
