@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeNetns, netnsSuiteMode } from './describe-netns.js';
 import { createNamespace, type Namespace } from './netns.js';
 import { REPO_ROOT } from './portwatch-cli.js';
-import { countStates, countWhere, parseSs, ssSockets } from './ss.js';
+import { closeCounters, countStates, countWhere, parseSs, ssSockets, ssUntil } from './ss.js';
 import { bindConnect, burst, churn, closeWait, connectHold, startServer } from './workloads.js';
 
 describe('netnsSuiteMode', () => {
@@ -139,14 +139,14 @@ describeNetns('network namespace harness', () => {
     await startServer(ns, ['127.0.0.1:8080']);
     const r = await churn(ns, '127.0.0.1:8080', 20, 1_000);
     expect([r.attempts, r.ok, r.failed]).toEqual([20, 20, 0]);
-    // The last close may still be in FIN-WAIT on a loaded machine: wait (bounded) for it to settle.
-    let sockets = await ssSockets(ns);
-    for (let i = 0; i < 50 && countWhere(sockets, { state: 'TIME-WAIT', remotePort: 8080 }) < 20; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      sockets = await ssSockets(ns);
-    }
+    // On a loaded machine the server may answer some FINs late (churn gives up waiting after 2 s, and
+    // those sockets sit in FIN-WAIT-2 until the server's FIN turns them into TIME-WAIT): wait, bounded,
+    // until no client socket toward the server is still closing.
+    const closing = (s: { state: string; remotePort: number }) => s.remotePort === 8080 && s.state !== 'TIME-WAIT';
+    const sockets = await ssUntil(ns, (all) => !all.some(closing));
     // Client side: local port in the default range, remote the server; the server side has no TIME-WAIT.
-    expect(countWhere(sockets, { state: 'TIME-WAIT', remotePort: 8080 })).toBe(20);
+    const clientStates = countStates(sockets.filter((s) => s.remotePort === 8080));
+    expect(countWhere(sockets, { state: 'TIME-WAIT', remotePort: 8080 }), `client sockets toward the server: ${JSON.stringify(clientStates)}; ${await closeCounters(ns)}`).toBe(20);
     expect(countWhere(sockets, { state: 'TIME-WAIT', localPort: 8080 })).toBe(0);
   });
 

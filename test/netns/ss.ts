@@ -99,3 +99,41 @@ export function countWhere(sockets: readonly SsSocket[], where: Partial<Omit<SsS
   const keys = Object.keys(where) as (keyof typeof where)[];
   return sockets.filter((s) => keys.every((k) => s[k] === where[k])).length;
 }
+
+/**
+ * Reads ss every 100 ms until `settled` holds or timeoutMs has passed (bounded), and returns the last
+ * reading either way, so that the caller's assertion shows what was there.
+ */
+export async function ssUntil(ns: Namespace, settled: (sockets: readonly SsSocket[]) => boolean, timeoutMs = 20_000): Promise<SsSocket[]> {
+  const deadline = Date.now() + timeoutMs;
+  let sockets = await ssSockets(ns);
+  while (!settled(sockets) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    sockets = await ssSockets(ns);
+  }
+  return sockets;
+}
+
+// The kernel's counts of connections that ended without a TIME-WAIT: resets, aborts, TIME-WAIT overflow.
+const CLOSE_COUNTER = /^(TcpExt\.(TW\w*|TCPAbort\w*|TCPTimeWaitOverflow|EmbryonicRsts|ListenOverflows|ListenDrops)|Tcp\.(EstabResets|AttemptFails|OutRsts))$/;
+
+/**
+ * The namespace's non-zero counters of connections closed without TIME-WAIT (from /proc/net/netstat and
+ * /proc/net/snmp), as "name=value" text: what a failed TIME-WAIT count is to be read against.
+ */
+export async function closeCounters(ns: Namespace): Promise<string> {
+  const { stdout } = await ns.execOrThrow(['cat', '/proc/net/netstat', '/proc/net/snmp']);
+  const lines = stdout.split('\n');
+  const found: string[] = [];
+  // Each group is a header line ("TcpExt: A B …") followed by its values line ("TcpExt: 1 2 …").
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const [group, ...names] = lines[i].trim().split(/\s+/);
+    const [valueGroup, ...values] = lines[i + 1].trim().split(/\s+/);
+    if (!group || group !== valueGroup) continue;
+    names.forEach((name, k) => {
+      const key = `${group.replace(/:$/, '')}.${name}`;
+      if (CLOSE_COUNTER.test(key) && values[k] !== '0') found.push(`${key}=${values[k]}`);
+    });
+  }
+  return found.length > 0 ? found.join(' ') : 'no reset, abort or TIME-WAIT overflow counted';
+}

@@ -7,7 +7,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { checkJson } from '../netns/portwatch-cli.js';
 import { burst, churn, startServer } from '../netns/workloads.js';
-import { countWhere, ssSockets } from '../netns/ss.js';
+import { closeCounters, countStates, countWhere, ssUntil } from '../netns/ss.js';
 
 /** A namespace with a 50-port range whose TIME-WAIT ports loopback may reuse after 1 s. */
 async function burstNamespace(): Promise<Namespace> {
@@ -34,7 +34,7 @@ describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
     // fresh namespace, until ss (the reference) sees all 50; at most three times. The assertion on
     // Portwatch stays exact.
     let attempt = 0;
-    const lost: number[] = [];
+    const lost: string[] = [];
     for (;;) {
       attempt += 1;
       if (attempt > 1) {
@@ -48,9 +48,11 @@ describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
       expect(b.codes).toEqual({ EADDRNOTAVAIL: 70 });
       expect(b.ok).toBe(50);
       await new Promise((r) => setTimeout(r, 2_000)); // the burst is over and every port reusable again
-      const traces = countWhere(await ssSockets(ns), { state: 'TIME-WAIT', remotePort: 8080 });
+      // A server that answered some FINs late leaves those client sockets in FIN-WAIT-2 a while longer.
+      const sockets = await ssUntil(ns, (all) => !all.some((s) => s.remotePort === 8080 && s.state !== 'TIME-WAIT'));
+      const traces = countWhere(sockets, { state: 'TIME-WAIT', remotePort: 8080 });
       if (traces === 50) break;
-      lost.push(50 - traces);
+      lost.push(`${50 - traces} (client sockets ${JSON.stringify(countStates(sockets.filter((s) => s.remotePort === 8080)))}; ${await closeCounters(ns)})`);
       if (attempt === 3) throw new Error(`the burst left fewer than 50 TIME-WAIT sockets three times (lost ${lost.join(', ')}): nothing for Portwatch to count`);
     }
     const { sample, exitCode, stdout } = await checkJson(ns, ['--interval', '0']);

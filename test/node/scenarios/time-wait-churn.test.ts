@@ -6,18 +6,8 @@ import { describeNetns } from '../../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../../netns/netns.js';
 import { checkJson } from '../../netns/portwatch-cli.js';
 import { diagnosis, destinationTo, describeSample, sleep } from '../../netns/sample-queries.js';
-import { countWhere, ssSockets } from '../../netns/ss.js';
+import { closeCounters, countWhere, ssSockets, ssUntil } from '../../netns/ss.js';
 import { burst, churn, churnReport, connectHold, startChurn, startServer } from '../../netns/workloads.js';
-
-/** ss's TIME-WAIT count once it reaches `want`, or the last count seen when `timeoutMs` runs out. */
-async function timeWaitCount(ns: Namespace, want: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const n = countWhere(await ssSockets(ns), { state: 'TIME-WAIT' });
-    if (n >= want || Date.now() > deadline) return n;
-    await sleep(100);
-  }
-}
 
 describeNetns('TIME-WAIT churn in a namespace', () => {
   let ns: Namespace | undefined;
@@ -86,8 +76,8 @@ describeNetns('TIME-WAIT churn in a namespace', () => {
     // The client closes first, so its socket passes FIN-WAIT-2 until the server's FIN arrives; under
     // parallel test load the last few can still be there when the churn reports. Wait (bounded) until
     // the kernel has every one in TIME-WAIT, so both readings below see the same settled table.
-    const settled = await timeWaitCount(ns, report.ok, 10_000);
-    expect(settled, 'every churned connection reached TIME-WAIT within 10 s').toBe(report.ok);
+    const settledTable = await ssUntil(ns, (all) => countWhere(all, { state: 'TIME-WAIT' }) >= report.ok, 10_000);
+    expect(countWhere(settledTable, { state: 'TIME-WAIT' }), `every churned connection reached TIME-WAIT within 10 s; ${await closeCounters(ns)}`).toBe(report.ok);
     const after = await checkJson(ns);
     const sockets = await ssSockets(ns);
     const ssTimeWait = countWhere(sockets, { state: 'TIME-WAIT' });
