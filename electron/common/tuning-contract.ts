@@ -255,7 +255,7 @@ const helperDocument: Schema<HelperPlanDocument> = {
 const setting = obj({ key: keySchema }, lenient) as Schema<HelperSetting>;
 
 const capacity: Schema<CapacityFigures> = obj<CapacityFigures>(
-  { range: nullable(portRange), rangeSize: nNum, reserved: nonNeg, heldByListeners: nonNeg, usable: nNum },
+  { range: nullable(portRange), rangeSize: nNum, reserved: nonNeg, heldByListeners: nullable(nonNeg), usable: nNum },
   lenient,
 );
 const whatIf: Schema<WhatIf> = obj<WhatIf>({ capacity, holdSec: nonNeg, sustainablePerDestinationPerSec: nNum }, lenient);

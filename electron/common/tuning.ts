@@ -549,9 +549,9 @@ export interface CapacityFigures {
   rangeSize: number | null;
   /** Reserved ports inside the range. */
   reserved: number;
-  /** Ports inside the range held by listeners or bound sockets, not reserved. */
-  heldByListeners: number;
-  /** What connect() can pick toward one destination. */
+  /** Ports inside the range held by listeners or bound sockets, not reserved; null when no socket table was read. */
+  heldByListeners: number | null;
+  /** What connect() can pick toward one destination (at most this when heldByListeners is null). */
   usable: number | null;
 }
 

@@ -295,6 +295,8 @@ describe('the wizard\'s first step', () => {
     expect(unreadable.querySelector('[data-testid="wizard-usable"]')!.textContent).toBe('unknown');
     expect(unreadable.textContent).toContain('The ephemeral port range could not be read, so the capacity is unknown.');
     expect(unreadable.textContent).not.toContain('0 reserved');
+    expect(unreadable.querySelector('[data-testid="wizard-rate"]')!.textContent).toBe('unknown new connections per second at most toward one destination');
+    expect(unreadable.textContent).toContain('= the usable ports (unknown) ÷ ');
     const invalid = render(StepDiagnosis, { sample: rangeUnknownSample({ low: 5000, high: 4000 }), plan: null });
     expect(invalid.textContent).toContain('The ephemeral port range 5000–4000 is not a valid range, so the capacity is unknown.');
   });

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIRM_TIMEOUT_SEC, configText, type HelperSetting, type Kerne
 import { persistenceView } from '../tuning/plan-boot.js';
 import { containerSnippets } from '../tuning/plan-container.js';
 import { count, rate, seconds } from '../tuning/plan-format.js';
-import type { PlanInput } from '../tuning/plan-input.js';
+import { heldPortsOf, type PlanInput } from '../tuning/plan-input.js';
 import { holdSecondsOf, whatIfOf, type TunableState } from '../tuning/what-if.js';
 
 /** Steps that must be chosen with another: widening the range needs the reservations planned with it. */
@@ -48,7 +48,7 @@ export function selectSteps(plan: TuningPlan, input: PlanInput, ids: readonly st
     return { ok: true, plan: { ...plan, helperPlan: plan.helperPlan ? { ...plan.helperPlan, confirmTimeoutSec } : null } };
   }
   const { kernel, environment } = input;
-  const held = [...new Set([...input.listeningPorts, ...input.boundPorts])];
+  const held = heldPortsOf(input);
   let state: TunableState = { range: kernel.portRange, reserved: kernel.reservedPorts, twReuse: kernel.twReuse };
   for (const s of settings) state = withSetting(state, s);
   const before = plan.whatIf.before;

@@ -15,7 +15,7 @@ import {
 import { ETC_SYSCTL_CONF, LAUNCHD_HOW, launchdOverrides, renderLaunchdPlist, sysctlAssignments } from '../../helper/darwin-launchd.js';
 import type { DarwinTuningFacts } from './darwin-facts.js';
 import { count, seconds } from './plan-format.js';
-import type { PlanInput } from './plan-input.js';
+import { heldPortsOf, type PlanInput } from './plan-input.js';
 import { proposeUnreservedRange } from './plan-range-unreserved.js';
 import type { PlatformProposal, ProposedStep } from './plan-steps.js';
 
@@ -54,7 +54,7 @@ export function proposeDarwin(input: PlanInput, wanted: boolean): PlatformPropos
       cur,
       { ...(options.range ? { range: options.range } : {}), ...(options.reserve ? { reserve: options.reserve } : {}) },
       wanted,
-      [...new Set([...input.listeningPorts, ...input.boundPorts])],
+      heldPortsOf(input),
       {
         floor: DARWIN_PORT_BOUNDS.min,
         minPorts: 2,

@@ -37,10 +37,10 @@ export interface PlanInput {
   kernel: KernelSettings;
   /** The analysed sample; null when none could be taken (then only explicit options lead to kernel steps). */
   sample: PlanSample | null;
-  /** Ports with a listening socket (any address, IPv4 or IPv6). */
-  listeningPorts: readonly number[];
-  /** Ports held by bound-only sockets (they count as held, like listeners, but are not reserved for them). */
-  boundPorts: readonly number[];
+  /** Ports with a listening socket (any address, IPv4 or IPv6); null when no socket table could be read. */
+  listeningPorts: readonly number[] | null;
+  /** Ports held by bound-only sockets (they count as held, like listeners, but are not reserved for them); null likewise. */
+  boundPorts: readonly number[] | null;
   environment: TuningEnvironment;
   /** The sysctl configuration (system paths), or null when it could not be read. */
   sysctlFiles: readonly SysctlConfigFile[] | null;
@@ -53,18 +53,33 @@ export interface PlanInput {
   win32?: Win32TuningFacts;
 }
 
-/** Listening and bound-only local ports of a socket table (state 10 LISTEN; 13 BOUND, and 7 CLOSE from sock_diag). */
-export function heldPortsFromTable(table: SocketTable | null): { listening: number[]; bound: number[] } {
+/**
+ * Why no wider range is proposed without the socket table: the ports services listen on are unknown, and
+ * a wider range could hand one of them to an outgoing connection (an empty list is not "none").
+ */
+export const HELD_PORTS_UNKNOWN =
+  'No socket table could be read (see the sources), so the ports services listen on are unknown: no wider range is proposed, as it could hand a service\'s port to an outgoing connection.';
+
+/** The ports held by listening and bound sockets, all together; null when they are unknown. */
+export function heldPortsOf(input: Pick<PlanInput, 'listeningPorts' | 'boundPorts'>): number[] | null {
+  if (input.listeningPorts === null || input.boundPorts === null) return null;
+  return [...new Set([...input.listeningPorts, ...input.boundPorts])];
+}
+
+/**
+ * Listening and bound-only local ports of a socket table (state 10 LISTEN; 13 BOUND, and 7 CLOSE from
+ * sock_diag); null for both when there is no table (unknown, not none).
+ */
+export function heldPortsFromTable(table: SocketTable | null): { listening: number[]; bound: number[] } | { listening: null; bound: null } {
+  if (!table) return { listening: null, bound: null };
   const listening = new Set<number>();
   const bound = new Set<number>();
-  if (table) {
-    for (let i = 0; i < table.count; i++) {
-      const s = table.state[i];
-      const p = table.localPort[i]!;
-      if (p === 0) continue;
-      if (s === TCP_STATE.LISTEN) listening.add(p);
-      else if (s === TCP_STATE.BOUND || (s === TCP_STATE.CLOSE && table.remotePort[i] === 0)) bound.add(p);
-    }
+  for (let i = 0; i < table.count; i++) {
+    const s = table.state[i];
+    const p = table.localPort[i]!;
+    if (p === 0) continue;
+    if (s === TCP_STATE.LISTEN) listening.add(p);
+    else if (s === TCP_STATE.BOUND || (s === TCP_STATE.CLOSE && table.remotePort[i] === 0)) bound.add(p);
   }
   const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
   return { listening: sorted(listening), bound: sorted(bound).filter((p) => !listening.has(p)) };

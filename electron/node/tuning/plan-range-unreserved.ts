@@ -6,6 +6,7 @@
 import type { PortRange } from '../../common/model.js';
 import { PORT_MAX, SAFE_RANGE_FLOOR, inRanges } from '../../common/tuning.js';
 import { portList } from './plan-format.js';
+import { HELD_PORTS_UNKNOWN } from './plan-input.js';
 
 /** What differs between the platforms. */
 export interface UnreservedRangeRules {
@@ -33,7 +34,7 @@ export function proposeUnreservedRange(
   cur: PortRange,
   asked: { range?: PortRange; reserve?: readonly number[] },
   wanted: boolean,
-  held: readonly number[],
+  held: readonly number[] | null,
   rules: UnreservedRangeRules,
 ): UnreservedRangeProposal {
   const none = (warnings: string[] = [], refusals: string[] = []): UnreservedRangeProposal => ({ range: null, warnings, refusals });
@@ -55,6 +56,7 @@ export function proposeUnreservedRange(
     return none();
   }
   if (target.low === cur.low && target.high === cur.high) return none(asked.range ? [`The range is already ${cur.low}–${cur.high}.`] : []);
+  if (held === null) return none([], [HELD_PORTS_UNKNOWN]);
 
   const warnings: string[] = [];
   const newlyCovered = (p: number, r: PortRange) => p >= r.low && p <= r.high && (p < cur.low || p > cur.high) && !inRanges(rules.protectedRanges, p);

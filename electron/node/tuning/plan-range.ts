@@ -6,6 +6,7 @@
 import type { KernelSettings, PortRange } from '../../common/model.js';
 import { PORT_MAX, RANGE_ABSOLUTE_FLOOR, SAFE_RANGE_FLOOR, inRanges, mergePortRanges } from '../../common/tuning.js';
 import { portList } from './plan-format.js';
+import { HELD_PORTS_UNKNOWN } from './plan-input.js';
 
 /** What the planner proposes for the range and the reserved list. */
 export interface RangeProposal {
@@ -33,7 +34,7 @@ export function rangeFloor(kernel: KernelSettings): number {
  */
 export function proposeRange(
   kernel: KernelSettings,
-  listening: readonly number[],
+  listening: readonly number[] | null,
   asked: { range?: PortRange; reserve?: readonly number[] },
   wanted: boolean,
 ): RangeProposal {
@@ -76,6 +77,8 @@ export function proposeRange(
   if (target.low === cur.low && target.high === cur.high) {
     return none(asked.range ? [`The range is already ${cur.low}–${cur.high}.`] : []);
   }
+
+  if (listening === null) return none([], [HELD_PORTS_UNKNOWN]);
 
   // Ports that must be reserved in the same change.
   const reservedNow = kernel.reservedPorts;

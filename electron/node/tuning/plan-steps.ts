@@ -32,7 +32,7 @@ export interface PlatformProposal {
 }
 
 /** Kernel steps with their what-if, in the given order, and the state after the last one. */
-export function buildSteps(input: PlanInput, start: TunableState, held: readonly number[], proposed: readonly ProposedStep[]): { steps: KernelStep[]; state: TunableState } {
+export function buildSteps(input: PlanInput, start: TunableState, held: readonly number[] | null, proposed: readonly ProposedStep[]): { steps: KernelStep[]; state: TunableState } {
   const steps: KernelStep[] = [];
   let state = start;
   for (const p of proposed) {
@@ -47,10 +47,13 @@ export function buildSteps(input: PlanInput, start: TunableState, held: readonly
 
 /** One sentence comparing two what-ifs. */
 export function effectSummary(a: WhatIf, b: WhatIf): string {
-  const usable = (w: WhatIf) => (w.capacity.usable === null ? 'unknown' : count(w.capacity.usable));
+  // Without the socket table the ports listeners hold are unknown: the figures are ceilings.
+  const ceiling = (w: WhatIf) => (w.capacity.heldByListeners === null ? 'at most ' : '');
+  const usable = (w: WhatIf) => (w.capacity.usable === null ? 'unknown' : `${ceiling(w)}${count(w.capacity.usable)}`);
+  const sustainable = (w: WhatIf) => (w.sustainablePerDestinationPerSec === null ? rate(null) : `${ceiling(w)}${rate(w.sustainablePerDestinationPerSec)}`);
   const parts = [`usable ports per destination ${usable(a)} → ${usable(b)}`];
   if (a.holdSec !== b.holdSec) parts.push(`a closed outgoing connection holds its port ${seconds(a.holdSec)} → ${seconds(b.holdSec)}`);
-  parts.push(`sustainable new connections per (non-loopback) destination ${rate(a.sustainablePerDestinationPerSec)} → ${rate(b.sustainablePerDestinationPerSec)}`);
+  parts.push(`sustainable new connections per (non-loopback) destination ${sustainable(a)} → ${sustainable(b)}`);
   const s = parts.join('; ');
   return `${s[0]!.toUpperCase()}${s.slice(1)}.`;
 }

@@ -63,7 +63,11 @@ export function renderPlan(plan: TuningPlan, width: number | null = null): strin
     out.push('');
   }
   const b = plan.whatIf.before.capacity;
-  if (b.usable !== null) out.push(`Now: ${count(b.usable)} usable ports per destination, a closed connection holds its port ${seconds(plan.whatIf.before.holdSec)}.`);
+  if (b.usable !== null) {
+    // Without the socket table the ports listeners hold are unknown: the figure is a ceiling.
+    const unread = b.heldByListeners === null;
+    out.push(`Now: ${unread ? 'at most ' : ''}${count(b.usable)} usable ports per destination${unread ? ' (the ports listening sockets hold are unknown without the socket table)' : ''}, a closed connection holds its port ${seconds(plan.whatIf.before.holdSec)}.`);
+  }
   return fitText(out, width);
 }
 

@@ -10,7 +10,7 @@ import { DEFAULT_CONFIRM_TIMEOUT_SEC, type HelperPlanDocument, type HelperSettin
 import { adviceFor, lookAlikeNotes } from './plan-advice.js';
 import { persistenceView } from './plan-boot.js';
 import { containerSnippets } from './plan-container.js';
-import type { PlanInput } from './plan-input.js';
+import { heldPortsOf, type PlanInput } from './plan-input.js';
 import { buildSteps, destinationsWhatIf, summaryOf, type PlatformProposal } from './plan-steps.js';
 import { darwinPersistence, proposeDarwin } from './darwin-plan.js';
 import { proposeLinux } from './linux-plan.js';
@@ -46,8 +46,8 @@ export function planTuning(input: PlanInput): TuningPlan {
 
 /** The machine as it is, and what the plan says before any kernel change. */
 interface Gathered {
-  /** Ports held by listening or bound-only sockets (what a wider range must not hand out). */
-  held: number[];
+  /** Ports held by listening or bound-only sockets (what a wider range must not hand out); null: unknown. */
+  held: number[] | null;
   start: TunableState;
   before: WhatIf;
   advice: TuningPlan['advice'];
@@ -60,10 +60,11 @@ interface Gathered {
 /** Stage 1: the settings in effect, their what-if, the application advice, whether relief is wanted. */
 function gather(input: PlanInput): Gathered {
   const { kernel, sample, options, platform } = input;
-  const held = [...new Set([...input.listeningPorts, ...input.boundPorts])];
+  const held = heldPortsOf(input);
   const start: TunableState = { range: kernel.portRange, reserved: kernel.reservedPorts, twReuse: kernel.twReuse };
   const before = whatIfOf(kernel, start, held);
-  const advice = adviceFor(sample, before.capacity.usable, platform, kernel.timeWaitSec > 0 ? kernel.timeWaitSec : 60);
+  // A ceiling (held ports unknown) is no figure to advise with.
+  const advice = adviceFor(sample, before.capacity.heldByListeners === null ? null : before.capacity.usable, platform, kernel.timeWaitSec > 0 ? kernel.timeWaitSec : 60);
   const pressure = sample !== null && (sample.severity === 'warning' || sample.severity === 'critical' || sample.severity === 'exhausted');
   const relevant = sample?.diagnoses.some((d) => RELIEF_DIAGNOSES.has(d.id)) ?? false;
   return { held, start, before, advice, notProposed: lookAlikeNotes(sample), wanted: options.force === true || pressure || relevant };

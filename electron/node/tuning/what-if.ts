@@ -17,10 +17,13 @@ export interface TunableState {
 /** The reuse delay when the kernel has no tcp_tw_reuse_delay (about one second on older kernels). */
 export const FALLBACK_TW_REUSE_DELAY_MS = 1000;
 
-/** Usable ports of a state, given the ports held by listening or bound sockets. */
-export function capacityOf(state: TunableState, held: readonly number[]): CapacityFigures {
+/**
+ * Usable ports of a state, given the ports held by listening or bound sockets; with those unknown (null),
+ * heldByListeners is null and usable counts none held: a ceiling.
+ */
+export function capacityOf(state: TunableState, held: readonly number[] | null): CapacityFigures {
   const r = state.range;
-  if (!r) return { range: null, rangeSize: null, reserved: 0, heldByListeners: 0, usable: null };
+  if (!r) return { range: null, rangeSize: null, reserved: 0, heldByListeners: held === null ? null : 0, usable: null };
   const reservedRanges = mergePortRanges(state.reserved ?? []);
   let reserved = 0;
   for (const x of reservedRanges) {
@@ -28,9 +31,9 @@ export function capacityOf(state: TunableState, held: readonly number[]): Capaci
     const hi = Math.min(x.high, r.high);
     if (lo <= hi) reserved += hi - lo + 1;
   }
-  const heldInside = new Set(held.filter((p) => p >= r.low && p <= r.high && !inRanges(reservedRanges, p)));
+  const heldInside = held === null ? null : new Set(held.filter((p) => p >= r.low && p <= r.high && !inRanges(reservedRanges, p))).size;
   const rangeSize = r.high - r.low + 1;
-  return { range: { ...r }, rangeSize, reserved, heldByListeners: heldInside.size, usable: Math.max(0, rangeSize - reserved - heldInside.size) };
+  return { range: { ...r }, rangeSize, reserved, heldByListeners: heldInside, usable: Math.max(0, rangeSize - reserved - (heldInside ?? 0)) };
 }
 
 /**
@@ -45,7 +48,7 @@ export function holdSecondsOf(kernel: KernelSettings, twReuse: 0 | 1 | 2 | null,
 }
 
 /** The what-if of a state, for a non-loopback destination. */
-export function whatIfOf(kernel: KernelSettings, state: TunableState, held: readonly number[]): WhatIf {
+export function whatIfOf(kernel: KernelSettings, state: TunableState, held: readonly number[] | null): WhatIf {
   const capacity = capacityOf(state, held);
   const holdSec = holdSecondsOf(kernel, state.twReuse, false, state.timeWaitSec);
   return { capacity, holdSec, sustainablePerDestinationPerSec: capacity.usable === null ? null : capacity.usable / holdSec };

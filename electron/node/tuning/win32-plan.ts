@@ -7,7 +7,7 @@ import type { PortRange } from '../../common/model.js';
 import { TCP_TIMED_WAIT_DELAY_BOUNDS, WIN32_DYNAMIC_PORT_BOUNDS, mergePortRanges, type HelperSetting } from '../../common/tuning.js';
 import { WIN32_DEFAULT_TIME_WAIT_SEC } from '../../common/parse/win32-registry.js';
 import { count, seconds } from './plan-format.js';
-import type { PlanInput } from './plan-input.js';
+import { heldPortsOf, type PlanInput } from './plan-input.js';
 import { proposeUnreservedRange } from './plan-range-unreserved.js';
 import type { PlatformProposal, ProposedStep } from './plan-steps.js';
 import type { Win32TuningFacts } from './win32-facts.js';
@@ -45,7 +45,7 @@ export function proposeWin32(input: PlanInput, wanted: boolean): PlatformProposa
       v4,
       { ...(options.range ? { range: options.range } : {}), ...(options.reserve ? { reserve: options.reserve } : {}) },
       wanted,
-      [...new Set([...input.listeningPorts, ...input.boundPorts])],
+      heldPortsOf(input),
       {
         floor: WIN32_DYNAMIC_PORT_BOUNDS.minStart,
         minPorts: WIN32_DYNAMIC_PORT_BOUNDS.minCount,

@@ -19,14 +19,19 @@ export function diffKind(line: string): 'add' | 'del' | 'same' {
   return line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'same';
 }
 
-/** Usable ports of a what-if, for people ("28,232"). */
-export function usable(w: WhatIf): string {
-  return count(w.capacity.usable);
+/** "at most " when the what-if could not count the ports listeners hold (no socket table): a ceiling. */
+function ceiling(w: WhatIf): string {
+  return w.capacity.heldByListeners === null && w.capacity.usable !== null ? 'at most ' : '';
 }
 
-/** New connections per second one destination sustains ("471/s"). */
+/** Usable ports of a what-if, for people ("28,232", "at most 28,232"). */
+export function usable(w: WhatIf): string {
+  return `${ceiling(w)}${count(w.capacity.usable)}`;
+}
+
+/** New connections per second one destination sustains ("471/s", "at most 471/s"). */
 export function sustainable(w: WhatIf): string {
-  return rate(w.sustainablePerDestinationPerSec);
+  return `${ceiling(w)}${rate(w.sustainablePerDestinationPerSec)}`;
 }
 
 /** A seconds value without trailing zeros ("60 s", "0.1 s"). */

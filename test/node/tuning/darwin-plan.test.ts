@@ -42,6 +42,8 @@ const CASES: [string, Row][] = [
   ['no sample, an explicit range: that range', { over: { sample: null }, options: { range: { low: 40000, high: 65535 } }, first: 40000 }],
   ['an explicit range under 1024: refused, naming the floor', { options: { range: { low: 1023, high: 65535 } }, first: null, says: /cannot start at 1023: macOS takes nothing below 1024/ }],
   ['an explicit range from 1024 with no listener inside: allowed, with the low-range warning', { over: { listeningPorts: [] }, options: { range: { low: 1024, high: 65535 } }, first: 1024, says: /starts at 1024, below 32768: real outages/ }],
+  ['no socket table (listeners unknown): no wider range, even forced', { over: { ...calm, listeningPorts: null, boundPorts: null }, options: { force: true }, first: null, says: /ports services listen on are unknown: no wider range is proposed/ }],
+  ['no socket table, an explicit range: refused all the same', { over: { listeningPorts: null, boundPorts: null }, options: { range: { low: 40000, high: 65535 } }, first: null, says: /ports services listen on are unknown/ }],
   ['an explicit range from 1024 over a listener (8080): refused', { options: { range: { low: 1024, high: 65535 } }, first: null, says: /would make port 8080 ephemeral.*no reserved-port list/ }],
   ['a narrower range (low end above now): refused', { options: { range: { low: 50000, high: 65535 } }, first: null, says: /does not contain the current range 49152–65535: Portwatch only widens/ }],
   ['a narrower range (high end below now): refused', { options: { range: { low: 40000, high: 60000 } }, first: null, says: /only widens/ }],
@@ -147,7 +149,8 @@ const macArb = fc.record({
 const inputArb = fc
   .record({
     mac: macArb,
-    listening: fc.array(port, { maxLength: 10 }),
+    // null: no socket table could be read, so the listeners are unknown
+    listening: fc.option(fc.array(port, { maxLength: 10 }), { nil: null, freq: 8 }),
     bound: fc.array(port, { maxLength: 4 }),
     range: fc.option(fc.tuple(fc.integer({ min: 0, max: 70000 }), fc.integer({ min: 0, max: 70000 })).map(([a, b]) => ({ low: a, high: b })), { nil: undefined }),
     reserve: fc.option(fc.array(port, { maxLength: 4 }), { nil: undefined }),
@@ -159,7 +162,7 @@ const inputArb = fc
     macInput(r.mac, {
       sample: r.calm ? okSample() : churnSample(),
       listeningPorts: r.listening,
-      boundPorts: r.bound,
+      boundPorts: r.listening === null ? null : r.bound,
       options: { ...(r.range ? { range: r.range } : {}), ...(r.reserve ? { reserve: r.reserve } : {}), ...(r.timeWait !== undefined ? { timeWaitSec: r.timeWait } : {}), force: r.force },
     }),
   );
@@ -197,11 +200,13 @@ describe('properties of every macOS plan', () => {
         const f = valueOf(p, FIRST);
         const l = valueOf(p, LAST);
         if (f === null && l === null) return;
+        // Without the socket table a wider range could cover a listener nobody can see: never proposed.
+        expect(inp.listeningPorts).not.toBeNull();
         const cur = { low: inp.darwin!.first!, high: inp.darwin!.last! };
         const r = { low: f ?? cur.low, high: l ?? cur.high };
         expect(r.low <= cur.low && r.high >= cur.high).toBe(true);
         expect(r.low < cur.low || r.high > cur.high).toBe(true);
-        for (const port of [...inp.listeningPorts, ...inp.boundPorts, ...(inp.options.reserve ?? [])]) {
+        for (const port of [...(inp.listeningPorts ?? []), ...(inp.boundPorts ?? []), ...(inp.options.reserve ?? [])]) {
           const newlyCovered = port >= r.low && port <= r.high && (port < cur.low || port > cur.high);
           expect(newlyCovered).toBe(false);
         }

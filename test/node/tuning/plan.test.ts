@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import type { DestinationUsage, KernelSettings, PortRange } from '../../../electron/common/model.js';
 import { DROP_IN_PATH, TUNABLE_KEYS, inRanges, parseHelperPlanDocument, rangesCover, type HelperSetting, type TuningPlan } from '../../../electron/common/tuning.js';
 import { planTuning } from '../../../electron/node/tuning/plan.js';
-import type { PlanInput } from '../../../electron/node/tuning/plan-input.js';
+import { HELD_PORTS_UNKNOWN, type PlanInput } from '../../../electron/node/tuning/plan-input.js';
+import { renderPlan } from '../../../electron/node/tuning/plan-text.js';
 import { churnSample, destination, diagnosis, input, kernel, okSample } from './plan-fixtures.js';
 
 const setting = <K extends HelperSetting['key']>(p: TuningPlan, key: K) => p.kernel.find((s) => s.key === key)?.setting as Extract<HelperSetting, { key: K }> | undefined;
@@ -126,6 +127,26 @@ describe('the tuning plan for a machine', () => {
     expect(p.whatIf.after.capacity).toMatchObject({ reserved: 1, heldByListeners: 0, usable: 32767 });
   });
 
+  it('proposes no wider range without the socket table (the listeners are unknown), forced or asked, and calls its figures ceilings', () => {
+    const unread = { listeningPorts: null, boundPorts: null };
+    for (const options of [{ force: true }, { range: { low: 32768, high: 65535 } }]) {
+      const p = planTuning(input({ ...unread, sample: okSample(), options }));
+      expect(p.kernel.map((s) => s.key)).not.toContain('net.ipv4.ip_local_port_range');
+      expect(p.notProposed).toContain(HELD_PORTS_UNKNOWN);
+      expect(p.whatIf.before.capacity).toMatchObject({ rangeSize: 28232, heldByListeners: null, usable: 28232 });
+      expect(renderPlan(p, null)).toContain('Now: at most 28,232 usable ports per destination (the ports listening sockets hold are unknown');
+    }
+    // TIME-WAIT reuse does not depend on the listeners: still proposed under churn, its figures ceilings.
+    const churn = planTuning(input(unread));
+    expect(churn.kernel.map((s) => s.id)).toEqual(['tw-reuse']);
+    expect(churn.kernel[0]!.effect.summary).toBe(
+      'Usable ports per destination at most 28,232 → at most 28,232; a closed outgoing connection holds its port 60 s → 1 s; sustainable new connections per (non-loopback) destination at most 471/s → at most 28,232/s.',
+    );
+    // Ports the user names are reserved all the same: that needs no knowledge of the listeners.
+    const named = planTuning(input({ ...unread, options: { reserve: [40000] } }));
+    expect(named.kernel.map((s) => [s.key, s.proposed])).toContainEqual(['net.ipv4.ip_local_reserved_ports', '40000']);
+  });
+
   it('inside a container: says the host is not changed, gives the pod and docker snippets, and offers nothing to apply', () => {
     const p = planTuning(input({ environment: { container: true, kind: 'kubernetes', evidence: ['KUBERNETES_SERVICE_HOST is set'] } }));
     expect(p.warnings[0]).toMatch(/inside a container \(kubernetes\).*not the host/);
@@ -213,7 +234,8 @@ const inputArb: fc.Arbitrary<PlanInput> = fc
     diagnoses: fc.subarray(diagnosisIds),
     destinations: fc.array(destinationArb, { maxLength: 4 }),
     hasSample: fc.boolean(),
-    listening: fc.array(portArb, { maxLength: 12 }),
+    // null: no socket table could be read, so the listeners are unknown
+    listening: fc.option(fc.array(portArb, { maxLength: 12 }), { nil: null, freq: 8 }),
     bound: fc.array(portArb, { maxLength: 4 }),
     container: fc.boolean(),
     range: fc.option(rangeArb, { nil: undefined }),
@@ -229,7 +251,7 @@ const inputArb: fc.Arbitrary<PlanInput> = fc
         ? { ...churnSample(), severity: r.severity as 'ok', diagnoses: r.diagnoses.map(diagnosis), destinations: r.destinations, worst: r.destinations[0] ?? null }
         : null,
       listeningPorts: r.listening,
-      boundPorts: r.bound,
+      boundPorts: r.listening === null ? null : r.bound,
       environment: r.container ? { container: true, kind: 'docker', evidence: ['/.dockerenv exists'] } : { container: false, kind: null, evidence: [] },
       options: { ...(r.range ? { range: r.range } : {}), ...(r.reserve ? { reserve: r.reserve } : {}), force: r.force, noTwReuse: r.noTwReuse },
     }),
@@ -256,7 +278,9 @@ describe('properties of every generated plan', () => {
         const p = planTuning(inp);
         const r = setting(p, 'net.ipv4.ip_local_port_range');
         const reservedAfter = setting(p, 'net.ipv4.ip_local_reserved_ports')?.ranges ?? inp.kernel.reservedPorts ?? [];
-        if (r) {
+        // Without the socket table a wider range could cover a listener nobody can see: never proposed.
+        if (inp.listeningPorts === null) expect(r).toBeUndefined();
+        if (r && inp.listeningPorts) {
           const cur = inp.kernel.portRange!;
           expect(r.low).toBeGreaterThanOrEqual(Math.max(inp.kernel.unprivilegedPortStart ?? 1024, 1024));
           expect(r.low).toBeLessThanOrEqual(cur.low);

@@ -45,6 +45,8 @@ const CASES: [string, Row][] = [
   ['no sample and nothing asked: nothing', { over: { sample: null }, v4: null }],
   ['an explicit range under 1025: refused, naming the floor', { options: { range: { low: 1024, high: 65535 } }, v4: null, says: /cannot start at 1024: Windows takes nothing below 1025/ }],
   ['an explicit range from 1025 with no listener in the part added: allowed, with the low-range warning', { over: { listeningPorts: [] }, options: { range: { low: 1025, high: 65535 } }, v4: { start: 1025, num: 64511 }, says: /starts at 1025, below 32768/ }],
+  ['no socket table (listeners unknown): no wider range, even forced or asked', { over: { ...calm, listeningPorts: null, boundPorts: null }, options: { force: true }, v4: null, v6: null, says: /ports services listen on are unknown: no wider range is proposed/ }],
+  ['no socket table, an explicit range: refused all the same', { over: { listeningPorts: null, boundPorts: null }, options: { range: { low: 40000, high: 65535 } }, v4: null, says: /ports services listen on are unknown/ }],
   ['an explicit range over a listener (3389): refused with the exclusion hint', { options: { range: { low: 1025, high: 65535 } }, over: { listeningPorts: [3389] }, v4: null, says: /port 3389 ephemeral.*netsh int ipv4 add excludedportrange protocol=tcp startport=PORT numberofports=1/ }],
   ['a narrower range: refused', { options: { range: { low: 50000, high: 65535 } }, v4: null, says: /does not contain the current range 49152–65535: Portwatch only widens/ }],
   ['a range ending below 65535: refused', { options: { range: { low: 40000, high: 65534 } }, v4: null, says: /only widens/ }],
@@ -149,7 +151,8 @@ const inputArb = fc
     v6: fc.option(dyn, { nil: null }),
     excluded: fc.option(fc.array(exclusion, { maxLength: 5 }), { nil: null }),
     twd: fc.oneof(fc.constant<'not set'>('not set'), fc.integer({ min: 30, max: 300 })),
-    listening: fc.array(port, { maxLength: 10 }),
+    // null: no socket table could be read, so the listeners are unknown
+    listening: fc.option(fc.array(port, { maxLength: 10 }), { nil: null, freq: 8 }),
     bound: fc.array(port, { maxLength: 4 }),
     range: fc.option(fc.tuple(fc.integer({ min: 0, max: 70000 }), fc.integer({ min: 0, max: 70000 })).map(([a, b]) => ({ low: a, high: b })), { nil: undefined }),
     reserve: fc.option(fc.array(port, { maxLength: 4 }), { nil: undefined }),
@@ -164,7 +167,7 @@ const inputArb = fc
       {
         sample: r.calm ? okSample() : churnSample(),
         listeningPorts: r.listening,
-        boundPorts: r.bound,
+        boundPorts: r.listening === null ? null : r.bound,
         options: { ...(r.range ? { range: r.range } : {}), ...(r.reserve ? { reserve: r.reserve } : {}), ...(r.timeWait !== undefined ? { timeWaitSec: r.timeWait } : {}), force: r.force },
       },
     ),
@@ -206,10 +209,12 @@ describe('properties of every Windows plan', () => {
           expect(r.start + r.num).toBeGreaterThanOrEqual(cur.start + cur.count);
         }
         const r = rangeOf(p, V4);
+        // Without the socket table a wider range could cover a listener nobody can see: never proposed.
+        if (inp.listeningPorts === null) expect([r, rangeOf(p, V6)]).toEqual([null, null]);
         if (!r) return;
         const cur = inp.win32!.ipv4!.range;
         const excluded = inp.win32!.excluded ?? [];
-        for (const port of [...inp.listeningPorts, ...inp.boundPorts, ...(inp.options.reserve ?? [])]) {
+        for (const port of [...(inp.listeningPorts ?? []), ...(inp.boundPorts ?? []), ...(inp.options.reserve ?? [])]) {
           const newlyCovered = port >= r.start && port <= r.start + r.num - 1 && (port < cur.low || port > cur.high);
           if (newlyCovered) expect(excluded.some((x) => port >= x.low && port <= x.high)).toBe(true);
         }
