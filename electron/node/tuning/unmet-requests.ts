@@ -5,7 +5,7 @@
 // each of these into its bad-arguments exit, naming the option and the planner's reason.
 import type { KernelSettings, PortRange } from '../../common/model.js';
 import type { TunableKey, TuningPlan } from '../../common/tuning.js';
-import type { PlanOptions } from './plan-input.js';
+import { HELD_PORTS_UNKNOWN, type PlanOptions } from './plan-input.js';
 
 /** One explicit request the plan does not deliver. */
 export interface UnmetRequest {
@@ -28,7 +28,7 @@ export function unmetRequests(plan: TuningPlan, options: PlanOptions, kernel: Pi
     const r = options.range;
     // Delivered when the range after the plan is the one asked for (also when it already was).
     if (!sameRange(plan.whatIf.after.capacity.range, r)) {
-      unmet.push({ option: `--range ${r.low}-${r.high}`, reason: plannerReason(plan, [`${r.low}–${r.high}`, `start at ${r.low}:`, 'range could not be read', 'current range starts at'].map(literal)) });
+      unmet.push({ option: `--range ${r.low}-${r.high}`, reason: plannerReason(plan, [...[`${r.low}–${r.high}`, `start at ${r.low}:`, 'range could not be read', 'current range starts at'].map(literal), literal(HELD_PORTS_UNKNOWN)]) });
     }
   }
   const tw = options.timeWaitSec;
