@@ -123,7 +123,10 @@ export interface DestinationUsage {
 
 /** What a figure about free ports rests on, and how far the kernel may differ (docs/port-model.md). */
 export interface PortBasis {
-  /** kernel-exact: follows from the socket table by the kernel's rules; inferred: rests on evidence of how connected sockets got their ports. */
+  /**
+   * kernel-exact: follows from the socket table by the kernel's rules; inferred: rests on evidence of how
+   * connected sockets got their ports, or on TIME-WAIT reuse toward a peer that may not echo timestamps.
+   */
   kind: 'kernel-exact' | 'inferred';
   /** One sentence saying what the figure rests on. */
   reason: string;

@@ -21,11 +21,11 @@ import { counterRatePerSec, destinationNewPerSec, recentWindowSec, TickHistory, 
 import { SeverityHysteresis } from './severity.js';
 import { confirmedByKernel, judgeLevels } from './severity-basis.js';
 import { destinationBasis, newDestinationBasis, type BasisContext } from './port-basis.js';
-import { buildPortModel, ownClaim, portsLeftToward, type PortModel, type PortsLeft } from './port-model.js';
+import { buildPortModel, ownClaim, portsLeftToward, reusableTimeWaitToward, type PortModel, type PortsLeft } from './port-model.js';
 import { severityReason } from './severity-reason.js';
 import { DestinationTrends, fitTrend, type SavedTrend, type TrackedDestination, type TrendPoint } from './trend.js';
 import { remapFirstTwo, TripleMap } from './triple-map.js';
-import { holdSeconds, twReuseApplies } from './tw-reuse.js';
+import { holdSeconds, reuseRestsOnPeerTimestamps, twReuseApplies, twReuseDelayMs } from './tw-reuse.js';
 import { RecentExhaustionMemory } from './recent-exhaustion.js';
 
 /** What the connect-failure tracer holds when a sample is taken, and its state as a source. */
@@ -188,9 +188,12 @@ export class Analyzer {
     if (table && agg && capacity && ids && model) {
       const basis: BasisContext = { model, nameOf };
       listed.forEach((d, k) => {
-        const left = portsLeftToward(model, d);
+        // Reusable TIME-WAIT counts as free only if the peer echoed timestamps (certain on loopback).
+        const uncertain = reuseRestsOnPeerTimestamps(table.addrs[agg.dest.localAddr[d]!] ?? '', table.addrs[agg.dest.remoteAddr[d]!] ?? '');
+        const left = portsLeftToward(model, d, !uncertain);
+        const reuse = { reusableTimeWait: uncertain ? reusableTimeWaitToward(model, d) : 0, reuseDelayMs: twReuseDelayMs(snapshot.kernel) };
         details.push(
-          this.describeDestination(snapshot, table, agg, left, destinationBasis(basis, left), ids, a.prev, d, a.windowSec, a.elapsedSec, summary.destinationProcesses[k] ?? []),
+          this.describeDestination(snapshot, table, agg, left, destinationBasis(basis, left, reuse), ids, a.prev, d, a.windowSec, a.elapsedSec, summary.destinationProcesses[k] ?? []),
         );
       });
       this.recordUnlistedTrends(snapshot, agg, ids, details);

@@ -6,6 +6,7 @@ import type { DestinationDetail, DiagnosisContext } from './diagnosis-context.js
 import { diagnosisSeverity, destinationLevel } from './diagnosis-level.js';
 import { formatCount, formatDuration, formatPercent, formatRate } from './format.js';
 import { widenRangeRecommendations } from './port-range-advice.js';
+import { reuseRestsOnPeerTimestamps } from './tw-reuse.js';
 import {
   connectionReuseRecommendation,
   finTimeoutNote,
@@ -45,7 +46,7 @@ export function diagnoseTimeWaitChurn(ctx: DiagnosisContext): Diagnosis | null {
       `${formatCount(u.blocking)} of ${formatCount(u.capacity)} usable ports blocked (${formatPercent(u.utilization)})`,
     ];
     if (u.newPerSec !== null) parts.push(`about ${formatRate(u.newPerSec)} new connections`);
-    parts.push(`sustainable ${formatRate(u.sustainablePerSec)} with ports held ${formatDuration(d.holdSec)}${d.reuse ? ' (TIME-WAIT reuse applies)' : ''}`);
+    parts.push(`sustainable ${formatRate(u.sustainablePerSec)} with ports held ${formatDuration(d.holdSec)}${d.reuse ? ` (TIME-WAIT reuse applies${reuseRestsOnPeerTimestamps(u.localAddress, u.remoteAddress) ? ', if the peer echoes TCP timestamps; otherwise 60 s' : ''})` : ''}`);
     if (u.timeToExhaustionSec !== null) parts.push(`runs out in about ${formatDuration(u.timeToExhaustionSec)}`);
     return parts.join('; ');
   });
@@ -74,7 +75,7 @@ export function diagnoseTimeWaitChurn(ctx: DiagnosisContext): Diagnosis | null {
     title: 'Short-lived outbound connections fill the ports with TIME-WAIT',
     summary:
       `Most sockets toward ${formatDestination(worst.localAddress, worst.remoteAddress, worst.remotePort)} are in TIME-WAIT: ` +
-      `connections are opened and closed instead of reused, and each closed one holds its port ${formatDuration(churning[0]!.holdSec)}.`,
+      `connections are opened and closed instead of reused, and each closed one holds its port ${formatDuration(churning[0]!.holdSec)}${churning[0]!.reuse && reuseRestsOnPeerTimestamps(worst.localAddress, worst.remoteAddress) ? ' (TIME-WAIT reuse, which needs the peer to echo TCP timestamps)' : ''}.`,
     evidence,
     recommendations: recs,
   };

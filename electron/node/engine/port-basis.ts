@@ -11,18 +11,21 @@ export interface BasisContext {
   nameOf: (pid: number) => string;
 }
 
-/** The basis of "ports left toward this destination". */
-export function destinationBasis(ctx: BasisContext, left: PortsLeft): PortBasis {
-  return basisOf(ctx, left, 'toward it');
+/**
+ * The basis of "ports left toward this destination"; `reusableTimeWait` of its TIME-WAIT sockets count as
+ * free only because tcp_tw_reuse may take them (after `reuseDelayMs`).
+ */
+export function destinationBasis(ctx: BasisContext, left: PortsLeft, reuse: { reusableTimeWait: number; reuseDelayMs: number } = { reusableTimeWait: 0, reuseDelayMs: 0 }): PortBasis {
+  return basisOf(ctx, left, 'toward it', reuse);
 }
 
 /** The basis of "ports left toward a destination nothing talks to yet". */
 export function newDestinationBasis(ctx: BasisContext, left: PortsLeft): PortBasis {
-  return basisOf(ctx, left, 'toward a new destination');
+  return basisOf(ctx, left, 'toward a new destination', { reusableTimeWait: 0, reuseDelayMs: 0 });
 }
 
-function basisOf(ctx: BasisContext, left: PortsLeft, toward: string): PortBasis {
-  if (isExact(left)) {
+function basisOf(ctx: BasisContext, left: PortsLeft, toward: string, reuse: { reusableTimeWait: number; reuseDelayMs: number }): PortBasis {
+  if (isExact(left) && reuse.reusableTimeWait === 0) {
     return {
       kind: 'kernel-exact',
       reason: `kernel-exact: reserved ports, listeners, bound-only sockets and every socket that matters ${toward} are in the socket table`,
@@ -41,6 +44,12 @@ function basisOf(ctx: BasisContext, left: PortsLeft, toward: string): PortBasis 
   }
   if (m.evidence.statistical) {
     parts.push(`sockets toward several destinations never share a port although about ${formatCount(m.evidence.expectedSharedPorts)} would by chance, so they count as bound before connect()`);
+  }
+  if (reuse.reusableTimeWait > 0) {
+    const n = reuse.reusableTimeWait;
+    parts.push(
+      `${n === 1 ? '1 TIME-WAIT socket' : `${formatCount(n)} TIME-WAIT sockets`} ${toward} ${n === 1 ? 'counts' : 'count'} as free (tcp_tw_reuse takes ${n === 1 ? 'it' : 'them'} after ${formatCount(reuse.reuseDelayMs)} ms) only if ${n === 1 ? 'its connection' : 'their connections'} used TCP timestamps, which the table does not show; toward a peer that does not echo them ${n === 1 ? 'the port stays' : 'the ports stay'} held for the whole TIME-WAIT`,
+    );
   }
   if (m.unproven > 0) {
     parts.push(m.unproven === 1 ? "1 port used by one socket is taken as connect()'s (the table cannot tell)" : `${formatCount(m.unproven)} ports used by one socket each are taken as connect()'s (the table cannot tell)`);

@@ -12,6 +12,11 @@
 // never joins a connected one); a process that holds bound-only sockets binds before connecting; many
 // sockets toward several destinations that never share a port although chance says they would.
 // Everything else is assumed taken by connect(): the figures then carry bounds for the other case.
+//
+// Nor does the table say whether a TIME-WAIT connection used TCP timestamps, and tcp_tw_reuse reuses a
+// TIME-WAIT 4-tuple only when it did (tcp_twsk_unique needs tw_ts_recent_stamp, set from the peer's
+// timestamps). A TIME-WAIT that reuse could take by the settings counts as free; the low bound takes it
+// as held for the rest of its TIME-WAIT, as it is toward a peer that does not echo timestamps.
 
 /** How a connected socket's port was taken, per port. */
 export const PORT_CLASS = {
@@ -75,6 +80,11 @@ export interface PortModel {
   portClass: Uint8Array;
   /** Per destination: blocking sockets by the class of their port (ports reserved or held exactly left out). */
   blockingOn: { shared: Uint32Array; unproven: Uint32Array; inferred: Uint32Array };
+  /**
+   * Per destination: TIME-WAIT sockets counted as free because tcp_tw_reuse may take them, which holds
+   * only if their connections used TCP timestamps (ports reserved, held exactly or by inference left out).
+   */
+  reusableOn: { shared: Uint32Array; unproven: Uint32Array };
   /** What the inference rests on. */
   evidence: {
     /** Processes with bound-only sockets whose connected sockets count as bound: pid → outbound sockets. */
@@ -156,12 +166,19 @@ export function buildPortModel(x: PortModelInput): PortModel {
   }
 
   const blockingOn = { shared: new Uint32Array(x.destCount), unproven: new Uint32Array(x.destCount), inferred: new Uint32Array(x.destCount) };
+  const reusableOn = { shared: new Uint32Array(x.destCount), unproven: new Uint32Array(x.destCount) };
   for (let i = 0; i < n; i++) {
     const d = destOf[i]!;
-    if (d < 0 || !x.blocks[i]) continue;
+    if (d < 0) continue;
     const p = table.localPort[i]!;
     if (reservedMask[p] || heldPorts[p]) continue;
     const c = portClass[p];
+    if (!x.blocks[i]) {
+      // a TIME-WAIT reuse may take (a bound one's port stays held whatever reuse does: heldInferred)
+      if (c === PORT_CLASS.SHARED) reusableOn.shared[d]!++;
+      else if (c === PORT_CLASS.UNPROVEN) reusableOn.unproven[d]!++;
+      continue;
+    }
     if (c === PORT_CLASS.INFERRED_BOUND) blockingOn.inferred[d]!++;
     else if (c === PORT_CLASS.UNPROVEN) blockingOn.unproven[d]!++;
     else blockingOn.shared[d]!++;
@@ -175,6 +192,7 @@ export function buildPortModel(x: PortModelInput): PortModel {
     shared,
     portClass,
     blockingOn,
+    reusableOn,
     evidence: { bindingProcesses, statistical, expectedSharedPorts: expected },
   };
 }
@@ -182,16 +200,23 @@ export function buildPortModel(x: PortModelInput): PortModel {
 /**
  * Ports left toward destination d. Its own sockets count once (a bound one blocks d through its bind
  * bucket and its 4-tuple alike); other destinations' sockets only through held ports. The bounds take
- * every unproven or inferred port as bound (low) or as taken by connect() (high).
+ * every unproven or inferred port as bound (low) or as taken by connect() (high); unless the peer is
+ * known to echo TCP timestamps, the low bound also takes d's reusable TIME-WAIT as held (unproven ports
+ * are already in it as bound; the shared ones are added).
  */
-export function portsLeftToward(m: PortModel, d: number): PortsLeft {
+export function portsLeftToward(m: PortModel, d: number, peerTimestampsKnown = false): PortsLeft {
   const b = m.blockingOn;
   const base = m.pickable - m.heldExact - b.shared[d]!;
   return clampLeft({
     best: base - m.heldInferred - b.unproven[d]!,
-    low: base - m.heldInferred - m.unproven,
+    low: base - m.heldInferred - m.unproven - (peerTimestampsKnown ? 0 : m.reusableOn.shared[d]!),
     high: base - b.unproven[d]! - b.inferred[d]!,
   });
+}
+
+/** TIME-WAIT sockets toward d counted as free only because tcp_tw_reuse may take them. */
+export function reusableTimeWaitToward(m: PortModel, d: number): number {
+  return m.reusableOn.shared[d]! + m.reusableOn.unproven[d]!;
 }
 
 /** Ports left toward a destination no socket talks to yet. */

@@ -1,6 +1,7 @@
 // When a TIME-WAIT 4-tuple can be taken again by a new outgoing connection, and so how long a closed
 // connection holds its port toward one destination (docs/domain.md "Rate, not count").
 import type { KernelSettings } from '../../common/model.js';
+import { isLoopbackAddress } from './address.js';
 
 /** The reuse delay when the kernel has no tcp_tw_reuse_delay (older kernels: about one second). */
 export const DEFAULT_TW_REUSE_DELAY_MS = 1000;
@@ -26,4 +27,13 @@ export function twReuseDelayMs(kernel: KernelSettings): number {
 export function holdSeconds(kernel: KernelSettings, reuse: boolean): number {
   if (reuse) return twReuseDelayMs(kernel) / 1000;
   return kernel.timeWaitSec > 0 && Number.isFinite(kernel.timeWaitSec) ? kernel.timeWaitSec : 60;
+}
+
+/**
+ * Whether reuse toward a destination also rests on its peer: tcp_twsk_unique takes a TIME-WAIT only when
+ * that connection used TCP timestamps, so the peer must echo them, and the socket table does not say
+ * whether it did. A loopback peer is this namespace's own stack, with the same tcp_timestamps: certain.
+ */
+export function reuseRestsOnPeerTimestamps(localAddress: string, remoteAddress: string): boolean {
+  return !(isLoopbackAddress(localAddress) || isLoopbackAddress(remoteAddress));
 }

@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregateTable } from '../../../electron/node/engine/aggregate.js';
 import { reservedPortMask } from '../../../electron/node/engine/capacity.js';
-import { buildPortModel, isExact, portsLeftForNewDestination, portsLeftToward, type PortModel } from '../../../electron/node/engine/port-model.js';
+import { buildPortModel, isExact, portsLeftForNewDestination, portsLeftToward, reusableTimeWaitToward, type PortModel } from '../../../electron/node/engine/port-model.js';
 import type { SocketRow } from '../../../electron/node/platform/socket-table.js';
 import { linuxKernel, tableOf } from './engine-fixtures.js';
 import { KernelPortSim, type SimOp } from './kernel-port-sim.js';
 
 const range = { low: 40000, high: 40049 };
 
-function modelOf(rows: readonly SocketRow[], r = range, reserved: { low: number; high: number }[] = []) {
+function modelOf(rows: readonly SocketRow[], r = range, reserved: { low: number; high: number }[] = [], twReuse: 0 | 1 | 2 = 2) {
   const table = tableOf(rows);
-  const kernel = linuxKernel({ portRange: r, reservedPorts: reserved });
+  const kernel = linuxKernel({ portRange: r, reservedPorts: reserved, twReuse });
   const agg = aggregateTable(table, { range: r, kernel, recentWindowMs: 5000 });
   const reservedMask = reservedPortMask(r, reserved);
   const model = buildPortModel({ range: r, reservedMask, heldPorts: agg.heldPorts, table, destOf: agg.destOf, destCount: agg.dest.count, blocks: agg.blocks, boundOnlyByPid: agg.boundOnlyByPid });
@@ -25,7 +25,7 @@ function modelOf(rows: readonly SocketRow[], r = range, reserved: { low: number;
     const d = rowOf(src, dst, dport);
     return d < 0 ? portsLeftForNewDestination(m) : portsLeftToward(m, d);
   };
-  return { model, leftToward: (src: string, dst: string, dport: number) => leftToward(model, src, dst, dport) };
+  return { model, rowOf, leftToward: (src: string, dst: string, dport: number) => leftToward(model, src, dst, dport) };
 }
 
 const est = (pid: number, port: number, dst: string, dport = 80, src = '10.0.0.1'): SocketRow => ({ family: 4, state: 1, localAddr: src, localPort: port, remoteAddr: dst, remotePort: dport, pid });
@@ -55,6 +55,21 @@ describe('port model', () => {
     expect(model).toMatchObject({ shared: 1, heldInferred: 0, unproven: 0 });
     expect(isExact(leftToward('10.0.0.1', '10.0.0.7', 80))).toBe(true);
     expect(leftToward('10.0.0.1', '10.0.0.8', 80)).toEqual({ best: 48, low: 48, high: 48 });
+  });
+
+  it('takes TIME-WAIT that tcp_tw_reuse may take as free, and as held in the low bound (timestamps unknown)', () => {
+    // 10 ports, each used toward .8 (TIME-WAIT, 5 s old) and toward .9 (ESTABLISHED): shared, so connect()'s.
+    const tw = (port: number): SocketRow => ({ family: 4, state: 6, localAddr: '10.0.0.1', localPort: port, remoteAddr: '10.0.0.8', remotePort: 80, timeWaitAgeMs: 5_000 });
+    const rows = Array.from({ length: 10 }, (_, i) => [tw(40000 + i), est(1, 40000 + i, '10.0.0.9')]).flat();
+    const on = modelOf(rows, range, [], 1);
+    expect(on.model).toMatchObject({ shared: 10, unproven: 0 });
+    expect(reusableTimeWaitToward(on.model, on.rowOf('10.0.0.1', '10.0.0.8', 80))).toBe(10);
+    // reusable after the delay if the connections used timestamps (high), held 60 s if not (low)
+    expect(on.leftToward('10.0.0.1', '10.0.0.8', 80)).toEqual({ best: 50, low: 40, high: 50 });
+    // without reuse toward it (tw_reuse 2, not loopback) the TIME-WAIT blocks: exact
+    const off = modelOf(rows, range, [], 2);
+    expect(reusableTimeWaitToward(off.model, off.rowOf('10.0.0.1', '10.0.0.8', 80))).toBe(0);
+    expect(off.leftToward('10.0.0.1', '10.0.0.8', 80)).toEqual({ best: 40, low: 40, high: 40 });
   });
 
   it('leaves out reserved ports and listeners exactly', () => {
