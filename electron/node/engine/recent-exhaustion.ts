@@ -11,7 +11,7 @@ import { destinationKey } from './destinations.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
 import { closesByDestination, peakHolds } from './recent-holds.js';
 import { maxSeverity, severityRank } from './severity.js';
-import { holdSeconds, twReuseApplies } from './tw-reuse.js';
+import { holdSeconds, reuseRestsOnPeerTimestamps, twReuseApplies } from './tw-reuse.js';
 
 /**
  * Timer resolution allowed for each close time (/proc/net/tcp counts in 10 ms clock ticks; netlink in
@@ -90,6 +90,10 @@ export function describeRecentExhaustion(r: RecentExhaustion, now: number): stri
   if (rate > r.sustainablePerSec) text += `, above the ${formatRate(r.sustainablePerSec)} that ${holder} sustains`;
   text += '.';
   if (r.basis === 'timers-approximate-delay') text += ' This kernel has no tcp_tw_reuse_delay; its reuse delay is up to 1 s, so this is an estimate.';
+  // Reuse takes a TIME-WAIT only if its connection used timestamps: held longer otherwise, never shorter.
+  if (r.reuse && reuseRestsOnPeerTimestamps(r.localAddress, r.remoteAddress)) {
+    text += ' Reuse needs the peer to echo TCP timestamps; if it does not, each port stayed held for the whole TIME-WAIT, so at least this many were held at once.';
+  }
   return text;
 }
 

@@ -84,4 +84,14 @@ describe('recent exhaustion from TIME-WAIT timers', () => {
     );
     expect(text).toBe('Peaked 5 s ago toward [::1]:443: 40 of 50 ports held at once, 40 connections closed within 0.5 s, above the 50/s that 1 s reuse sustains.');
   });
+
+  it('says a peak under reuse toward another host is a floor: reuse needs the peer\'s TCP timestamps', () => {
+    const text = describeRecentExhaustion(
+      { key: 'k', localAddress: '10.0.0.1', remoteAddress: '10.0.0.9', remotePort: 443, time: T0 - 5_000, peak: 40, capacity: 50, exhausted: false, closes: 40, closeSpanSec: 0.5, holdSec: 1, reuse: true, sustainablePerSec: 50, basis: 'timers' },
+      T0,
+    );
+    expect(text).toBe(
+      'Peaked 5 s ago toward 10.0.0.9:443: 40 of 50 ports held at once, 40 connections closed within 0.5 s, above the 50/s that 1 s reuse sustains. Reuse needs the peer to echo TCP timestamps; if it does not, each port stayed held for the whole TIME-WAIT, so at least this many were held at once.',
+    );
+  });
 });
