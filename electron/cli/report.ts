@@ -6,6 +6,7 @@ import { ALL_TCP_STATES } from '../common/tcp-state.js';
 import { cell, formatDuration, formatNumber, formatPercent, formatRate, hostPort } from './format.js';
 import { formatCountOf } from '../common/format.js';
 import { plainText, span, wrapLines, type Line, type Span } from './paint.js';
+import { reuseRestsOnPeerTimestamps } from '../node/engine/tw-reuse.js';
 
 const STATE_SHORT: Record<string, string> = {
   ESTABLISHED: 'ESTAB', 'TIME-WAIT': 'TW', 'CLOSE-WAIT': 'CLOSE-WAIT', 'SYN-SENT': 'SYN-SENT', 'FIN-WAIT-1': 'FIN1', 'FIN-WAIT-2': 'FIN2',
@@ -94,10 +95,15 @@ export function reportLines(s: Sample, width: ReportWidth = 80): Line[] {
   }
   const reuse = k.twReuse === null ? 'unknown' : ['off', 'on', 'loopback only'][k.twReuse];
   out.push([span(`TIME-WAIT holds a port ${k.timeWaitSec} s: ${k.timeWaitSource} · tcp_tw_reuse ${reuse}${k.twReuseDelayMs !== null ? ` (delay ${formatNumber(k.twReuseDelayMs)} ms)` : ''}`)]);
+  // A hold shorter than TIME-WAIT is reuse, which takes a port only from a connection that used timestamps.
+  const w = s.worst;
+  const restsOnPeer = s.rates.holdSec < k.timeWaitSec && (!w || reuseRestsOnPeerTimestamps(w.localAddress, w.remoteAddress));
   out.push([
     span('New connections '),
     span(formatRate(s.rates.newConnectionsPerSec), 'number'),
-    span(` · sustainable per destination ${tableUnread ? 'at most ' : ''}${formatRate(s.rates.sustainablePerDestinationPerSec)} (hold ${s.rates.holdSec} s) · headroom ${formatRate(s.rates.headroomPerSec)}`),
+    span(
+      ` · sustainable per destination ${tableUnread ? 'at most ' : ''}${formatRate(s.rates.sustainablePerDestinationPerSec)} (hold ${s.rates.holdSec} s${restsOnPeer ? ` if the peer echoes TCP timestamps, else ${k.timeWaitSec} s` : ''}) · headroom ${formatRate(s.rates.headroomPerSec)}`,
+    ),
   ]);
   out.push(
     outboundUnknown

@@ -121,6 +121,16 @@ describe('check report width', () => {
     ]);
   });
 
+  it('says that a hold shorter than TIME-WAIT (reuse) rests on the peer echoing TCP timestamps, except on loopback', () => {
+    const reuse = { newConnectionsPerSec: 5, holdSec: 1, sustainablePerDestinationPerSec: 28232, headroomPerSec: 28227 };
+    const remote = makeDestination(100, 28_232, { remoteAddress: '10.0.0.9', remotePort: 443 });
+    const text = plainText(reportLines(makeSample(1_700_000_000_000, 100, { worst: remote, destinations: [remote], rates: reuse }), null));
+    expect(text).toContain('sustainable per destination 28,232/s (hold 1 s if the peer echoes TCP timestamps, else 60 s)');
+    const loop = makeDestination(100, 28_232, { localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', remotePort: 8080 });
+    const loopText = plainText(reportLines(makeSample(1_700_000_000_000, 100, { worst: loop, destinations: [loop], rates: reuse }), null));
+    expect(loopText).toContain('sustainable per destination 28,232/s (hold 1 s) ·');
+  });
+
   it('counts one socket in the singular', () => {
     expect(plainText(reportLines(makeSample(1_700_000_000_000, 0), 80))).toContain('States (1 socket): LISTEN 1\n');
     expect(plainText(reportLines(makeSample(1_700_000_000_000, 2), 80))).toContain('States (3 sockets): ESTABLISHED 2 · LISTEN 1\n');

@@ -289,6 +289,11 @@ describe('the wizard\'s first step', () => {
     expect(el.textContent).toContain('None in what could be read; the patterns in sockets are unknown: no socket table could be read (see the sources).');
     expect(el.textContent).not.toContain('No pattern of trouble in this sample.');
   });
+  it('says that a port reused after the reuse delay needs the connection to have used TCP timestamps', () => {
+    const worst = makeDestination(10, 28_232, { sustainablePerSec: 28_232 });
+    const el = render(StepDiagnosis, { sample: makeSample(1, 10, { worst, destinations: [worst], kernel: linuxKernel({ twReuse: 1 }) }), plan: null });
+    expect(el.textContent).toContain('a new outgoing connection may take the port again after 1 s, provided the closed connection used TCP timestamps (always so on loopback; toward a peer that does not echo them the port stays held for the whole TIME-WAIT)');
+  });
   it('says the capacity and the connections are unknown when the range is unknown or not a range', () => {
     const unreadable = render(StepDiagnosis, { sample: rangeUnknownSample(), plan: null });
     expect(unreadable.querySelector('[data-testid="wizard-sockets-unknown"]')!.textContent).toBe(`Unknown: ${NO_RANGE}.`);
