@@ -46,7 +46,10 @@ export function judgeLevels(
   for (const u of destinations) {
     best = Math.max(best, u.utilization);
     exact = Math.max(exact, exactUtilization(u));
-    if (u.timeToExhaustionSec !== null && u.basis?.kind !== 'inferred' && (soonestExact === null || u.timeToExhaustionSec < soonestExact)) soonestExact = u.timeToExhaustionSec;
+    // A time to exhaustion computed from the kernel-exact floor (the best estimate is the high bound:
+    // nothing uncertain taken as held) rests on no inference, whatever else the basis names.
+    const fromFloor = !u.basis || u.basis.kind !== 'inferred' || u.basis.left >= u.basis.high;
+    if (u.timeToExhaustionSec !== null && fromFloor && (soonestExact === null || u.timeToExhaustionSec < soonestExact)) soonestExact = u.timeToExhaustionSec;
   }
   const b = assessLevels(best, soonest?.sec ?? null, cfg);
   if (confirmed) return { raw: b.raw, lowered: b.lowered, capped: false };

@@ -18,6 +18,18 @@ describe('severity on what the figures rest on', () => {
     expect(judgeLevels([exact], null, null, cfg, false)).toMatchObject({ raw: 'exhausted', capped: false });
   });
 
+  it('pages on a time to exhaustion computed from the kernel-exact floor, not on one that takes uncertain ports as held', () => {
+    const soon = cfg.ttlCriticalSec / 2;
+    const judge = (u: DestinationUsage) => judgeLevels([u], null, { sec: soon, dest: u }, cfg, false);
+    // best = high: only the low bound takes something uncertain as held (e.g. TIME-WAIT reuse toward a
+    // peer whose timestamps are unknown); the countdown is the optimistic one, so it may page
+    const fromFloor = dest({ blocking: 2, utilization: 0.2, timeToExhaustionSec: soon, basis: { kind: 'inferred', reason: 'r', left: 8, low: 0, high: 8 } });
+    expect(judge(fromFloor)).toMatchObject({ raw: 'critical', capped: false });
+    // best < high: the countdown takes bound-by-inference ports as held: a guess, warning at most
+    const guessed = dest({ blocking: 2, utilization: 0.2, timeToExhaustionSec: soon, basis: { kind: 'inferred', reason: 'r', left: 4, low: 0, high: 8 } });
+    expect(judge(guessed)).toMatchObject({ raw: 'warning', capped: true });
+  });
+
   it('lets the kernel\'s own recent allocation failures confirm an inference', () => {
     const inferred = dest({ basis: { kind: 'inferred', reason: 'r', left: 0, low: 0, high: 10 } });
     expect(judgeLevels([inferred], null, null, cfg, true)).toMatchObject({ raw: 'exhausted', capped: false });
