@@ -76,6 +76,11 @@ export function proposeUnreservedRange(
       `Port${exposed.length > 1 ? 's' : ''} ${portList(exposed)} ${exposed.length > 1 ? 'are' : 'is'} in use by a service (or named with --reserve) next to the current range: the wider range stops short of ${exposed.length > 1 ? 'them' : 'it'} (${target.low}–${target.high}), because ${rules.system} cannot reserve a port. ${rules.protectHint}`,
     );
     if (target.low === cur.low && target.high === cur.high) return none(warnings);
+    // Stopping short can leave fewer ports than the system takes (a current range already under it).
+    const size = target.high - target.low + 1;
+    if (size < rules.minPorts) {
+      return none(warnings, [`Stopping short of ${portList(exposed)} leaves ${target.low}–${target.high}, ${size} ports, fewer than the ${rules.minPorts} ${rules.system} takes: no wider range is proposed.`]);
+    }
   }
   if (target.low < SAFE_RANGE_FLOOR && target.low < cur.low) {
     warnings.push(
