@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeNetns, netnsSuiteMode } from './describe-netns.js';
 import { createNamespace, type Namespace } from './netns.js';
 import { REPO_ROOT } from './portwatch-cli.js';
-import { closeCounters, countStates, countWhere, parseSs, ssSockets, ssUntil } from './ss.js';
+import { closeCounters, countStates, countWhere, parseSs, ssSockets, ssUntilClosedToward } from './ss.js';
 import { bindConnect, burst, churn, closeWait, connectHold, startServer } from './workloads.js';
 
 describe('netnsSuiteMode', () => {
@@ -142,8 +142,7 @@ describeNetns('network namespace harness', () => {
     // On a loaded machine the server may answer some FINs late (churn gives up waiting after 2 s, and
     // those sockets sit in FIN-WAIT-2 until the server's FIN turns them into TIME-WAIT): wait, bounded,
     // until no client socket toward the server is still closing.
-    const closing = (s: { state: string; remotePort: number }) => s.remotePort === 8080 && s.state !== 'TIME-WAIT';
-    const sockets = await ssUntil(ns, (all) => !all.some(closing));
+    const sockets = await ssUntilClosedToward(ns, 8080);
     // Client side: local port in the default range, remote the server; the server side has no TIME-WAIT.
     const clientStates = countStates(sockets.filter((s) => s.remotePort === 8080));
     expect(countWhere(sockets, { state: 'TIME-WAIT', remotePort: 8080 }), `client sockets toward the server: ${JSON.stringify(clientStates)}; ${await closeCounters(ns)}`).toBe(20);

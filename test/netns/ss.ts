@@ -137,3 +137,11 @@ export async function closeCounters(ns: Namespace): Promise<string> {
   }
   return found.length > 0 ? found.join(' ') : 'no reset, abort or TIME-WAIT overflow counted';
 }
+
+/**
+ * Reads ss (bounded, as ssUntil) until no client socket toward `remotePort` is still closing: each has
+ * become TIME-WAIT or is gone, so a TIME-WAIT count no longer waits on a late FIN from the server.
+ */
+export function ssUntilClosedToward(ns: Namespace, remotePort: number, timeoutMs?: number): Promise<SsSocket[]> {
+  return ssUntil(ns, (all) => !all.some((s) => s.remotePort === remotePort && s.state !== 'TIME-WAIT'), timeoutMs);
+}

@@ -7,7 +7,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { checkJson } from '../netns/portwatch-cli.js';
 import { burst, churn, startServer } from '../netns/workloads.js';
-import { closeCounters, countStates, countWhere, ssUntil } from '../netns/ss.js';
+import { closeCounters, countStates, countWhere, ssUntilClosedToward } from '../netns/ss.js';
 
 /** A namespace with a 50-port range whose TIME-WAIT ports loopback may reuse after 1 s. */
 async function burstNamespace(): Promise<Namespace> {
@@ -49,7 +49,7 @@ describeNetns('burst between samples, loopback with tcp_tw_reuse=2', () => {
       expect(b.ok).toBe(50);
       await new Promise((r) => setTimeout(r, 2_000)); // the burst is over and every port reusable again
       // A server that answered some FINs late leaves those client sockets in FIN-WAIT-2 a while longer.
-      const sockets = await ssUntil(ns, (all) => !all.some((s) => s.remotePort === 8080 && s.state !== 'TIME-WAIT'));
+      const sockets = await ssUntilClosedToward(ns, 8080);
       const traces = countWhere(sockets, { state: 'TIME-WAIT', remotePort: 8080 });
       if (traces === 50) break;
       lost.push(`${50 - traces} (client sockets ${JSON.stringify(countStates(sockets.filter((s) => s.remotePort === 8080)))}; ${await closeCounters(ns)})`);

@@ -12,7 +12,7 @@ import { describeNetns } from '../netns/describe-netns.js';
 import { createNamespace, type Namespace } from '../netns/netns.js';
 import { checkJson } from '../netns/portwatch-cli.js';
 import { describeSample, destinationTo } from '../netns/sample-queries.js';
-import { countWhere, ssUntil } from '../netns/ss.js';
+import { countWhere, ssUntilClosedToward } from '../netns/ss.js';
 import { burst, connectHold, startServer } from '../netns/workloads.js';
 import { joinByVeth, VETH_SERVER } from './burst-veth.js';
 
@@ -42,7 +42,7 @@ describeNetns('tcp_tw_reuse rests on TCP timestamps the socket table does not sh
     expect((await connectHold(client, `${VETH_SERVER}:8081`, 10)).connected).toBe(10);
     const closed = await burst(client, `${VETH_SERVER}:8080`, 10);
     expect(closed.ok).toBe(10);
-    const table = await ssUntil(client, (all) => !all.some((s) => s.remotePort === 8080 && s.state !== 'TIME-WAIT'));
+    const table = await ssUntilClosedToward(client, 8080);
     const timeWait = countWhere(table, { state: 'TIME-WAIT', remotePort: 8080 });
     expect(timeWait).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 1_500)); // past tcp_tw_reuse_delay: reusable by the settings
